@@ -1,0 +1,349 @@
+//! Values: the [`Type`] trait every message and state value implements, the six
+//! primitive types, and the JSON, protobuf and raw-bytes codecs.
+
+use bytes::{BufMut, Bytes, BytesMut};
+use prost::encoding::{WireType, decode_key, decode_varint, encode_varint};
+
+use crate::TypeName;
+
+/// A StateFun type: a typename and a codec. Everything that can be a message or a state
+/// value implements it.
+///
+/// Implemented for the primitives `i32`, `i64`, `f32`, `f64`, `bool` and `String`
+/// (`io.statefun.types/{int,long,float,double,bool,string}`, encoded byte for byte as the
+/// official SDKs do). For your own types, derive it and pick a codec once:
+///
+/// ```ignore
+/// #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+/// #[statefun(json, typename = "demo/Profile")]
+/// struct Profile { name: String, visits: u32 }
+/// ```
+///
+/// or implement it by hand with the helpers in [`json`], [`protobuf`] and [`raw`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a StateFun type",
+    label = "not a StateFun type",
+    note = "use a primitive (i32, i64, f32, f64, bool, String) or derive it: `#[derive(statefun::Type)]` with `#[statefun(json, typename = \"ns/Name\")]` (serde), `#[statefun(protobuf)]` (prost) or `#[statefun(raw, typename = \"ns/name\")]` (a newtype around bytes)"
+)]
+pub trait Type: Sized {
+    /// The typename written next to every value of this type.
+    fn type_name() -> TypeName;
+
+    /// The value's bytes.
+    fn encode(&self) -> Result<Bytes, CodecError>;
+
+    /// A value from its bytes; `bytes` may be a view into the request body.
+    fn decode(bytes: Bytes) -> Result<Self, CodecError>;
+}
+
+/// Something that can be sent as a value: every [`Type`], and `str` (sent as
+/// `io.statefun.types/string`), so that `ctx.send(..., "hi")` needs no allocation
+/// by the caller.
+pub trait Encode {
+    /// The typename sent with the value.
+    fn type_name() -> TypeName;
+
+    /// The value's bytes.
+    fn encode(&self) -> Result<Bytes, CodecError>;
+}
+
+impl<T: Type> Encode for T {
+    fn type_name() -> TypeName {
+        <T as Type>::type_name()
+    }
+
+    fn encode(&self) -> Result<Bytes, CodecError> {
+        <T as Type>::encode(self)
+    }
+}
+
+impl Encode for str {
+    fn type_name() -> TypeName {
+        STRING
+    }
+
+    fn encode(&self) -> Result<Bytes, CodecError> {
+        Ok(encode_string(self))
+    }
+}
+
+/// A value that could not be encoded or decoded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodecError {
+    /// The bytes are not a valid encoding of the primitive type.
+    #[error("invalid `{type_name}` bytes: {reason}")]
+    Primitive {
+        /// The primitive's typename.
+        type_name: &'static str,
+        /// What is wrong with the bytes.
+        reason: &'static str,
+    },
+    /// JSON (de)serialization failed.
+    #[error("JSON codec: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Protobuf decoding failed.
+    #[error("protobuf codec: {0}")]
+    Protobuf(#[from] prost::DecodeError),
+    /// A user-defined codec failed.
+    #[error("{0}")]
+    Custom(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// `io.statefun.types/int`
+pub const INT: TypeName = TypeName::from_static("io.statefun.types/int");
+/// `io.statefun.types/long`
+pub const LONG: TypeName = TypeName::from_static("io.statefun.types/long");
+/// `io.statefun.types/float`
+pub const FLOAT: TypeName = TypeName::from_static("io.statefun.types/float");
+/// `io.statefun.types/double`
+pub const DOUBLE: TypeName = TypeName::from_static("io.statefun.types/double");
+/// `io.statefun.types/bool`
+pub const BOOL: TypeName = TypeName::from_static("io.statefun.types/bool");
+/// `io.statefun.types/string`
+pub const STRING: TypeName = TypeName::from_static("io.statefun.types/string");
+
+// The wrappers are proto3 messages with one field, number 1. The default value is encoded
+// as no field at all; every other value as exactly one field (so -0.0 keeps its sign,
+// which a plain proto3 encoder would drop).
+const FIXED32_KEY: u8 = (1 << 3) | 5;
+const FIXED64_KEY: u8 = (1 << 3) | 1;
+const VARINT_KEY: u8 = 1 << 3;
+const LEN_KEY: u8 = (1 << 3) | 2;
+
+fn fixed<const N: usize>(key: u8, le: [u8; N], is_default: bool) -> Bytes {
+    if is_default {
+        return Bytes::new();
+    }
+    let mut out = BytesMut::with_capacity(1 + N);
+    out.put_u8(key);
+    out.put_slice(&le);
+    out.freeze()
+}
+
+fn encode_string(s: &str) -> Bytes {
+    if s.is_empty() {
+        return Bytes::new();
+    }
+    let mut out = BytesMut::with_capacity(1 + 5 + s.len());
+    out.put_u8(LEN_KEY);
+    encode_varint(s.len() as u64, &mut out);
+    out.put_slice(s.as_bytes());
+    out.freeze()
+}
+
+/// Reads the wrapper's field 1, the last occurrence winning as protobuf specifies; any
+/// other field or wire type is an error.
+fn read_field(
+    type_name: &'static str,
+    mut buf: &[u8],
+    expected: WireType,
+    mut read: impl FnMut(&mut &[u8]) -> Result<(), CodecError>,
+) -> Result<(), CodecError> {
+    let invalid = |reason| CodecError::Primitive { type_name, reason };
+    while !buf.is_empty() {
+        let (tag, wire_type) = decode_key(&mut buf).map_err(|_| invalid("bad field key"))?;
+        if tag != 1 {
+            return Err(invalid("unexpected field number (only field 1 is allowed)"));
+        }
+        if wire_type != expected {
+            return Err(invalid("wrong wire type for field 1"));
+        }
+        read(&mut buf)?;
+    }
+    Ok(())
+}
+
+fn take<const N: usize>(type_name: &'static str, buf: &mut &[u8]) -> Result<[u8; N], CodecError> {
+    if buf.len() < N {
+        return Err(CodecError::Primitive {
+            type_name,
+            reason: "truncated value",
+        });
+    }
+    let (head, rest) = buf.split_at(N);
+    *buf = rest;
+    Ok(head.try_into().expect("split at N"))
+}
+
+macro_rules! fixed_primitive {
+    ($ty:ty, $type_name:ident, $n:literal, $key:ident, $wire:ident) => {
+        impl Type for $ty {
+            fn type_name() -> TypeName {
+                $type_name
+            }
+
+            fn encode(&self) -> Result<Bytes, CodecError> {
+                // Compare bits, not values: -0.0 == 0.0 but must be sent.
+                Ok(fixed($key, self.to_le_bytes(), self.to_bits() == 0))
+            }
+
+            fn decode(bytes: Bytes) -> Result<Self, CodecError> {
+                let name = static_str(&$type_name);
+                let mut value = <$ty>::from_le_bytes([0; $n]);
+                read_field(name, &bytes, WireType::$wire, |buf| {
+                    value = <$ty>::from_le_bytes(take::<$n>(name, buf)?);
+                    Ok(())
+                })?;
+                Ok(value)
+            }
+        }
+    };
+}
+
+/// Integers have no `to_bits`; give them one so one macro serves all fixed-width types.
+trait ToBits {
+    fn to_bits(self) -> u64;
+}
+
+impl ToBits for i32 {
+    fn to_bits(self) -> u64 {
+        self as u32 as u64
+    }
+}
+
+impl ToBits for i64 {
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+}
+
+/// The `&'static str` inside a typename built by [`TypeName::from_static`].
+const fn static_str(type_name: &TypeName) -> &'static str {
+    match type_name.static_str() {
+        Some(s) => s,
+        None => panic!("primitive typenames are static"),
+    }
+}
+
+fixed_primitive!(i32, INT, 4, FIXED32_KEY, ThirtyTwoBit);
+fixed_primitive!(i64, LONG, 8, FIXED64_KEY, SixtyFourBit);
+fixed_primitive!(f32, FLOAT, 4, FIXED32_KEY, ThirtyTwoBit);
+fixed_primitive!(f64, DOUBLE, 8, FIXED64_KEY, SixtyFourBit);
+
+impl Type for bool {
+    fn type_name() -> TypeName {
+        BOOL
+    }
+
+    fn encode(&self) -> Result<Bytes, CodecError> {
+        Ok(if *self {
+            Bytes::from_static(&[VARINT_KEY, 1])
+        } else {
+            Bytes::new()
+        })
+    }
+
+    fn decode(bytes: Bytes) -> Result<Self, CodecError> {
+        let mut value = false;
+        read_field("io.statefun.types/bool", &bytes, WireType::Varint, |buf| {
+            value = decode_varint(buf).map_err(|_| CodecError::Primitive {
+                type_name: "io.statefun.types/bool",
+                reason: "bad varint",
+            })? != 0;
+            Ok(())
+        })?;
+        Ok(value)
+    }
+}
+
+impl Type for String {
+    fn type_name() -> TypeName {
+        STRING
+    }
+
+    fn encode(&self) -> Result<Bytes, CodecError> {
+        Ok(encode_string(self))
+    }
+
+    fn decode(bytes: Bytes) -> Result<Self, CodecError> {
+        let (start, end) = string_range(&bytes)?;
+        std::str::from_utf8(&bytes[start..end])
+            .map(str::to_owned)
+            .map_err(|_| CodecError::Primitive {
+                type_name: "io.statefun.types/string",
+                reason: "the string is not valid UTF-8",
+            })
+    }
+}
+
+/// Where the string's UTF-8 bytes sit inside an `io.statefun.types/string` value.
+pub(crate) fn string_range(bytes: &[u8]) -> Result<(usize, usize), CodecError> {
+    const NAME: &str = "io.statefun.types/string";
+    let total = bytes.len();
+    let mut range = (0, 0);
+    read_field(NAME, bytes, WireType::LengthDelimited, |buf| {
+        let invalid = |reason| CodecError::Primitive {
+            type_name: NAME,
+            reason,
+        };
+        let len = decode_varint(buf).map_err(|_| invalid("bad length"))?;
+        let len = usize::try_from(len).map_err(|_| invalid("bad length"))?;
+        if len > buf.len() {
+            return Err(invalid("truncated value"));
+        }
+        let start = total - buf.len();
+        range = (start, start + len);
+        *buf = &buf[len..];
+        Ok(())
+    })?;
+    Ok(range)
+}
+
+/// JSON via serde: the codec behind `#[statefun(json, typename = "...")]`.
+pub mod json {
+    use super::*;
+
+    /// A value's JSON bytes.
+    pub fn encode<T: serde::Serialize + ?Sized>(value: &T) -> Result<Bytes, CodecError> {
+        Ok(serde_json::to_vec(value)?.into())
+    }
+
+    /// A value from JSON bytes.
+    pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+        Ok(serde_json::from_slice(bytes)?)
+    }
+}
+
+/// Protobuf via prost: the codec behind `#[statefun(protobuf)]`.
+pub mod protobuf {
+    use super::*;
+
+    /// The default typename of a protobuf message: `type.googleapis.com/<full name>`,
+    /// as the official SDKs write it.
+    pub fn type_name<M: prost::Name>() -> TypeName {
+        TypeName::new(format!("type.googleapis.com/{}", M::full_name()))
+            .expect("a protobuf full name has no `/`")
+    }
+
+    /// A message's bytes.
+    pub fn encode<M: prost::Message>(message: &M) -> Result<Bytes, CodecError> {
+        Ok(message.encode_to_vec().into())
+    }
+
+    /// A message from its bytes.
+    pub fn decode<M: prost::Message + Default>(bytes: Bytes) -> Result<M, CodecError> {
+        Ok(M::decode(bytes)?)
+    }
+}
+
+/// Raw bytes under a typename of your choice: the codec behind
+/// `#[statefun(raw, typename = "...")]`.
+pub mod raw {
+    use super::*;
+
+    /// The value's bytes, unchanged (a reference count, not a copy, for `Bytes`).
+    pub fn encode(value: &impl AsRef<[u8]>) -> Result<Bytes, CodecError> {
+        Ok(Bytes::copy_from_slice(value.as_ref()))
+    }
+
+    /// The value's bytes as `Bytes` without copying.
+    pub fn encode_bytes(value: &Bytes) -> Result<Bytes, CodecError> {
+        Ok(value.clone())
+    }
+
+    /// The bytes, unchanged.
+    pub fn decode<T: From<Bytes>>(bytes: Bytes) -> Result<T, CodecError> {
+        Ok(T::from(bytes))
+    }
+}

@@ -1,0 +1,431 @@
+//! The function registry ([`Functions`]) and the transport-free dispatcher
+//! ([`Handler`]): `ToFunction` bytes in, `FromFunction` bytes out.
+
+use std::{any::Any, collections::HashMap, fmt, panic::AssertUnwindSafe, sync::Arc};
+
+use bytes::Bytes;
+use futures_util::{FutureExt, future::BoxFuture};
+use prost::Message as _;
+use tracing::Instrument;
+
+use crate::{
+    Address, BoxError, Context, Function, Message, State, TypeName, TypeNameError,
+    proto::reqreply::{self as pb, from_function, to_function},
+    state::{Cells, Mutations, SpecError, StateError, ValueSpec, validate_specs},
+};
+
+/// Why a request could not be answered with a `FromFunction`.
+///
+/// The first group is the caller's fault (a malformed request, an unknown function); the
+/// rest fail the batch: no partial response is ever sent, and the runtime retries.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The body is empty.
+    #[error("the request body is empty: expected a protobuf `ToFunction`")]
+    EmptyBody,
+    /// The body is not a protobuf `ToFunction`.
+    #[error("the request body is not a valid protobuf `ToFunction`: {0}")]
+    MalformedRequest(#[source] prost::DecodeError),
+    /// The body is a `ToFunction` the protocol does not allow.
+    #[error("invalid `ToFunction`: {0}")]
+    InvalidRequest(#[from] RequestError),
+    /// No function is registered under the target's typename.
+    #[error(
+        "no function `{type_name}` is registered here (registered: {}); check the `functions` pattern and `urlPathTemplate` in module.yaml",
+        .registered.join(", ")
+    )]
+    UnknownFunction {
+        /// The requested typename.
+        type_name: String,
+        /// The registered typenames.
+        registered: Vec<String>,
+    },
+    /// A received state value cannot be used.
+    #[error("function {type_name} (id `{id}`): {source}")]
+    State {
+        /// The function's typename.
+        type_name: TypeName,
+        /// The instance id.
+        id: String,
+        /// What is wrong.
+        #[source]
+        source: StateError,
+    },
+    /// The function returned an error.
+    #[error("function {type_name} (id `{id}`) failed: {source}")]
+    FunctionFailed {
+        /// The function's typename.
+        type_name: TypeName,
+        /// The instance id.
+        id: String,
+        /// The function's error.
+        #[source]
+        source: BoxError,
+    },
+    /// The function panicked; the panic was caught and the service keeps serving.
+    #[error("function {type_name} (id `{id}`) panicked: {message}")]
+    FunctionPanicked {
+        /// The function's typename.
+        type_name: TypeName,
+        /// The instance id.
+        id: String,
+        /// The panic message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether the request itself is at fault (malformed, invalid, unknown function), as
+    /// opposed to the function or its state.
+    pub fn is_bad_request(&self) -> bool {
+        matches!(
+            self,
+            Self::EmptyBody | Self::MalformedRequest(_) | Self::InvalidRequest(_)
+        )
+    }
+}
+
+/// A well-formed protobuf that is not a valid request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// `ToFunction.invocation` is not set.
+    #[error("it has no `invocation` (an `InvocationBatchRequest`)")]
+    MissingInvocation,
+    /// The batch has no target address.
+    #[error("the batch has no target address")]
+    MissingTarget,
+    /// The target's namespace or type is not a valid typename.
+    #[error("the target's function type is invalid: {0}")]
+    InvalidTarget(TypeNameError),
+    /// A caller's namespace or type is not a valid typename.
+    #[error("invocation {index}'s caller is invalid: {source}")]
+    InvalidCaller {
+        /// The invocation's index in the batch.
+        index: usize,
+        /// What is wrong.
+        source: TypeNameError,
+    },
+    /// The batch has no invocations.
+    #[error("the batch has no invocations")]
+    NoInvocations,
+}
+
+/// Why a function cannot be registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// Another function has the same typename.
+    #[error("function `{0}` is registered twice")]
+    Duplicate(TypeName),
+    /// The function's state specs are invalid.
+    #[error("function `{type_name}` has an invalid state spec: {source}")]
+    InvalidSpec {
+        /// The function.
+        type_name: TypeName,
+        /// What is wrong.
+        source: SpecError,
+    },
+}
+
+/// The functions a service hosts, by typename.
+///
+/// ```
+/// # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+/// # struct Echo;
+/// # impl Function for Echo {
+/// #     type State = ();
+/// #     fn type_name(&self) -> TypeName { TypeName::from_static("demo/echo") }
+/// #     async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> { Ok(()) }
+/// # }
+/// let functions = Functions::new().with(Echo);
+/// assert!(Functions::new().with(Echo).try_with(Echo).is_err());
+/// ```
+#[derive(Default)]
+pub struct Functions {
+    by_name: HashMap<TypeName, Registered>,
+}
+
+struct Registered {
+    specs: Vec<ValueSpec>,
+    function: Arc<dyn ErasedFunction>,
+}
+
+impl Functions {
+    /// No functions yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `function`.
+    ///
+    /// # Panics
+    /// If its typename is taken or its state specs are invalid; see
+    /// [`Functions::try_with`] for the fallible version.
+    #[track_caller]
+    pub fn with<F: Function>(self, function: F) -> Self {
+        match self.try_with(function) {
+            Ok(functions) => functions,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Adds `function`, or says why it cannot be added.
+    pub fn try_with<F: Function>(mut self, function: F) -> Result<Self, RegistryError> {
+        let type_name = function.type_name();
+        if self.by_name.contains_key(&type_name) {
+            return Err(RegistryError::Duplicate(type_name));
+        }
+        let specs = F::State::specs();
+        validate_specs(&specs).map_err(|source| RegistryError::InvalidSpec {
+            type_name: type_name.clone(),
+            source,
+        })?;
+        self.by_name.insert(
+            type_name,
+            Registered {
+                specs,
+                function: Arc::new(Erased(function)),
+            },
+        );
+        Ok(self)
+    }
+
+    /// The registered typenames, sorted.
+    pub fn type_names(&self) -> Vec<&TypeName> {
+        let mut names: Vec<_> = self.by_name.keys().collect();
+        names.sort();
+        names
+    }
+
+    /// The state specs of a registered function.
+    pub fn specs(&self, type_name: &TypeName) -> Option<&[ValueSpec]> {
+        self.by_name.get(type_name).map(|r| r.specs.as_slice())
+    }
+
+    /// The `io.statefun.endpoints.v2/http` module.yaml for these functions served at
+    /// `base_url` (e.g. `http://functions:8000/statefun`): one endpoint per namespace.
+    pub fn module_yaml(&self, base_url: &str) -> String {
+        let mut namespaces: Vec<&str> = self.by_name.keys().map(|t| t.namespace()).collect();
+        namespaces.sort_unstable();
+        namespaces.dedup();
+        let mut yaml = String::new();
+        for (i, namespace) in namespaces.iter().enumerate() {
+            if i > 0 {
+                yaml.push_str("---\n");
+            }
+            yaml.push_str(&format!(
+                "kind: io.statefun.endpoints.v2/http\nspec:\n  functions: {namespace}/*\n  urlPathTemplate: {base_url}\n  transport:\n    type: io.statefun.transports.v1/async\n"
+            ));
+        }
+        yaml
+    }
+}
+
+impl fmt::Debug for Functions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.type_names()).finish()
+    }
+}
+
+/// Answers requests for a set of [`Functions`]: `ToFunction` bytes in, `FromFunction`
+/// bytes out. Cheap to clone; share one per service.
+#[derive(Clone, Debug)]
+pub struct Handler {
+    functions: Arc<Functions>,
+}
+
+impl From<Functions> for Handler {
+    fn from(functions: Functions) -> Self {
+        Self::new(functions)
+    }
+}
+
+impl Handler {
+    /// A handler for `functions`.
+    pub fn new(functions: Functions) -> Self {
+        Self {
+            functions: Arc::new(functions),
+        }
+    }
+
+    /// The registered functions.
+    pub fn functions(&self) -> &Functions {
+        &self.functions
+    }
+
+    /// Answers one request body.
+    pub async fn handle(&self, body: Bytes) -> Result<Bytes, Error> {
+        let response = self.handle_request(body).await?;
+        Ok(response.encode_to_vec().into())
+    }
+
+    /// Answers one decoded request.
+    pub async fn handle_request(&self, body: Bytes) -> Result<pb::FromFunction, Error> {
+        if body.is_empty() {
+            return Err(Error::EmptyBody);
+        }
+        let request = pb::ToFunction::decode(body).map_err(Error::MalformedRequest)?;
+        let Some(to_function::Request::Invocation(batch)) = request.request else {
+            return Err(RequestError::MissingInvocation.into());
+        };
+        let target = Address::from_proto(batch.target)
+            .map_err(RequestError::InvalidTarget)?
+            .ok_or(RequestError::MissingTarget)?;
+        if batch.invocations.is_empty() {
+            return Err(RequestError::NoInvocations.into());
+        }
+        let Some(registered) = self.functions.by_name.get(target.type_name()) else {
+            return Err(Error::UnknownFunction {
+                type_name: target.type_name().to_string(),
+                registered: self
+                    .functions
+                    .type_names()
+                    .into_iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            });
+        };
+
+        let span = tracing::debug_span!(
+            "statefun.batch",
+            function = %target.type_name(),
+            id = %target.id(),
+            batch_size = batch.invocations.len(),
+        );
+        let batch = Batch {
+            specs: &registered.specs,
+            target,
+            state: batch.state,
+            invocations: batch.invocations,
+        };
+        registered.function.run(batch).instrument(span).await
+    }
+}
+
+/// One decoded batch, ready for its function.
+struct Batch<'a> {
+    specs: &'a [ValueSpec],
+    target: Address,
+    state: Vec<to_function::PersistedValue>,
+    invocations: Vec<to_function::Invocation>,
+}
+
+impl Batch<'_> {
+    /// The received value for each spec in order, or the specs the runtime must register
+    /// first. A state present without a value is not missing; unknown states are ignored.
+    fn cells(
+        &mut self,
+    ) -> Result<Vec<Option<pb::TypedValue>>, from_function::IncompleteInvocationContext> {
+        let mut cells = Vec::with_capacity(self.specs.len());
+        let mut missing = Vec::new();
+        for spec in self.specs {
+            match self.state.iter_mut().find(|s| s.state_name == spec.name()) {
+                Some(received) => cells.push(received.state_value.take()),
+                None => missing.push(spec.to_proto()),
+            }
+        }
+        if missing.is_empty() {
+            Ok(cells)
+        } else {
+            Err(from_function::IncompleteInvocationContext {
+                missing_values: missing,
+            })
+        }
+    }
+}
+
+trait ErasedFunction: Send + Sync {
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<pb::FromFunction, Error>>;
+}
+
+struct Erased<F>(F);
+
+impl<F: Function> ErasedFunction for Erased<F> {
+    fn run<'a>(&'a self, mut batch: Batch<'a>) -> BoxFuture<'a, Result<pb::FromFunction, Error>> {
+        Box::pin(async move {
+            let cells = match batch.cells() {
+                Ok(cells) => cells,
+                Err(incomplete) => {
+                    tracing::debug!(
+                        missing = ?incomplete.missing_values.iter().map(|s| &s.state_name).collect::<Vec<_>>(),
+                        "state missing; asking the runtime to register it"
+                    );
+                    return Ok(pb::FromFunction {
+                        response: Some(from_function::Response::IncompleteInvocationContext(
+                            incomplete,
+                        )),
+                    });
+                }
+            };
+            let Batch {
+                specs,
+                target,
+                invocations,
+                ..
+            } = batch;
+            let type_name = target.type_name().clone();
+            let id = target.id().to_owned();
+            let state_error = |source| Error::State {
+                type_name: type_name.clone(),
+                id: id.clone(),
+                source,
+            };
+
+            let mut state =
+                F::State::from_cells(&mut Cells::new(specs, cells)).map_err(state_error)?;
+            let mut ctx = Context::new(target);
+            let run = async {
+                for (index, invocation) in invocations.into_iter().enumerate() {
+                    let caller = Address::from_proto(invocation.caller).map_err(|source| {
+                        Error::InvalidRequest(RequestError::InvalidCaller { index, source })
+                    })?;
+                    ctx.set_caller(caller);
+                    let message = Message::from_proto(invocation.argument);
+                    self.0
+                        .invoke(&mut ctx, &mut state, message)
+                        .await
+                        .map_err(|source| Error::FunctionFailed {
+                            type_name: type_name.clone(),
+                            id: id.clone(),
+                            source,
+                        })?;
+                }
+                Ok(())
+            };
+            let outcome = AssertUnwindSafe(run)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| {
+                    Err(Error::FunctionPanicked {
+                        type_name: type_name.clone(),
+                        id: id.clone(),
+                        message: panic_message(&*panic),
+                    })
+                });
+            if let Err(error) = outcome {
+                tracing::debug!(%error, "batch failed");
+                return Err(error);
+            }
+
+            let mut mutations = Mutations::new(specs);
+            state.write_mutations(&mut mutations).map_err(state_error)?;
+            Ok(pb::FromFunction {
+                response: Some(from_function::Response::InvocationResult(
+                    ctx.into_response(mutations.into_proto()),
+                )),
+            })
+        })
+    }
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}

@@ -1,0 +1,76 @@
+//! The core of the StateFun Rust SDK: the request-reply protocol, typenames and
+//! addresses, value codecs, messages, egress records, the invocation context, persisted
+//! state and the transport-free dispatcher.
+//!
+//! Most users depend on the `statefun-sdk` facade (library `statefun`), which re-exports
+//! this crate together with the macros and the HTTP adapter. This crate has no HTTP and no
+//! macros: a function written by hand against it answers real StateFun requests.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use statefun_core::{
+//!     BoxError, Cells, Context, Function, Functions, Handler, Message, Mutations, State,
+//!     StateError, TypeName, Value, ValueSpec,
+//! };
+//!
+//! struct Seen {
+//!     seen: Value<i32>,
+//! }
+//!
+//! impl State for Seen {
+//!     fn specs() -> Vec<ValueSpec> {
+//!         vec![ValueSpec::new::<i32>("seen").unwrap()]
+//!     }
+//!     fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+//!         Ok(Seen { seen: cells.next_value()? })
+//!     }
+//!     fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+//!         out.write(&self.seen)
+//!     }
+//! }
+//!
+//! struct Greeter;
+//!
+//! impl Function for Greeter {
+//!     type State = Seen;
+//!
+//!     fn type_name(&self) -> TypeName {
+//!         TypeName::from_static("demo/greeter")
+//!     }
+//!
+//!     async fn invoke(&self, ctx: &mut Context, state: &mut Seen, msg: Message) -> Result<(), BoxError> {
+//!         let name = msg.as_str()?;
+//!         state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
+//!         tracing::info!("hello {name}, seen {} times", state.seen.get_or_default());
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let handler = Handler::new(Functions::new().with(Greeter));
+//! # let body = Bytes::new();
+//! // In a service: `let response: Bytes = handler.handle(body).await?;`
+//! # let _ = handler;
+//! ```
+
+pub mod codec;
+pub mod context;
+pub mod egress;
+pub mod function;
+pub mod handler;
+pub mod message;
+pub mod proto;
+pub mod state;
+mod type_name;
+
+pub use codec::{CodecError, Encode, Type};
+pub use context::{Context, ContextError, Delayed};
+pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder};
+pub use function::{BoxError, Function, IntoFunctionResult};
+pub use handler::{Error, Functions, Handler, RegistryError, RequestError};
+pub use message::{Message, MessageError, OutgoingMessage};
+pub use state::{
+    Cells, Expiration, Mutations, SpecError, State, StateError, StateField, Value, ValueSpec,
+};
+pub use type_name::{Address, TypeName, TypeNameError};
+
+pub use bytes::Bytes;

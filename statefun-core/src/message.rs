@@ -1,0 +1,242 @@
+//! Messages: the incoming [`Message`] a function is invoked with, and the
+//! [`OutgoingMessage`] it sends.
+
+use bytes::Bytes;
+
+use crate::{
+    Address, CodecError, Encode, Type, TypeName, codec::string_range, proto::reqreply as pb,
+};
+
+/// A message a function is invoked with: a typename and the value's bytes (a view into
+/// the request body, not a copy).
+///
+/// Read it with [`Message::decode`] (or a shortcut such as [`Message::as_string`]), which
+/// checks the typename first: a message of another type is an error, never a silent
+/// misreading.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    type_name: String,
+    has_value: bool,
+    value: Bytes,
+}
+
+/// Why a message could not be read as the requested type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MessageError {
+    /// The message has another typename.
+    #[error(
+        "the message is a `{actual}`, not a `{expected}`: check with `is::<T>()` first, or decode it as `{actual}`"
+    )]
+    TypeMismatch {
+        /// The typename asked for.
+        expected: TypeName,
+        /// The message's typename.
+        actual: String,
+    },
+    /// The message carries no value (`has_value` is false).
+    #[error("the `{type_name}` message carries no value")]
+    NoValue {
+        /// The message's typename.
+        type_name: String,
+    },
+    /// The bytes are not a valid value of the type.
+    #[error("the `{type_name}` message could not be decoded: {source}")]
+    Decode {
+        /// The message's typename.
+        type_name: String,
+        /// What the codec said.
+        #[source]
+        source: CodecError,
+    },
+}
+
+impl Message {
+    pub(crate) fn from_proto(value: Option<pb::TypedValue>) -> Self {
+        let value = value.unwrap_or_default();
+        Self {
+            type_name: value.typename,
+            has_value: value.has_value,
+            value: value.value,
+        }
+    }
+
+    /// A message holding `value`, as a function would receive it; handy in tests.
+    pub fn new<V: Encode + ?Sized>(value: &V) -> Result<Self, CodecError> {
+        Ok(Self {
+            type_name: V::type_name().as_str().to_owned(),
+            has_value: true,
+            value: value.encode()?,
+        })
+    }
+
+    /// A message from a typename and raw bytes.
+    pub fn from_raw(type_name: &TypeName, value: Bytes) -> Self {
+        Self {
+            type_name: type_name.as_str().to_owned(),
+            has_value: true,
+            value,
+        }
+    }
+
+    /// The message's typename as received.
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// Whether the message carries a value (the protocol's `has_value`).
+    pub fn has_value(&self) -> bool {
+        self.has_value
+    }
+
+    /// The value's bytes as received.
+    pub fn raw_value(&self) -> &Bytes {
+        &self.value
+    }
+
+    /// Whether the message is a `T`.
+    pub fn is<T: Type>(&self) -> bool {
+        T::type_name() == *self.type_name
+    }
+
+    /// The message's value as a `T`, after checking the typename.
+    pub fn decode<T: Type>(&self) -> Result<T, MessageError> {
+        self.check::<T>()?;
+        T::decode(self.value.clone()).map_err(|source| MessageError::Decode {
+            type_name: self.type_name.clone(),
+            source,
+        })
+    }
+
+    fn check<T: Type>(&self) -> Result<(), MessageError> {
+        let expected = T::type_name();
+        if expected != *self.type_name {
+            return Err(MessageError::TypeMismatch {
+                expected,
+                actual: self.type_name.clone(),
+            });
+        }
+        if !self.has_value {
+            return Err(MessageError::NoValue {
+                type_name: self.type_name.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The `io.statefun.types/string` value, borrowed from the request body.
+    pub fn as_str(&self) -> Result<&str, MessageError> {
+        self.check::<String>()?;
+        let decode_error = |source| MessageError::Decode {
+            type_name: self.type_name.clone(),
+            source,
+        };
+        let (start, end) = string_range(&self.value).map_err(decode_error)?;
+        std::str::from_utf8(&self.value[start..end]).map_err(|_| {
+            decode_error(CodecError::Primitive {
+                type_name: "io.statefun.types/string",
+                reason: "the string is not valid UTF-8",
+            })
+        })
+    }
+
+    /// The `io.statefun.types/string` value.
+    pub fn as_string(&self) -> Result<String, MessageError> {
+        self.as_str().map(str::to_owned)
+    }
+
+    /// The `io.statefun.types/int` value.
+    pub fn as_i32(&self) -> Result<i32, MessageError> {
+        self.decode()
+    }
+
+    /// The `io.statefun.types/long` value.
+    pub fn as_i64(&self) -> Result<i64, MessageError> {
+        self.decode()
+    }
+
+    /// The `io.statefun.types/float` value.
+    pub fn as_f32(&self) -> Result<f32, MessageError> {
+        self.decode()
+    }
+
+    /// The `io.statefun.types/double` value.
+    pub fn as_f64(&self) -> Result<f64, MessageError> {
+        self.decode()
+    }
+
+    /// The `io.statefun.types/bool` value.
+    pub fn as_bool(&self) -> Result<bool, MessageError> {
+        self.decode()
+    }
+}
+
+/// A message to another function: a target address and a typed value.
+///
+/// ```
+/// use statefun_core::{Address, OutgoingMessage, TypeName};
+///
+/// const GREETER: TypeName = TypeName::from_static("demo/greeter");
+/// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello")?;
+/// assert_eq!(message.target().id(), "bob");
+/// # Ok::<(), statefun_core::CodecError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutgoingMessage {
+    target: Address,
+    value: pb::TypedValue,
+}
+
+impl OutgoingMessage {
+    /// A message carrying `value` (any [`Type`], or a `&str`) to `target`.
+    pub fn new<V: Encode + ?Sized>(target: Address, value: &V) -> Result<Self, CodecError> {
+        Ok(Self {
+            target,
+            value: typed_value(value)?,
+        })
+    }
+
+    /// A message carrying raw bytes under an explicit typename.
+    pub fn raw(target: Address, type_name: &TypeName, value: Bytes) -> Self {
+        Self {
+            target,
+            value: pb::TypedValue {
+                typename: type_name.as_str().to_owned(),
+                has_value: true,
+                value,
+            },
+        }
+    }
+
+    /// Where the message goes.
+    pub fn target(&self) -> &Address {
+        &self.target
+    }
+
+    /// The message's typename.
+    pub fn type_name(&self) -> &str {
+        &self.value.typename
+    }
+
+    /// The message's value bytes.
+    pub fn raw_value(&self) -> &Bytes {
+        &self.value.value
+    }
+
+    /// The message as the target would receive it.
+    pub fn to_message(&self) -> Message {
+        Message::from_proto(Some(self.value.clone()))
+    }
+
+    pub(crate) fn into_parts(self) -> (pb::Address, pb::TypedValue) {
+        (self.target.into_proto(), self.value)
+    }
+}
+
+pub(crate) fn typed_value<V: Encode + ?Sized>(value: &V) -> Result<pb::TypedValue, CodecError> {
+    Ok(pb::TypedValue {
+        typename: V::type_name().as_str().to_owned(),
+        has_value: true,
+        value: value.encode()?,
+    })
+}
