@@ -1,6 +1,9 @@
 //! The function registry ([`Functions`]) and the transport-free dispatcher
 //! ([`Handler`]): `ToFunction` bytes in, `FromFunction` bytes out.
 
+// `Error` is large, but it is built at most once per failed batch, never on the hot path.
+#![allow(clippy::result_large_err)]
+
 use std::{any::Any, collections::HashMap, fmt, panic::AssertUnwindSafe, sync::Arc};
 
 use bytes::Bytes;
