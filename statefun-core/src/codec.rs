@@ -39,30 +39,33 @@ pub trait Type: Sized {
 /// Something that can be sent as a value: every [`Type`], and `str` (sent as
 /// `io.statefun.types/string`), so that `ctx.send(..., "hi")` needs no allocation
 /// by the caller.
+///
+/// Its methods have names of their own so that they never clash with [`Type`]'s when both
+/// traits are in scope.
 pub trait Encode {
     /// The typename sent with the value.
-    fn type_name() -> TypeName;
+    fn value_type_name() -> TypeName;
 
     /// The value's bytes.
-    fn encode(&self) -> Result<Bytes, CodecError>;
+    fn encode_value(&self) -> Result<Bytes, CodecError>;
 }
 
 impl<T: Type> Encode for T {
-    fn type_name() -> TypeName {
-        <T as Type>::type_name()
+    fn value_type_name() -> TypeName {
+        T::type_name()
     }
 
-    fn encode(&self) -> Result<Bytes, CodecError> {
-        <T as Type>::encode(self)
+    fn encode_value(&self) -> Result<Bytes, CodecError> {
+        self.encode()
     }
 }
 
 impl Encode for str {
-    fn type_name() -> TypeName {
+    fn value_type_name() -> TypeName {
         STRING
     }
 
-    fn encode(&self) -> Result<Bytes, CodecError> {
+    fn encode_value(&self) -> Result<Bytes, CodecError> {
         Ok(encode_string(self))
     }
 }

@@ -158,7 +158,7 @@ impl KafkaRecordBuilder {
 
     /// The record's value encoded with its StateFun codec (JSON for a JSON type, ...).
     pub fn typed_value<V: Encode + ?Sized>(mut self, value: &V) -> Self {
-        self.value = Some(value.encode());
+        self.value = Some(value.encode_value());
         self
     }
 
@@ -230,7 +230,7 @@ impl KinesisRecordBuilder {
 
     /// The record's value encoded with its StateFun codec.
     pub fn typed_value<V: Encode + ?Sized>(mut self, value: &V) -> Self {
-        self.value = Some(value.encode());
+        self.value = Some(value.encode_value());
         self
     }
 

@@ -64,9 +64,9 @@ impl Message {
     /// A message holding `value`, as a function would receive it; handy in tests.
     pub fn new<V: Encode + ?Sized>(value: &V) -> Result<Self, CodecError> {
         Ok(Self {
-            type_name: V::type_name().as_str().to_owned(),
+            type_name: V::value_type_name().as_str().to_owned(),
             has_value: true,
-            value: value.encode()?,
+            value: value.encode_value()?,
         })
     }
 
@@ -235,8 +235,8 @@ impl OutgoingMessage {
 
 pub(crate) fn typed_value<V: Encode + ?Sized>(value: &V) -> Result<pb::TypedValue, CodecError> {
     Ok(pb::TypedValue {
-        typename: V::type_name().as_str().to_owned(),
+        typename: V::value_type_name().as_str().to_owned(),
         has_value: true,
-        value: value.encode()?,
+        value: value.encode_value()?,
     })
 }

@@ -1,0 +1,384 @@
+//! Value codecs, typenames, state names and egress records: golden bytes, round trips
+//! (property tests) and accept/reject tables.
+
+use bytes::Bytes;
+use proptest::prelude::*;
+use prost::Message as _;
+use statefun_core::{
+    EgressError, EgressMessage, Encode, Message, SpecError, Type, TypeName, TypeNameError,
+    ValueSpec,
+    proto::{egress, types as wrappers},
+    state::is_valid_state_name,
+};
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn golden<T: Type>(value: T, expected: &str) {
+    let bytes = Type::encode(&value).unwrap();
+    assert_eq!(hex(&bytes), expected);
+}
+
+#[test]
+fn int_golden_bytes() {
+    golden(0i32, "");
+    golden(1i32, "0d 01 00 00 00");
+    golden(-1i32, "0d ff ff ff ff");
+    golden(i32::MIN, "0d 00 00 00 80");
+    golden(i32::MAX, "0d ff ff ff 7f");
+}
+
+#[test]
+fn long_golden_bytes() {
+    golden(0i64, "");
+    golden(1i64, "09 01 00 00 00 00 00 00 00");
+    golden(i64::MIN, "09 00 00 00 00 00 00 00 80");
+    golden(i64::MAX, "09 ff ff ff ff ff ff ff 7f");
+}
+
+#[test]
+fn float_golden_bytes() {
+    golden(0.0f32, "");
+    golden(-0.0f32, "0d 00 00 00 80");
+    golden(1.5f32, "0d 00 00 c0 3f");
+    golden(f32::MIN, "0d ff ff 7f ff");
+    golden(f32::MAX, "0d ff ff 7f 7f");
+}
+
+#[test]
+fn double_golden_bytes() {
+    golden(0.0f64, "");
+    golden(-0.0f64, "09 00 00 00 00 00 00 00 80");
+    golden(1.5f64, "09 00 00 00 00 00 00 f8 3f");
+    golden(f64::MAX, "09 ff ff ff ff ff ff ef 7f");
+}
+
+#[test]
+fn bool_golden_bytes() {
+    golden(false, "");
+    golden(true, "08 01");
+}
+
+#[test]
+fn string_golden_bytes() {
+    golden(String::new(), "");
+    golden("hi".to_owned(), "0a 02 68 69");
+    golden("é☃".to_owned(), "0a 05 c3 a9 e2 98 83");
+    let long = "x".repeat(200);
+    let bytes = Type::encode(&long).unwrap();
+    // 200 needs a two-byte varint length.
+    assert_eq!(hex(&bytes[..3]), "0a c8 01");
+    assert_eq!(&bytes[3..], long.as_bytes());
+    assert_eq!(
+        "hi".encode_value().unwrap(),
+        Type::encode(&"hi".to_owned()).unwrap()
+    );
+}
+
+#[test]
+fn primitives_match_prost_wrappers_for_non_default_values() {
+    assert_eq!(
+        Type::encode(&7i32).unwrap(),
+        wrappers::IntWrapper { value: 7 }.encode_to_vec()
+    );
+    assert_eq!(
+        Type::encode(&(-7i64)).unwrap(),
+        wrappers::LongWrapper { value: -7 }.encode_to_vec()
+    );
+    assert_eq!(
+        Type::encode(&2.25f32).unwrap(),
+        wrappers::FloatWrapper { value: 2.25 }.encode_to_vec()
+    );
+    assert_eq!(
+        Type::encode(&"abc".to_owned()).unwrap(),
+        wrappers::StringWrapper {
+            value: "abc".into()
+        }
+        .encode_to_vec()
+    );
+}
+
+#[test]
+fn decode_rejects_wrong_tags_and_truncation() {
+    let reject = |bytes: &'static [u8]| Bytes::from_static(bytes);
+    assert!(
+        <i32 as Type>::decode(reject(&[0x08, 0x01])).is_err(),
+        "varint for sfixed32"
+    );
+    assert!(
+        <i32 as Type>::decode(reject(&[0x15, 1, 0, 0, 0])).is_err(),
+        "field 2"
+    );
+    assert!(
+        <i32 as Type>::decode(reject(&[0x0d, 1, 0])).is_err(),
+        "truncated"
+    );
+    assert!(
+        <i64 as Type>::decode(reject(&[0x0d, 1, 0, 0, 0])).is_err(),
+        "fixed32 for long"
+    );
+    assert!(<bool as Type>::decode(reject(&[0x0d, 1, 0, 0, 0])).is_err());
+    assert!(
+        <String as Type>::decode(reject(&[0x0a, 5, b'a'])).is_err(),
+        "truncated string"
+    );
+    assert!(
+        <String as Type>::decode(reject(&[0x0a, 1, 0xff])).is_err(),
+        "invalid UTF-8"
+    );
+    assert!(<f64 as Type>::decode(reject(&[0x0d, 0, 0, 0, 0])).is_err());
+    // Empty bytes are the default value.
+    assert_eq!(<i32 as Type>::decode(Bytes::new()).unwrap(), 0);
+    assert_eq!(<String as Type>::decode(Bytes::new()).unwrap(), "");
+    assert!(!<bool as Type>::decode(Bytes::new()).unwrap());
+}
+
+proptest! {
+    #[test]
+    fn int_round_trips(v: i32) {
+        prop_assert_eq!(<i32 as Type>::decode(Type::encode(&v).unwrap()).unwrap(), v);
+    }
+
+    #[test]
+    fn long_round_trips(v: i64) {
+        prop_assert_eq!(<i64 as Type>::decode(Type::encode(&v).unwrap()).unwrap(), v);
+    }
+
+    #[test]
+    fn float_round_trips_bit_for_bit(bits: u32) {
+        let v = f32::from_bits(bits);
+        prop_assert_eq!(<f32 as Type>::decode(Type::encode(&v).unwrap()).unwrap().to_bits(), bits);
+    }
+
+    #[test]
+    fn double_round_trips_bit_for_bit(bits: u64) {
+        let v = f64::from_bits(bits);
+        prop_assert_eq!(<f64 as Type>::decode(Type::encode(&v).unwrap()).unwrap().to_bits(), bits);
+    }
+
+    #[test]
+    fn bool_round_trips(v: bool) {
+        prop_assert_eq!(<bool as Type>::decode(Type::encode(&v).unwrap()).unwrap(), v);
+    }
+
+    #[test]
+    fn string_round_trips(v: String) {
+        prop_assert_eq!(<String as Type>::decode(Type::encode(&v).unwrap()).unwrap(), v.clone());
+        let message = Message::new(v.as_str()).unwrap();
+        prop_assert_eq!(message.as_str().unwrap(), v.as_str());
+    }
+
+    #[test]
+    fn string_encoding_matches_prost(v: String) {
+        let wrapper = wrappers::StringWrapper { value: v.clone() }.encode_to_vec();
+        prop_assert_eq!(Type::encode(&v).unwrap().to_vec(), wrapper);
+    }
+
+    #[test]
+    fn json_round_trips(name: String, visits: u32, tags: Vec<String>) {
+        let value = (name, visits, tags);
+        let bytes = statefun_core::codec::json::encode(&value).unwrap();
+        let back: (String, u32, Vec<String>) = statefun_core::codec::json::decode(&bytes).unwrap();
+        prop_assert_eq!(back, value);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes: Vec<u8>) {
+        let bytes = Bytes::from(bytes);
+        let _ = <i32 as Type>::decode(bytes.clone());
+        let _ = <i64 as Type>::decode(bytes.clone());
+        let _ = <f32 as Type>::decode(bytes.clone());
+        let _ = <f64 as Type>::decode(bytes.clone());
+        let _ = <bool as Type>::decode(bytes.clone());
+        let _ = <String as Type>::decode(bytes);
+    }
+}
+
+#[test]
+fn typename_table() {
+    let accepted = [
+        "demo/greeter",
+        "io.statefun.types/int",
+        "a/b",
+        "type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord",
+        "ns/name with spaces",
+    ];
+    for s in accepted {
+        let t: TypeName = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(t.as_str(), s);
+        assert_eq!(format!("{}/{}", t.namespace(), t.name()), s);
+    }
+    let rejected: [(&str, fn(&TypeNameError) -> bool); 6] = [
+        ("", |e| matches!(e, TypeNameError::Empty)),
+        ("greeter", |e| matches!(e, TypeNameError::MissingSlash(_))),
+        ("/greeter", |e| {
+            matches!(e, TypeNameError::EmptyNamespace(_))
+        }),
+        ("demo/", |e| matches!(e, TypeNameError::EmptyName(_))),
+        ("a/b/c", |e| matches!(e, TypeNameError::TooManySlashes(_))),
+        ("/", |e| matches!(e, TypeNameError::EmptyNamespace(_))),
+    ];
+    for (s, check) in rejected {
+        let err = s.parse::<TypeName>().expect_err(s);
+        assert!(check(&err), "{s}: unexpected {err:?}");
+        assert!(err.to_string().contains("namespace/name"), "{err}");
+    }
+}
+
+#[test]
+fn state_name_table() {
+    for ok in ["seen", "_x", "a1", "snake_case_9", "_"] {
+        assert!(is_valid_state_name(ok), "{ok}");
+        assert!(ValueSpec::new::<i32>(ok).is_ok(), "{ok}");
+    }
+    for bad in ["", "Seen", "1a", "a-b", "a b", "é", "camelCase", "a.b"] {
+        assert!(!is_valid_state_name(bad), "{bad:?}");
+        assert!(
+            matches!(ValueSpec::new::<i32>(bad), Err(SpecError::InvalidName(_))),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn expiration_must_be_at_least_one_millisecond() {
+    use std::time::Duration;
+    let spec = ValueSpec::new::<i32>("a").unwrap();
+    assert!(matches!(
+        spec.clone().expire_after_call(Duration::ZERO),
+        Err(SpecError::ZeroExpiration(_))
+    ));
+    assert!(matches!(
+        spec.clone().expire_after_write(Duration::from_micros(999)),
+        Err(SpecError::ZeroExpiration(_))
+    ));
+    assert!(spec.expire_after_write(Duration::from_millis(1)).is_ok());
+}
+
+#[test]
+fn kafka_record_bytes() {
+    let egress = EgressMessage::kafka(TypeName::from_static("demo/kafka-egress"))
+        .topic("greetings")
+        .key("alice")
+        .value("hello alice")
+        .build()
+        .unwrap();
+    assert_eq!(egress.egress().as_str(), "demo/kafka-egress");
+    assert_eq!(
+        egress.type_name(),
+        "type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord"
+    );
+    let expected = egress::KafkaProducerRecord {
+        key: "alice".into(),
+        value_bytes: Bytes::from_static(b"hello alice"),
+        topic: "greetings".into(),
+    };
+    assert_eq!(egress.raw_value().to_vec(), expected.encode_to_vec());
+    // key (1), value_bytes (2), topic (3), in field order.
+    assert_eq!(
+        hex(egress.raw_value()),
+        "0a 05 61 6c 69 63 65 12 0b 68 65 6c 6c 6f 20 61 6c 69 63 65 1a 09 67 72 65 65 74 69 6e 67 73"
+    );
+
+    let keyless = EgressMessage::kafka(TypeName::from_static("demo/k"))
+        .topic("t")
+        .typed_value(&5i32)
+        .build()
+        .unwrap();
+    let record = egress::KafkaProducerRecord::decode(keyless.raw_value().clone()).unwrap();
+    assert_eq!(record.key, "");
+    assert_eq!(record.value_bytes, Type::encode(&5i32).unwrap());
+}
+
+#[test]
+fn kafka_record_requires_topic_and_value() {
+    let builder = || EgressMessage::kafka(TypeName::from_static("demo/k"));
+    assert!(matches!(
+        builder().value("v").build(),
+        Err(EgressError::Missing { field: "topic", .. })
+    ));
+    assert!(matches!(
+        builder().topic("").value("v").build(),
+        Err(EgressError::Empty { field: "topic", .. })
+    ));
+    assert!(matches!(
+        builder().topic("t").build(),
+        Err(EgressError::Missing { field: "value", .. })
+    ));
+}
+
+#[test]
+fn kinesis_record_bytes_and_rules() {
+    let egress = EgressMessage::kinesis(TypeName::from_static("demo/kinesis"))
+        .stream("s")
+        .partition_key("p")
+        .explicit_hash_key("h")
+        .value(vec![1u8, 2])
+        .build()
+        .unwrap();
+    assert_eq!(
+        egress.type_name(),
+        "type.googleapis.com/io.statefun.sdk.egress.KinesisEgressRecord"
+    );
+    let record = egress::KinesisEgressRecord::decode(egress.raw_value().clone()).unwrap();
+    assert_eq!(
+        record,
+        egress::KinesisEgressRecord {
+            partition_key: "p".into(),
+            value_bytes: Bytes::from_static(&[1, 2]),
+            stream: "s".into(),
+            explicit_hash_key: "h".into(),
+        }
+    );
+    let builder = || EgressMessage::kinesis(TypeName::from_static("demo/kinesis"));
+    assert!(matches!(
+        builder().partition_key("p").value("v").build(),
+        Err(EgressError::Missing {
+            field: "stream",
+            ..
+        })
+    ));
+    assert!(matches!(
+        builder().stream("s").partition_key("").value("v").build(),
+        Err(EgressError::Empty {
+            field: "partition_key",
+            ..
+        })
+    ));
+    assert!(matches!(
+        builder().stream("s").value("v").build(),
+        Err(EgressError::Missing {
+            field: "partition_key",
+            ..
+        })
+    ));
+    assert!(matches!(
+        builder().stream("s").partition_key("p").build(),
+        Err(EgressError::Missing { field: "value", .. })
+    ));
+}
+
+#[test]
+fn message_accessors_check_the_typename() {
+    let message = Message::new(&42i32).unwrap();
+    assert!(message.is::<i32>());
+    assert!(!message.is::<i64>());
+    assert_eq!(message.as_i32().unwrap(), 42);
+    let err = message.as_string().unwrap_err();
+    assert!(err.to_string().contains("io.statefun.types/int"), "{err}");
+    assert!(matches!(
+        message.decode::<bool>(),
+        Err(statefun_core::MessageError::TypeMismatch { .. })
+    ));
+    let no_value = Message::from_raw(&statefun_core::codec::INT, Bytes::new());
+    assert_eq!(
+        no_value.as_i32().unwrap(),
+        0,
+        "has_value with empty bytes is 0"
+    );
+}
