@@ -1,0 +1,640 @@
+//! The dispatcher: negotiation, mutation rules, batches, side-effect order and every
+//! error case, through `Handler::handle` on real protobuf bytes.
+
+use std::{sync::Arc, sync::Mutex, time::Duration};
+
+use bytes::Bytes;
+use from_function::{expiration_spec::ExpireMode, persisted_value_mutation::MutationType};
+use prost::Message as _;
+use statefun_core::{
+    Address, BoxError, Cells, Context, Error, Function, Functions, Handler, Message, Mutations,
+    OutgoingMessage, RegistryError, RequestError, State, StateError, TypeName, Value, ValueSpec,
+    proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
+};
+
+const COUNTER: TypeName = TypeName::from_static("test/counter");
+
+/// Two cells: `count` (int, expires 1 s after call) and `note` (string).
+#[derive(Debug)]
+struct Counter {
+    count: Value<i32>,
+    note: Value<String>,
+}
+
+impl State for Counter {
+    fn specs() -> Vec<ValueSpec> {
+        vec![
+            ValueSpec::new::<i32>("count")
+                .unwrap()
+                .expire_after_call(Duration::from_secs(1))
+                .unwrap(),
+            ValueSpec::new::<String>("note").unwrap(),
+        ]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(Self {
+            count: cells.next_value()?,
+            note: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.count)?;
+        out.write(&self.note)
+    }
+}
+
+/// Interprets string commands: `inc`, `set-note:<x>`, `clear-note`, `read`, `fail`,
+/// `panic`, `send`, `delay:<token>`, `cancel:<token>`, `caller`.
+struct Commands {
+    seen_callers: Arc<Mutex<Vec<Option<String>>>>,
+    invocations: Arc<Mutex<usize>>,
+}
+
+impl Function for Commands {
+    type State = Counter;
+    fn type_name(&self) -> TypeName {
+        COUNTER
+    }
+    async fn invoke(
+        &self,
+        ctx: &mut Context,
+        state: &mut Counter,
+        msg: Message,
+    ) -> Result<(), BoxError> {
+        *self.invocations.lock().unwrap() += 1;
+        let command = msg.as_string()?;
+        let target = || Address::new(TypeName::from_static("test/other"), "x");
+        match command.split_once(':').unwrap_or((&command, "")) {
+            ("inc", _) => state.count.update(|n| Some(n.unwrap_or(0) + 1)),
+            ("set-note", note) => state.note.set(note.to_owned()),
+            ("clear-note", _) => state.note.clear(),
+            ("read", _) => {
+                let _ = state.count.get();
+                let _ = state.note.get();
+            }
+            ("fail", _) => return Err("asked to fail".into()),
+            ("panic", _) => panic!("asked to panic"),
+            ("send", _) => ctx.send(OutgoingMessage::new(target(), "m")?),
+            ("delay", token) => ctx.send_after_with_token(
+                Duration::from_millis(1500),
+                token,
+                OutgoingMessage::new(target(), token)?,
+            )?,
+            ("delay-untokened", _) => {
+                ctx.send_after(Duration::from_secs(2), OutgoingMessage::new(target(), "d")?)
+            }
+            ("cancel", token) => ctx.cancel_delayed(token)?,
+            ("caller", _) => self
+                .seen_callers
+                .lock()
+                .unwrap()
+                .push(ctx.caller().map(ToString::to_string)),
+            (other, _) => return Err(format!("unknown command {other}").into()),
+        }
+        Ok(())
+    }
+}
+
+struct Fixture {
+    handler: Handler,
+    callers: Arc<Mutex<Vec<Option<String>>>>,
+    invocations: Arc<Mutex<usize>>,
+}
+
+fn fixture() -> Fixture {
+    let callers = Arc::new(Mutex::new(Vec::new()));
+    let invocations = Arc::new(Mutex::new(0));
+    let handler = Handler::new(Functions::new().with(Commands {
+        seen_callers: callers.clone(),
+        invocations: invocations.clone(),
+    }));
+    Fixture {
+        handler,
+        callers,
+        invocations,
+    }
+}
+
+fn typed<T: statefun_core::Type>(value: T) -> pb::TypedValue {
+    pb::TypedValue {
+        typename: T::type_name().to_string(),
+        has_value: true,
+        value: value.encode().unwrap(),
+    }
+}
+
+fn state(name: &str, value: Option<pb::TypedValue>) -> to_function::PersistedValue {
+    to_function::PersistedValue {
+        state_name: name.into(),
+        state_value: value,
+    }
+}
+
+fn request(
+    states: Vec<to_function::PersistedValue>,
+    commands: &[&str],
+    caller: Option<pb::Address>,
+) -> Bytes {
+    ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: Some(pb::Address {
+                    namespace: "test".into(),
+                    r#type: "counter".into(),
+                    id: "me".into(),
+                }),
+                state: states,
+                invocations: commands
+                    .iter()
+                    .map(|c| to_function::Invocation {
+                        caller: caller.clone(),
+                        argument: Some(typed(c.to_string())),
+                    })
+                    .collect(),
+            },
+        )),
+    }
+    .encode_to_vec()
+    .into()
+}
+
+fn full_state(count: Option<i32>, note: Option<&str>) -> Vec<to_function::PersistedValue> {
+    vec![
+        state("count", count.map(typed)),
+        state("note", note.map(|n| typed(n.to_owned()))),
+    ]
+}
+
+async fn answer(f: &Fixture, body: Bytes) -> from_function::Response {
+    let bytes = f.handler.handle(body).await.expect("a FromFunction");
+    FromFunction::decode(bytes)
+        .unwrap()
+        .response
+        .expect("a response")
+}
+
+async fn result(f: &Fixture, body: Bytes) -> from_function::InvocationResponse {
+    match answer(f, body).await {
+        from_function::Response::InvocationResult(r) => r,
+        other => panic!("expected an invocation result, got {other:?}"),
+    }
+}
+
+fn mutations(r: &from_function::InvocationResponse) -> Vec<(String, MutationType, Option<i32>)> {
+    r.state_mutations
+        .iter()
+        .map(|m| {
+            let value = m.state_value.as_ref().and_then(|v| {
+                (v.typename == "io.statefun.types/int")
+                    .then(|| <i32 as statefun_core::Type>::decode(v.value.clone()).unwrap())
+            });
+            (m.state_name.clone(), m.mutation_type(), value)
+        })
+        .collect()
+}
+
+// ---- negotiation ----
+
+#[tokio::test]
+async fn all_state_missing_lists_every_spec_in_order_and_runs_nothing() {
+    let f = fixture();
+    let from_function::Response::IncompleteInvocationContext(ctx) =
+        answer(&f, request(vec![], &["inc"], None)).await
+    else {
+        panic!("expected IncompleteInvocationContext");
+    };
+    let names: Vec<_> = ctx
+        .missing_values
+        .iter()
+        .map(|s| s.state_name.as_str())
+        .collect();
+    assert_eq!(names, ["count", "note"]);
+    let count = &ctx.missing_values[0];
+    assert_eq!(count.type_typename, "io.statefun.types/int");
+    let exp = count.expiration_spec.unwrap();
+    assert_eq!(exp.mode(), ExpireMode::AfterInvoke);
+    assert_eq!(exp.expire_after_millis, 1000);
+    let note = &ctx.missing_values[1];
+    assert_eq!(note.type_typename, "io.statefun.types/string");
+    assert_eq!(note.expiration_spec.unwrap().mode(), ExpireMode::None);
+    assert_eq!(*f.invocations.lock().unwrap(), 0, "no user code may run");
+}
+
+#[tokio::test]
+async fn some_state_missing_lists_only_the_missing() {
+    let f = fixture();
+    let body = request(vec![state("count", Some(typed(1)))], &["inc"], None);
+    let from_function::Response::IncompleteInvocationContext(ctx) = answer(&f, body).await else {
+        panic!("expected IncompleteInvocationContext");
+    };
+    let names: Vec<_> = ctx
+        .missing_values
+        .iter()
+        .map(|s| s.state_name.as_str())
+        .collect();
+    assert_eq!(names, ["note"]);
+    assert_eq!(*f.invocations.lock().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn present_but_empty_is_not_missing_and_extra_state_is_ignored() {
+    let f = fixture();
+    let mut states = full_state(None, None);
+    states.push(state("retired", Some(typed(true))));
+    let r = result(&f, request(states, &["inc"], None)).await;
+    assert_eq!(
+        mutations(&r),
+        [("count".into(), MutationType::Modify, Some(1))]
+    );
+}
+
+// ---- mutation rules ----
+
+#[tokio::test]
+async fn a_batch_of_three_increments_is_one_modify_with_three() {
+    let f = fixture();
+    let r = result(
+        &f,
+        request(full_state(None, None), &["inc", "inc", "inc"], None),
+    )
+    .await;
+    assert_eq!(
+        mutations(&r),
+        [("count".into(), MutationType::Modify, Some(3))]
+    );
+    let value = r.state_mutations[0].state_value.as_ref().unwrap();
+    assert_eq!(value.typename, "io.statefun.types/int");
+    assert!(value.has_value);
+}
+
+#[tokio::test]
+async fn reads_alone_change_nothing() {
+    let f = fixture();
+    let r = result(&f, request(full_state(Some(5), Some("n")), &["read"], None)).await;
+    assert!(r.state_mutations.is_empty());
+}
+
+#[tokio::test]
+async fn set_then_delete_is_delete_and_delete_then_set_is_modify() {
+    let f = fixture();
+    let r = result(
+        &f,
+        request(full_state(None, None), &["set-note:x", "clear-note"], None),
+    )
+    .await;
+    assert_eq!(mutations(&r), [("note".into(), MutationType::Delete, None)]);
+    assert!(r.state_mutations[0].state_value.is_none());
+
+    let r = result(
+        &f,
+        request(
+            full_state(None, Some("old")),
+            &["clear-note", "set-note:new"],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(r.state_mutations.len(), 1);
+    let m = &r.state_mutations[0];
+    assert_eq!(m.mutation_type(), MutationType::Modify);
+    let value = m.state_value.as_ref().unwrap();
+    assert_eq!(value.typename, "io.statefun.types/string");
+    assert_eq!(
+        <String as statefun_core::Type>::decode(value.value.clone()).unwrap(),
+        "new"
+    );
+}
+
+#[tokio::test]
+async fn the_last_value_of_a_batch_is_sent_once() {
+    let f = fixture();
+    let r = result(
+        &f,
+        request(
+            full_state(Some(10), None),
+            &["inc", "set-note:a", "inc", "set-note:b"],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(r.state_mutations.len(), 2);
+    assert_eq!(
+        mutations(&r)[0],
+        ("count".into(), MutationType::Modify, Some(12))
+    );
+    let note = r.state_mutations[1].state_value.as_ref().unwrap();
+    assert_eq!(
+        <String as statefun_core::Type>::decode(note.value.clone()).unwrap(),
+        "b"
+    );
+}
+
+#[tokio::test]
+async fn state_of_the_wrong_type_is_a_clear_error() {
+    let f = fixture();
+    let states = vec![state("count", Some(typed(1i64))), state("note", None)];
+    let err = f
+        .handler
+        .handle(request(states, &["inc"], None))
+        .await
+        .unwrap_err();
+    let Error::State {
+        source:
+            StateError::TypeMismatch {
+                state,
+                expected,
+                actual,
+            },
+        ..
+    } = &err
+    else {
+        panic!("expected a state type mismatch, got {err:?}");
+    };
+    assert_eq!(
+        (state.as_str(), expected.as_str(), actual.as_str()),
+        ("count", "io.statefun.types/int", "io.statefun.types/long")
+    );
+    assert!(err.to_string().contains("test/counter"), "{err}");
+    assert_eq!(*f.invocations.lock().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn undecodable_state_is_a_clear_error() {
+    let f = fixture();
+    let broken = pb::TypedValue {
+        typename: "io.statefun.types/int".into(),
+        has_value: true,
+        value: Bytes::from_static(&[0x08, 0x01]),
+    };
+    let states = vec![state("count", Some(broken)), state("note", None)];
+    let err = f
+        .handler
+        .handle(request(states, &["inc"], None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::State {
+                source: StateError::Decode { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+// ---- context ----
+
+#[tokio::test]
+async fn caller_none_and_some() {
+    let f = fixture();
+    result(&f, request(full_state(None, None), &["caller"], None)).await;
+    let empty = pb::Address::default();
+    result(
+        &f,
+        request(full_state(None, None), &["caller"], Some(empty)),
+    )
+    .await;
+    let bob = pb::Address {
+        namespace: "demo".into(),
+        r#type: "caller".into(),
+        id: "bob".into(),
+    };
+    result(&f, request(full_state(None, None), &["caller"], Some(bob))).await;
+    assert_eq!(
+        *f.callers.lock().unwrap(),
+        [None, None, Some("demo/caller/bob".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn delayed_messages_and_cancellations_keep_call_order() {
+    let f = fixture();
+    let r = result(
+        &f,
+        request(
+            full_state(None, None),
+            &[
+                "delay:t1",
+                "cancel:t0",
+                "send",
+                "delay-untokened",
+                "cancel:t1",
+                "send",
+            ],
+            None,
+        ),
+    )
+    .await;
+    let delayed: Vec<_> = r
+        .delayed_invocations
+        .iter()
+        .map(|d| {
+            (
+                d.is_cancellation_request,
+                d.cancellation_token.as_str(),
+                d.delay_in_ms,
+            )
+        })
+        .collect();
+    assert_eq!(
+        delayed,
+        [
+            (false, "t1", 1500),
+            (true, "t0", 0),
+            (false, "", 2000),
+            (true, "t1", 0)
+        ]
+    );
+    assert!(r.delayed_invocations[1].target.is_none());
+    let target = r.delayed_invocations[0].target.as_ref().unwrap();
+    assert_eq!(
+        (
+            target.namespace.as_str(),
+            target.r#type.as_str(),
+            target.id.as_str()
+        ),
+        ("test", "other", "x")
+    );
+    assert_eq!(r.outgoing_messages.len(), 2);
+}
+
+#[test]
+fn empty_tokens_are_rejected() {
+    let mut ctx = Context::new(Address::new(COUNTER, "me"));
+    let msg = OutgoingMessage::new(Address::new(COUNTER, "x"), "m").unwrap();
+    assert!(
+        ctx.send_after_with_token(Duration::from_secs(1), "", msg)
+            .is_err()
+    );
+    assert!(ctx.cancel_delayed("").is_err());
+    assert!(ctx.delayed().is_empty());
+}
+
+// ---- errors ----
+
+#[tokio::test]
+async fn malformed_and_empty_bodies() {
+    let f = fixture();
+    let err = f.handler.handle(Bytes::new()).await.unwrap_err();
+    assert!(matches!(err, Error::EmptyBody), "{err:?}");
+    assert!(err.is_bad_request());
+    let err = f
+        .handler
+        .handle(Bytes::from_static(&[0xff, 0xff, 0xff]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::MalformedRequest(_)), "{err:?}");
+    let mut truncated = request(full_state(None, None), &["inc"], None).to_vec();
+    truncated.truncate(truncated.len() - 3);
+    let err = f.handler.handle(truncated.into()).await.unwrap_err();
+    assert!(matches!(err, Error::MalformedRequest(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn missing_invocation_target_and_invocations() {
+    let f = fixture();
+    // A valid protobuf with an unknown field only: no `invocation`.
+    let err = f
+        .handler
+        .handle(Bytes::from_static(&[0x08, 0x01]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidRequest(RequestError::MissingInvocation)),
+        "{err:?}"
+    );
+
+    let no_target = ToFunction {
+        request: Some(to_function::Request::Invocation(Default::default())),
+    };
+    let err = f
+        .handler
+        .handle(no_target.encode_to_vec().into())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidRequest(RequestError::MissingTarget)),
+        "{err:?}"
+    );
+
+    let err = f
+        .handler
+        .handle(request(full_state(None, None), &[], None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidRequest(RequestError::NoInvocations)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_function_names_the_registered_ones() {
+    let f = fixture();
+    let body = ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: Some(pb::Address {
+                    namespace: "test".into(),
+                    r#type: "nope".into(),
+                    id: "x".into(),
+                }),
+                state: vec![],
+                invocations: vec![Default::default()],
+            },
+        )),
+    };
+    let err = f
+        .handler
+        .handle(body.encode_to_vec().into())
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("test/nope") && message.contains("test/counter"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_user_error_mid_batch_fails_the_whole_batch() {
+    let f = fixture();
+    let err = f
+        .handler
+        .handle(request(
+            full_state(None, None),
+            &["inc", "send", "fail", "inc"],
+            None,
+        ))
+        .await
+        .unwrap_err();
+    let Error::FunctionFailed {
+        type_name,
+        id,
+        source,
+    } = &err
+    else {
+        panic!("expected FunctionFailed, got {err:?}");
+    };
+    assert_eq!((type_name.as_str(), id.as_str()), ("test/counter", "me"));
+    assert_eq!(source.to_string(), "asked to fail");
+    assert_eq!(
+        *f.invocations.lock().unwrap(),
+        3,
+        "the batch stops at the failure"
+    );
+}
+
+#[tokio::test]
+async fn a_user_panic_mid_batch_fails_the_batch_and_the_handler_keeps_serving() {
+    let f = fixture();
+    let err = f
+        .handler
+        .handle(request(
+            full_state(None, None),
+            &["inc", "panic", "inc"],
+            None,
+        ))
+        .await
+        .unwrap_err();
+    let Error::FunctionPanicked { message, .. } = &err else {
+        panic!("expected FunctionPanicked, got {err:?}");
+    };
+    assert_eq!(message, "asked to panic");
+    let r = result(&f, request(full_state(Some(1), None), &["inc"], None)).await;
+    assert_eq!(
+        mutations(&r),
+        [("count".into(), MutationType::Modify, Some(2))]
+    );
+}
+
+#[test]
+fn duplicate_typenames_are_an_error_naming_it() {
+    let make = || Commands {
+        seen_callers: Default::default(),
+        invocations: Default::default(),
+    };
+    let err = Functions::new().with(make()).try_with(make()).unwrap_err();
+    assert_eq!(err, RegistryError::Duplicate(COUNTER));
+    assert!(err.to_string().contains("test/counter"));
+}
+
+#[test]
+fn module_yaml_groups_functions_by_namespace() {
+    let functions = Functions::new().with(Commands {
+        seen_callers: Default::default(),
+        invocations: Default::default(),
+    });
+    let yaml = functions.module_yaml("http://localhost:8000/statefun");
+    assert!(
+        yaml.contains("kind: io.statefun.endpoints.v2/http"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("functions: test/*"), "{yaml}");
+    assert!(
+        yaml.contains("urlPathTemplate: http://localhost:8000/statefun"),
+        "{yaml}"
+    );
+}
