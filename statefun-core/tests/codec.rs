@@ -213,7 +213,8 @@ fn typename_table() {
         assert_eq!(t.as_str(), s);
         assert_eq!(format!("{}/{}", t.namespace(), t.name()), s);
     }
-    let rejected: [(&str, fn(&TypeNameError) -> bool); 6] = [
+    type Check = fn(&TypeNameError) -> bool;
+    let rejected: [(&str, Check); 6] = [
         ("", |e| matches!(e, TypeNameError::Empty)),
         ("greeter", |e| matches!(e, TypeNameError::MissingSlash(_))),
         ("/greeter", |e| {
