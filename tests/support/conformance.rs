@@ -99,7 +99,7 @@ pub fn canonical(answer: &pb::FromFunction) -> Json {
                 .missing_values
                 .iter()
                 .map(|spec| {
-                    let exp = spec.expiration_spec.clone().unwrap_or_default();
+                    let exp = spec.expiration_spec.unwrap_or_default();
                     json!({
                         "state_name": spec.state_name,
                         "type_typename": spec.type_typename,
