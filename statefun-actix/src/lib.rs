@@ -1,1 +1,594 @@
-//! placeholder
+//! The actix-web adapter of the StateFun Rust SDK: serve your functions over HTTP to a
+//! Flink StateFun cluster.
+//!
+//! The one-line service, on `0.0.0.0:8000` at `/statefun`, stopping gracefully on SIGINT or
+//! SIGTERM:
+//!
+//! ```no_run
+//! # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+//! # struct Greeter;
+//! # impl Function for Greeter {
+//! #     type State = ();
+//! #     fn type_name(&self) -> TypeName { TypeName::from_static("demo/greeter") }
+//! #     async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> { Ok(()) }
+//! # }
+//! # async fn run() -> std::io::Result<()> {
+//! let functions = Functions::new().with(Greeter);
+//! println!("{}", functions.module_yaml("http://functions:8000/statefun"));
+//! statefun_actix::serve(functions, ("0.0.0.0", 8000)).await
+//! # }
+//! ```
+//!
+//! Or mount an [`Endpoint`] in your own `App`, next to your routes and middleware:
+//!
+//! ```no_run
+//! # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+//! # struct Greeter;
+//! # impl Function for Greeter {
+//! #     type State = ();
+//! #     fn type_name(&self) -> TypeName { TypeName::from_static("demo/greeter") }
+//! #     async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> { Ok(()) }
+//! # }
+//! use actix_web::{App, HttpResponse, HttpServer, web};
+//! use statefun_actix::Endpoint;
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let endpoint = Endpoint::new(Functions::new().with(Greeter))
+//!     .path("/statefun")
+//!     .body_limit(64 * 1024 * 1024);
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .service(endpoint.clone())
+//!         .route("/health", web::get().to(HttpResponse::Ok))
+//! })
+//! .bind(("0.0.0.0", 8000))?
+//! .run()
+//! .await
+//! # }
+//! ```
+//!
+//! # HTTP behaviour
+//!
+//! The StateFun runtime POSTs a protobuf `ToFunction` to the path of `urlPathTemplate` in
+//! module.yaml. Every error answer has a `text/plain` body that says what went wrong, so
+//! the runtime's logs show it.
+//!
+//! | Request | Status | Body |
+//! |---|---|---|
+//! | `POST`, a valid `ToFunction` | 200 | `FromFunction`, `Content-Type: application/octet-stream` |
+//! | any other method | 405 | `Allow: POST` |
+//! | `Content-Type` other than `application/octet-stream` (none is fine) | 415 | the type received |
+//! | `Content-Encoding` other than `identity` | 415 | the encoding received |
+//! | body longer than the limit (default 32 MiB, see [`Endpoint::body_limit`]) | 413 | the limit |
+//! | empty body, not a protobuf `ToFunction`, or a `ToFunction` the protocol does not allow (no invocation, no target, no invocations, bad typename) | 400 | why |
+//! | the target's function type is not registered | 404 | the typename and the registered ones |
+//! | the function returned an error or panicked, or a state value cannot be decoded | 500 | typename, id and error; the service keeps serving |
+//!
+//! The default (async) transport of the runtime retries any non-2xx answer until its call
+//! timeout; the OkHttp transport fails the job on a 4xx other than 408/409/420/429/499.
+//!
+//! # Tracing
+//!
+//! Each request runs in an `INFO` span `statefun.request` whose `status`, `latency` and
+//! `bytes` fields are recorded when it is answered, with one event at the end: `DEBUG` for
+//! 200, `WARN` for 4xx, `ERROR` for 5xx. The dispatcher adds a `DEBUG` span
+//! `statefun.batch` with the function and id.
+//!
+//! # Shutdown
+//!
+//! [`serve`] and [`Endpoint::serve`] stop gracefully on the first SIGINT or SIGTERM (Ctrl-C
+//! on Windows): the listener closes, batches in flight finish and are answered (for up to
+//! 30 seconds), then the future resolves. A second signal stops at once. (actix-web's own
+//! handling stops SIGINT without waiting; when you build the `HttpServer` yourself, you get
+//! actix's behaviour.)
+//!
+//! # Features
+//!
+//! | Feature | Default | What it adds |
+//! |---|---|---|
+//! | `gzip` | off | [`Endpoint::gzip`]: gzip-compressed responses when the request accepts them |
+
+use std::{
+    any::Any,
+    fmt,
+    io,
+    net::{TcpListener, ToSocketAddrs},
+    panic::AssertUnwindSafe,
+    pin::pin,
+    sync::Arc,
+    time::Instant,
+};
+
+use actix_web::{
+    App, HttpRequest, HttpResponse, HttpServer,
+    dev::{AppService, HttpServiceFactory},
+    http::{
+        StatusCode,
+        header::{self, HeaderValue},
+    },
+    web,
+};
+use bytes::{Bytes, BytesMut};
+use futures_util::{
+    FutureExt, StreamExt,
+    future::{Either, select},
+};
+use statefun_core::{Error, Functions, Handler};
+
+/// The path [`Endpoint`] and [`serve`] answer on unless told otherwise.
+pub const DEFAULT_PATH: &str = "/statefun";
+
+/// The default request body limit: 32 MiB, the runtime's default `payload_max_bytes`.
+pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Serves `functions` on `addr` at [`DEFAULT_PATH`] until SIGINT or SIGTERM, then stops
+/// gracefully (see the [crate docs](crate#shutdown)).
+///
+/// Shorthand for `Endpoint::new(functions).serve(addr)`; use [`Endpoint`] to change the
+/// path or the body limit.
+///
+/// ```no_run
+/// # async fn run(functions: statefun_core::Functions) -> std::io::Result<()> {
+/// statefun_actix::serve(functions, ("0.0.0.0", 8000)).await
+/// # }
+/// ```
+pub async fn serve(functions: impl Into<Handler>, addr: impl ToSocketAddrs) -> io::Result<()> {
+    Endpoint::new(functions).serve(addr).await
+}
+
+/// A StateFun endpoint: the [`Handler`] of your functions at a path, with its HTTP
+/// settings.
+///
+/// Mount it in an actix-web `App` with `App::new().service(endpoint.clone())` (it is an
+/// [`HttpServiceFactory`]), or run it alone with [`Endpoint::serve`]. Cloning is cheap:
+/// the functions are shared.
+#[derive(Clone)]
+pub struct Endpoint {
+    path: String,
+    config: Arc<Config>,
+}
+
+#[derive(Clone)]
+struct Config {
+    handler: Handler,
+    body_limit: usize,
+    #[cfg(feature = "gzip")]
+    gzip: bool,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Endpoint");
+        d.field("path", &self.path)
+            .field("functions", self.config.handler.functions())
+            .field("body_limit", &self.config.body_limit);
+        #[cfg(feature = "gzip")]
+        d.field("gzip", &self.config.gzip);
+        d.finish()
+    }
+}
+
+impl Endpoint {
+    /// An endpoint for `functions` (a [`Functions`] or a [`Handler`]) at [`DEFAULT_PATH`]
+    /// with a body limit of [`DEFAULT_BODY_LIMIT`].
+    pub fn new(functions: impl Into<Handler>) -> Self {
+        Self {
+            path: DEFAULT_PATH.to_owned(),
+            config: Arc::new(Config {
+                handler: functions.into(),
+                body_limit: DEFAULT_BODY_LIMIT,
+                #[cfg(feature = "gzip")]
+                gzip: false,
+            }),
+        }
+    }
+
+    /// Answers on `path` instead of [`DEFAULT_PATH`]: an actix-web resource pattern such as
+    /// `"/statefun"`, `"/"` or `"/functions/{name}"` (the target function is read from the
+    /// body, not the path). It must match the path of `urlPathTemplate` in module.yaml.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Rejects request bodies longer than `bytes` with 413. Keep it at least the runtime's
+    /// `payload_max_bytes` (default 32 MiB, [`DEFAULT_BODY_LIMIT`]): the request carries
+    /// every state value of the address.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        Arc::make_mut(&mut self.config).body_limit = bytes;
+        self
+    }
+
+    /// Gzip-compresses responses of at least 1 KiB when the request's `Accept-Encoding`
+    /// allows it. Off by default: `FromFunction` answers are usually small and the
+    /// compression costs CPU on every request; turn it on when answers carry large state
+    /// over a slow network. Requires the `gzip` feature.
+    #[cfg(feature = "gzip")]
+    pub fn gzip(mut self, enabled: bool) -> Self {
+        Arc::make_mut(&mut self.config).gzip = enabled;
+        self
+    }
+
+    /// The path this endpoint answers on.
+    pub fn path_pattern(&self) -> &str {
+        &self.path
+    }
+
+    /// The request body limit in bytes.
+    pub fn limit(&self) -> usize {
+        self.config.body_limit
+    }
+
+    /// The functions served.
+    pub fn functions(&self) -> &Functions {
+        self.config.handler.functions()
+    }
+
+    /// The dispatcher that answers requests.
+    pub fn handler(&self) -> &Handler {
+        &self.config.handler
+    }
+
+    /// Serves this endpoint on `addr` until SIGINT or SIGTERM, then stops gracefully (see
+    /// the [crate docs](crate#shutdown)). Runs on actix-web's runtime or inside
+    /// `#[tokio::main]`.
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
+        let endpoint = self;
+        let server = HttpServer::new(move || App::new().service(endpoint.clone()))
+            .disable_signals()
+            .bind(addr)?;
+        run(server.run()).await
+    }
+
+    /// Like [`Endpoint::serve`], on a listener you bound, e.g. to port 0 in a test:
+    ///
+    /// ```no_run
+    /// # async fn run(functions: statefun_core::Functions) -> std::io::Result<()> {
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let addr = listener.local_addr()?;
+    /// println!("serving on http://{addr}/statefun");
+    /// statefun_actix::Endpoint::new(functions).serve_listener(listener).await
+    /// # }
+    /// ```
+    pub async fn serve_listener(self, listener: TcpListener) -> io::Result<()> {
+        let endpoint = self;
+        let server = HttpServer::new(move || App::new().service(endpoint.clone()))
+            .disable_signals()
+            .listen(listener)?;
+        run(server.run()).await
+    }
+}
+
+impl HttpServiceFactory for Endpoint {
+    fn register(self, config: &mut AppService) {
+        let shared = self.config;
+        web::resource(self.path)
+            .route(
+                web::post().to(move |req: HttpRequest, body: web::Payload| {
+                    let shared = Arc::clone(&shared);
+                    async move { shared.answer(req, body).await }
+                }),
+            )
+            .default_service(web::to(|| async {
+                HttpResponse::MethodNotAllowed()
+                    .insert_header((header::ALLOW, "POST"))
+                    .content_type(TEXT)
+                    .body("a StateFun endpoint answers POST requests only")
+            }))
+            .register(config);
+    }
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// Why a request was answered with an error status before reaching the dispatcher.
+enum Rejection {
+    ContentType(String),
+    ContentEncoding(String),
+    TooLarge(usize),
+    Payload(actix_web::error::PayloadError),
+}
+
+impl Rejection {
+    fn status_and_text(&self) -> (StatusCode, String) {
+        match self {
+            Self::ContentType(got) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("expected Content-Type application/octet-stream, got `{got}`"),
+            ),
+            Self::ContentEncoding(got) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("request bodies with Content-Encoding `{got}` are not supported"),
+            ),
+            Self::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the request body is longer than the limit of {limit} bytes; raise it with `Endpoint::body_limit`"
+                ),
+            ),
+            Self::Payload(e) => (
+                StatusCode::BAD_REQUEST,
+                format!("could not read the request body: {e}"),
+            ),
+        }
+    }
+}
+
+impl Config {
+    async fn answer(&self, req: HttpRequest, body: web::Payload) -> HttpResponse {
+        let start = Instant::now();
+        let span = tracing::info_span!(
+            "statefun.request",
+            status = tracing::field::Empty,
+            latency = tracing::field::Empty,
+            bytes = tracing::field::Empty,
+        );
+        let response = async {
+            match self.receive(&req, body).await {
+                Ok(body) => {
+                    span.record("bytes", body.len());
+                    self.dispatch(&req, body).await
+                }
+                Err(rejection) => {
+                    let (status, text) = rejection.status_and_text();
+                    let response = HttpResponse::build(status).content_type(TEXT).body(text.clone());
+                    (response, Some(text))
+                }
+            }
+        };
+        let (response, error) = tracing::Instrument::instrument(response, span.clone()).await;
+        let status = response.status().as_u16();
+        let latency = start.elapsed();
+        span.record("status", status);
+        span.record("latency", tracing::field::debug(latency));
+        span.in_scope(|| match (status, error) {
+            (500.., Some(error)) => tracing::error!(status, ?latency, %error, "request failed"),
+            (_, Some(error)) => tracing::warn!(status, ?latency, %error, "request rejected"),
+            (_, None) => tracing::debug!(status, ?latency, "request answered"),
+        });
+        response
+    }
+
+    async fn receive(&self, req: &HttpRequest, body: web::Payload) -> Result<Bytes, Rejection> {
+        let headers = req.headers();
+        if let Some(value) = headers.get(header::CONTENT_TYPE)
+            && !is_octet_stream(value)
+        {
+            return Err(Rejection::ContentType(lossy(value)));
+        }
+        if let Some(value) = headers.get(header::CONTENT_ENCODING)
+            && !value.as_bytes().eq_ignore_ascii_case(b"identity")
+        {
+            return Err(Rejection::ContentEncoding(lossy(value)));
+        }
+        let length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if length.is_some_and(|length| length > self.body_limit) {
+            return Err(Rejection::TooLarge(self.body_limit));
+        }
+        read_body(body, self.body_limit, length.unwrap_or(0)).await
+    }
+
+    /// Runs the dispatcher; the error text is returned for the request's log event.
+    async fn dispatch(&self, req: &HttpRequest, body: Bytes) -> (HttpResponse, Option<String>) {
+        let outcome = AssertUnwindSafe(self.handler.handle(body))
+            .catch_unwind()
+            .await;
+        match outcome {
+            Ok(Ok(answer)) => (self.ok(req, answer), None),
+            Ok(Err(error)) => {
+                let text = describe(&error);
+                let response = HttpResponse::build(status_of(&error))
+                    .content_type(TEXT)
+                    .body(text.clone());
+                (response, Some(text))
+            }
+            Err(panic) => {
+                let text = format!("the SDK panicked: {}", panic_message(&*panic));
+                let response = HttpResponse::InternalServerError()
+                    .content_type(TEXT)
+                    .body(text.clone());
+                (response, Some(text))
+            }
+        }
+    }
+
+    #[cfg_attr(not(feature = "gzip"), allow(unused_variables))]
+    fn ok(&self, req: &HttpRequest, answer: Bytes) -> HttpResponse {
+        let mut response = HttpResponse::Ok();
+        response.content_type("application/octet-stream");
+        #[cfg(feature = "gzip")]
+        if self.gzip {
+            response.insert_header((header::VARY, "accept-encoding"));
+            if answer.len() >= GZIP_MIN_BYTES && accepts_gzip(req) {
+                if let Ok(compressed) = gzip(&answer) {
+                    response.insert_header((header::CONTENT_ENCODING, "gzip"));
+                    return response.body(compressed);
+                }
+            }
+        }
+        response.body(answer)
+    }
+}
+
+/// The status of a dispatcher error: the caller's fault is 4xx, the function's 500.
+fn status_of(error: &Error) -> StatusCode {
+    match error {
+        Error::UnknownFunction { .. } => StatusCode::NOT_FOUND,
+        e if e.is_bad_request() => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The error and the causes its message does not already include.
+fn describe(error: &Error) -> String {
+    use std::error::Error as _;
+    let mut text = error.to_string();
+    // Each variant's message includes its direct source; add the deeper ones.
+    let mut cause = error.source().and_then(|s| s.source());
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+/// Reads the whole body: a body that arrives in one chunk is kept as is, without a copy.
+async fn read_body(mut body: web::Payload, limit: usize, hint: usize) -> Result<Bytes, Rejection> {
+    let mut first: Option<Bytes> = None;
+    let mut rest: Option<BytesMut> = None;
+    let mut total = 0usize;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(Rejection::Payload)?;
+        total += chunk.len();
+        if total > limit {
+            return Err(Rejection::TooLarge(limit));
+        }
+        if let Some(buf) = &mut rest {
+            buf.extend_from_slice(&chunk);
+        } else if let Some(head) = first.take() {
+            let mut buf = BytesMut::with_capacity(hint.max(total));
+            buf.extend_from_slice(&head);
+            buf.extend_from_slice(&chunk);
+            rest = Some(buf);
+        } else {
+            first = Some(chunk);
+        }
+    }
+    Ok(match rest {
+        Some(buf) => buf.freeze(),
+        None => first.unwrap_or_default(),
+    })
+}
+
+fn is_octet_stream(value: &HeaderValue) -> bool {
+    let essence = value.as_bytes().split(|&b| b == b';').next().unwrap_or(&[]);
+    essence
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"application/octet-stream")
+}
+
+fn lossy(value: &HeaderValue) -> String {
+    String::from_utf8_lossy(value.as_bytes()).into_owned()
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s
+    } else {
+        "a panic with a non-string payload"
+    }
+}
+
+#[cfg(feature = "gzip")]
+const GZIP_MIN_BYTES: usize = 1024;
+
+/// Whether `Accept-Encoding` allows gzip (`gzip`, `x-gzip` or `*` without `q=0`).
+#[cfg(feature = "gzip")]
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            !refused
+                && (coding.eq_ignore_ascii_case("gzip")
+                    || coding.eq_ignore_ascii_case("x-gzip")
+                    || coding == "*")
+        })
+}
+
+#[cfg(feature = "gzip")]
+fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 2),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// Runs `server` until the first SIGINT or SIGTERM, then stops it gracefully; a second
+/// signal stops it at once.
+async fn run(server: actix_web::dev::Server) -> io::Result<()> {
+    let handle = server.handle();
+    let mut server = pin!(server);
+    match select(server.as_mut(), pin!(stop_signal())).await {
+        Either::Left((result, _)) => return result,
+        Either::Right(((), _)) => {}
+    }
+    tracing::info!(
+        "stopping: answering the requests in flight (send the signal again to stop at once)"
+    );
+    // The command is sent when `stop` is called; the server future reports completion.
+    drop(handle.stop(true));
+    match select(server.as_mut(), pin!(stop_signal())).await {
+        Either::Left((result, _)) => result,
+        Either::Right(((), _)) => {
+            tracing::warn!("stopping at once");
+            drop(handle.stop(false));
+            server.await
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere than Unix).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                let int = pin!(actix_web::rt::signal::ctrl_c());
+                let term = pin!(term.recv());
+                select(int, term).await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                let _ = actix_web::rt::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = actix_web::rt::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send<T: Send>(_: &T) {}
+
+    #[test]
+    fn serve_future_and_endpoint_are_send() {
+        let endpoint = Endpoint::new(Functions::new());
+        send(&endpoint);
+        send(&serve(Functions::new(), "127.0.0.1:0"));
+        send(&endpoint.serve_listener(TcpListener::bind("127.0.0.1:0").unwrap()));
+    }
+
+    #[test]
+    fn octet_stream_check_ignores_parameters_and_case() {
+        for ok in ["application/octet-stream", "Application/Octet-Stream", "application/octet-stream; charset=binary"] {
+            assert!(is_octet_stream(&HeaderValue::from_static(ok)), "{ok}");
+        }
+        for bad in ["application/json", "text/plain", "", "application/octet-streamx"] {
+            assert!(!is_octet_stream(&HeaderValue::from_static(bad)), "{bad}");
+        }
+    }
+}
