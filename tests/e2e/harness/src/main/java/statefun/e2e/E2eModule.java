@@ -2,6 +2,7 @@ package statefun.e2e;
 
 import com.google.protobuf.ByteString;
 import java.util.Map;
+import org.apache.flink.statefun.sdk.Address;
 import org.apache.flink.statefun.sdk.FunctionType;
 import org.apache.flink.statefun.sdk.io.Router;
 import org.apache.flink.statefun.sdk.reqreply.generated.TypedValue;
@@ -19,8 +20,13 @@ public final class E2eModule implements StatefulFunctionModule {
     binder.bindIngressRouter(Ids.INGRESS, new EnvelopeRouter());
   }
 
+  /**
+   * Remote functions take a TypedValue, while {@code Downstream} is typed by the ingress record
+   * (Envelope); the runtime carries any payload object, so the raw forward is safe.
+   */
   static final class EnvelopeRouter implements Router<Envelope> {
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void route(Envelope e, Downstream<Envelope> downstream) {
       TypedValue value =
           TypedValue.newBuilder()
@@ -28,7 +34,7 @@ public final class E2eModule implements StatefulFunctionModule {
               .setHasValue(true)
               .setValue(ByteString.copyFrom(e.value))
               .build();
-      downstream.forward(new FunctionType(e.namespace, e.type), e.id, value);
+      ((Downstream) downstream).forward(new Address(new FunctionType(e.namespace, e.type), e.id), value);
     }
   }
 }
