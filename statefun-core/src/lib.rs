@@ -57,6 +57,7 @@ pub mod context;
 pub mod egress;
 pub mod function;
 pub mod handler;
+pub mod local;
 pub mod message;
 pub mod proto;
 pub mod state;

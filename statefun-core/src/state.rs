@@ -226,6 +226,11 @@ pub enum StateError {
 ///
 /// Derive it with `#[derive(StateSpec)]`; a hand-written impl reads and writes its cells in
 /// the order of [`State::specs`]. `()` is the state of a stateless function.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a StateFun state type",
+    label = "not a state type",
+    note = "derive it: `#[derive(statefun::StateSpec)]` on a struct whose fields are `Value<T>`; a function without state takes `(ctx: &mut Context, msg: Message)`"
+)]
 pub trait State: Sized + Send {
     /// The value specs, in declaration order.
     fn specs() -> Vec<ValueSpec>;

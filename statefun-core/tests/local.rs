@@ -1,0 +1,424 @@
+//! The local runtime: routing, state, negotiation, batching, the virtual clock, egress
+//! capture and the errors where the real runtime would fail the job.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use prost::Message as _;
+use statefun_core::{
+    Address, BoxError, Cells, Context, EgressMessage, Function, Functions, Handler, Message,
+    Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
+    local::{EgressRecord, Endpoint, LocalError, LocalRuntime},
+    proto::reqreply::{self as pb, FromFunction, from_function},
+};
+
+const COUNTER: TypeName = TypeName::from_static("test/counter");
+const PINGER: TypeName = TypeName::from_static("test/pinger");
+const EGRESS: TypeName = TypeName::from_static("test/out");
+
+fn at(type_name: TypeName, id: &str) -> Address {
+    Address::new(type_name, id)
+}
+
+/// `count` (never expires), `recent` (1 s after write), `touched` (1 s after call).
+struct CounterState {
+    count: Value<i32>,
+    recent: Value<i32>,
+    touched: Value<bool>,
+}
+
+impl State for CounterState {
+    fn specs() -> Vec<ValueSpec> {
+        vec![
+            ValueSpec::new::<i32>("count").unwrap(),
+            ValueSpec::new::<i32>("recent")
+                .unwrap()
+                .expire_after_write(Duration::from_secs(1))
+                .unwrap(),
+            ValueSpec::new::<bool>("touched")
+                .unwrap()
+                .expire_after_call(Duration::from_secs(1))
+                .unwrap(),
+        ]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(Self {
+            count: cells.next_value()?,
+            recent: cells.next_value()?,
+            touched: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.count)?;
+        out.write(&self.recent)?;
+        out.write(&self.touched)
+    }
+}
+
+/// Commands as strings: `inc`, `recent`, `touch`, `noop`, `fail`, `later:<token>`,
+/// `cancel:<token>`, `egress`, `ping`.
+struct Counter;
+
+impl Function for Counter {
+    type State = CounterState;
+    fn type_name(&self) -> TypeName {
+        COUNTER
+    }
+    async fn invoke(
+        &self,
+        ctx: &mut Context,
+        state: &mut CounterState,
+        msg: Message,
+    ) -> Result<(), BoxError> {
+        let command = msg.as_string()?;
+        match command.split_once(':').unwrap_or((&command, "")) {
+            ("inc", _) => state.count.update(|n| Some(n.unwrap_or(0) + 1)),
+            ("recent", _) => state.recent.set(1),
+            ("touch", _) => {
+                if state.touched.get().is_none() {
+                    state.touched.set(true);
+                }
+            }
+            ("noop", _) => {}
+            ("fail", _) => return Err("the counter refuses".into()),
+            ("later", token) => ctx.send_after_with_token(
+                Duration::from_secs(2),
+                token,
+                OutgoingMessage::new(ctx.self_address().clone(), "inc")?,
+            )?,
+            ("cancel", token) => ctx.cancel_delayed(token)?,
+            ("egress", _) => {
+                let id = ctx.self_address().id().to_owned();
+                ctx.send_egress(
+                    EgressMessage::kafka(EGRESS)
+                        .topic("counts")
+                        .key(id)
+                        .value(format!("{}", state.count.get_or_default()))
+                        .build()?,
+                );
+                ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default())?);
+            }
+            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")?),
+            (other, _) => return Err(format!("unknown command {other}").into()),
+        }
+        Ok(())
+    }
+}
+
+/// Stateless; answers every `ping` by pinging the counter back, forever.
+struct Pinger;
+
+impl Function for Pinger {
+    type State = ();
+    fn type_name(&self) -> TypeName {
+        PINGER
+    }
+    async fn invoke(&self, ctx: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping")?);
+        Ok(())
+    }
+}
+
+fn runtime() -> LocalRuntime {
+    LocalRuntime::new(Functions::new().with(Counter).with(Pinger))
+}
+
+fn count(rt: &LocalRuntime, id: &str) -> Option<i32> {
+    rt.state::<i32>(&at(COUNTER, id), "count").unwrap()
+}
+
+#[tokio::test]
+async fn state_is_kept_per_address_across_messages() {
+    let mut rt = runtime();
+    for _ in 0..3 {
+        rt.send(at(COUNTER, "a"), "inc").unwrap();
+    }
+    rt.send(at(COUNTER, "b"), "inc").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(count(&rt, "a"), Some(3));
+    assert_eq!(count(&rt, "b"), Some(1));
+    assert_eq!(count(&rt, "c"), None);
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(count(&rt, "a"), Some(4));
+}
+
+#[tokio::test]
+async fn specs_are_learned_by_negotiation_then_the_same_invocations_resent() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    let report = rt.run_until_quiescent().await.unwrap();
+    assert_eq!(report.requests, 2, "one incomplete, one retried");
+    let batches = rt.batches();
+    assert!(batches[0].incomplete && batches[0].states.is_empty());
+    assert!(!batches[1].incomplete);
+    assert_eq!(batches[1].states, ["count", "recent", "touched"]);
+    assert_eq!(batches[0].invocations, batches[1].invocations);
+    assert_eq!(
+        rt.registered_states(&COUNTER),
+        ["count", "recent", "touched"]
+    );
+    assert_eq!(count(&rt, "a"), Some(1), "the invocation ran exactly once");
+}
+
+#[tokio::test]
+async fn messages_arriving_while_in_flight_are_batched_up_to_the_maximum() {
+    let mut rt = runtime().max_batch(2);
+    for _ in 0..5 {
+        rt.send(at(COUNTER, "a"), "inc").unwrap();
+    }
+    rt.run_until_quiescent().await.unwrap();
+    let sizes: Vec<usize> = rt
+        .batches()
+        .iter()
+        .filter(|b| !b.incomplete)
+        .map(|b| b.invocations)
+        .collect();
+    assert_eq!(
+        sizes,
+        [1, 2, 2],
+        "the first goes alone; the rest queue while it is in flight"
+    );
+    assert_eq!(count(&rt, "a"), Some(5));
+}
+
+#[tokio::test]
+async fn delayed_messages_fire_on_the_virtual_clock_and_cancelled_ones_do_not() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "later:t1").unwrap();
+    rt.send(at(COUNTER, "a"), "later:t2").unwrap();
+    rt.send(at(COUNTER, "a"), "cancel:t2").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(rt.pending_delayed(), 1);
+    rt.advance(Duration::from_millis(1999)).await.unwrap();
+    assert_eq!(count(&rt, "a"), None, "not due yet");
+    rt.advance(Duration::from_millis(1)).await.unwrap();
+    assert_eq!(count(&rt, "a"), Some(1), "t1 fired, t2 was cancelled");
+    rt.advance(Duration::from_secs(60)).await.unwrap();
+    assert_eq!(count(&rt, "a"), Some(1));
+    assert_eq!(rt.now(), Duration::from_millis(62_000));
+}
+
+#[tokio::test]
+async fn a_pending_token_cannot_be_reused() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "later:t").unwrap();
+    rt.send(at(COUNTER, "a"), "later:t").unwrap();
+    let err = rt.run_until_quiescent().await.unwrap_err();
+    assert!(matches!(err, LocalError::DuplicateToken { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn state_expires_after_write_and_after_call_on_the_virtual_clock() {
+    let mut rt = runtime();
+    let a = at(COUNTER, "a");
+    rt.send(a.clone(), "recent").unwrap();
+    rt.send(a.clone(), "touch").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    rt.advance(Duration::from_millis(600)).await.unwrap();
+    // A call (that writes nothing) keeps `touched` alive but not `recent`.
+    rt.send(a.clone(), "noop").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    rt.advance(Duration::from_millis(600)).await.unwrap();
+    assert_eq!(
+        rt.state::<i32>(&a, "recent").unwrap(),
+        None,
+        "1.2 s after its write"
+    );
+    assert_eq!(
+        rt.state::<bool>(&a, "touched").unwrap(),
+        Some(true),
+        "0.6 s after the last call"
+    );
+    rt.advance(Duration::from_millis(400)).await.unwrap();
+    assert_eq!(
+        rt.state::<bool>(&a, "touched").unwrap(),
+        None,
+        "1 s after the last call"
+    );
+}
+
+#[tokio::test]
+async fn egress_is_captured_with_kafka_records_decoded() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.send(at(COUNTER, "a"), "egress").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let records = rt.take_egress(&EGRESS);
+    assert_eq!(records.len(), 2);
+    let EgressRecord::Kafka(kafka) = &records[0] else {
+        panic!("expected a Kafka record, got {:?}", records[0]);
+    };
+    assert_eq!((kafka.topic.as_str(), kafka.key.as_str()), ("counts", "a"));
+    assert_eq!(&kafka.value_bytes[..], b"1");
+    assert_eq!(records[1].decode::<i32>().unwrap().unwrap(), 1);
+    assert!(rt.take_egress(&EGRESS).is_empty(), "taken");
+}
+
+#[tokio::test]
+async fn a_message_loop_ends_with_an_error_not_a_hang() {
+    let mut rt = runtime().max_requests(50);
+    rt.send(at(COUNTER, "loop"), "ping").unwrap();
+    let err = rt.run_until_quiescent().await.unwrap_err();
+    assert!(matches!(err, LocalError::RequestLimit(50)), "{err}");
+}
+
+#[tokio::test]
+async fn a_failing_function_is_an_error_naming_it() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "fail").unwrap();
+    let err = rt.run_until_quiescent().await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("test/counter/a") && text.contains("the counter refuses"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_target_is_an_error() {
+    let mut rt = runtime();
+    rt.send(at(TypeName::from_static("test/nobody"), "x"), "hi")
+        .unwrap();
+    let err = rt.run_until_quiescent().await.unwrap_err();
+    assert!(matches!(err, LocalError::NoEndpoint(_)), "{err}");
+}
+
+/// An endpoint that can be replaced between runs, as a redeployed service would be.
+#[derive(Clone)]
+struct Swappable(Arc<Mutex<Arc<dyn Endpoint>>>);
+
+impl Endpoint for Swappable {
+    fn call(&self, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+        let current = self.0.lock().unwrap().clone();
+        Box::pin(async move { current.call(request).await })
+    }
+}
+
+struct V1State {
+    count: Value<i32>,
+}
+
+impl State for V1State {
+    fn specs() -> Vec<ValueSpec> {
+        vec![ValueSpec::new::<i32>("count").unwrap()]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(Self {
+            count: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.count)
+    }
+}
+
+struct CounterV1;
+
+impl Function for CounterV1 {
+    type State = V1State;
+    fn type_name(&self) -> TypeName {
+        COUNTER
+    }
+    async fn invoke(
+        &self,
+        _: &mut Context,
+        state: &mut V1State,
+        _: Message,
+    ) -> Result<(), BoxError> {
+        state.count.update(|n| Some(n.unwrap_or(0) + 1));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_state_added_between_two_runs_is_registered_and_old_state_kept() {
+    let v1: Arc<dyn Endpoint> = Arc::new(Handler::new(Functions::new().with(CounterV1)));
+    let endpoint = Swappable(Arc::new(Mutex::new(v1)));
+    let mut rt = LocalRuntime::empty().with_namespace_endpoint("test", endpoint.clone());
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(rt.registered_states(&COUNTER), ["count"]);
+    assert_eq!(count(&rt, "a"), Some(2));
+
+    *endpoint.0.lock().unwrap() = Arc::new(Handler::new(Functions::new().with(Counter)));
+    let before = rt.batches().len();
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let new_batches = &rt.batches()[before..];
+    assert_eq!(new_batches.len(), 2);
+    assert!(new_batches[0].incomplete, "v2 asks for its new states");
+    assert_eq!(new_batches[0].states, ["count"]);
+    assert_eq!(new_batches[1].states, ["count", "recent", "touched"]);
+    assert_eq!(
+        count(&rt, "a"),
+        Some(3),
+        "the old state survived the redeploy"
+    );
+}
+
+/// An endpoint answering a fixed `FromFunction`, to provoke the runtime's own checks.
+struct Fixed(FromFunction);
+
+impl Endpoint for Fixed {
+    fn call(&self, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+        let body = Bytes::from(self.0.encode_to_vec());
+        Box::pin(async move { Ok(body) })
+    }
+}
+
+fn result(result: from_function::InvocationResponse) -> FromFunction {
+    FromFunction {
+        response: Some(from_function::Response::InvocationResult(result)),
+    }
+}
+
+#[tokio::test]
+async fn mutations_of_undeclared_or_retyped_state_are_errors() {
+    use from_function::persisted_value_mutation::MutationType;
+    let undeclared = result(from_function::InvocationResponse {
+        state_mutations: vec![from_function::PersistedValueMutation {
+            mutation_type: MutationType::Delete as i32,
+            state_name: "ghost".into(),
+            state_value: None,
+        }],
+        ..Default::default()
+    });
+    let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, Fixed(undeclared));
+    rt.send(at(COUNTER, "a"), "x").unwrap();
+    let err = rt.run_until_quiescent().await.unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, LocalError::UndeclaredState { .. }), "{text}");
+    assert!(
+        text.contains("test/counter") && text.contains("ghost"),
+        "{text}"
+    );
+
+    // Declare `count` as an int, then write it as a string.
+    let endpoint = Swappable(Arc::new(Mutex::new(Arc::new(Handler::new(
+        Functions::new().with(CounterV1),
+    )) as Arc<dyn Endpoint>)));
+    let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, endpoint.clone());
+    rt.send(at(COUNTER, "a"), "x").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    *endpoint.0.lock().unwrap() = Arc::new(Fixed(result(from_function::InvocationResponse {
+        state_mutations: vec![from_function::PersistedValueMutation {
+            mutation_type: MutationType::Modify as i32,
+            state_name: "count".into(),
+            state_value: Some(pb::TypedValue {
+                typename: "io.statefun.types/string".into(),
+                has_value: true,
+                value: Bytes::new(),
+            }),
+        }],
+        ..Default::default()
+    })));
+    rt.send(at(COUNTER, "a"), "x").unwrap();
+    let err = rt.run_until_quiescent().await.unwrap_err();
+    assert!(matches!(err, LocalError::StateTypeMismatch { .. }), "{err}");
+}
