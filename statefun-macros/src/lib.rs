@@ -1,1 +1,190 @@
-//! placeholder
+//! Procedural macros of the StateFun Rust SDK: `#[statefun::function]`,
+//! `#[derive(StateSpec)]` and `#[derive(statefun::Type)]`.
+//!
+//! Use them through the `statefun-sdk` facade (library `statefun`), which re-exports them
+//! and provides the runtime paths the generated code names (`statefun::__private`, not
+//! public API). The examples below are compiled and run in the facade's tests and docs.
+//!
+//! Each macro parses its input (`attr`, `ast`), checks it (`valid`) and generates code
+//! (`expand`). Every mistake is a compile error at the offending token; the user's item is
+//! still emitted, so one mistake gives one error.
+
+mod ast;
+mod attr;
+mod errors;
+mod expand;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro::TokenStream;
+use proc_macro2::TokenStream as TokenStream2;
+use quote::quote;
+use syn::{DeriveInput, ItemFn};
+
+use crate::errors::{Errors, Mistake};
+
+/// Turns a function into a StateFun function type.
+///
+/// ```ignore
+/// use statefun::{Context, Message, StateSpec, Value};
+///
+/// #[derive(StateSpec)]
+/// struct Seen {
+///     seen: Value<i32>,
+/// }
+///
+/// #[statefun::function(typename = "demo/greeter")]
+/// async fn greet(ctx: &mut Context, state: &mut Seen, msg: Message) -> anyhow::Result<()> {
+///     let name = msg.as_str()?;
+///     state.seen.update(|n| Some(n.unwrap_or(0) + 1));
+///     Ok(())
+/// }
+///
+/// let functions = statefun::Functions::new().with(greet);
+/// ```
+///
+/// # Signature
+/// `fn` or `async fn`, with arguments `(ctx: &mut Context, state: &mut S, msg: Message)`,
+/// where `S` has `#[derive(StateSpec)]`, or `(ctx: &mut Context, msg: Message)` for a
+/// stateless function. It returns `()` or `Result<(), E>` for any `E` that converts into
+/// `Box<dyn Error + Send + Sync>` (your own error enum, `anyhow::Error`, `Box<dyn Error>`).
+///
+/// # Keys
+/// - `typename = "namespace/name"` (required): the function's typename, checked at compile
+///   time (exactly one `/`, both parts non-empty).
+/// - `crate = "path"`: the path of the facade crate if you renamed it (default `::statefun`).
+///
+/// # Generated items
+/// For `fn greet`, with the function's visibility:
+/// - `struct greet;`: a unit struct (`Clone`, `Copy`, `Debug`, `Default`) carrying the
+///   function's doc comments; register it with `Functions::new().with(greet)`.
+/// - `greet::TYPE_NAME`: the typename as a `const TypeName`.
+/// - `greet::call(...)`: the function as written (same arguments, return type and
+///   attributes), to call directly, e.g. in unit tests.
+/// - `impl Function for greet`, whose `invoke` runs `call` and converts its result.
+#[proc_macro_attribute]
+pub fn function(args: TokenStream, item: TokenStream) -> TokenStream {
+    function_impl(args.into(), item.into()).into()
+}
+
+/// Derives `State` for a struct of `Value<T>` fields: one value spec per field, in
+/// declaration order.
+///
+/// ```ignore
+/// use statefun::{StateSpec, Value};
+///
+/// #[derive(StateSpec)]
+/// struct Cart {
+///     #[state(expire_after_call = "1h30m")]
+///     items: Value<Items>,
+///     #[state(name = "last_seen", expire_after_write = "7d")]
+///     seen_at: Value<i64>,
+///     visits: Value<i32>,
+/// }
+/// ```
+///
+/// # Field keys (`#[state(...)]`)
+/// - `name = "state_name"`: the state name (default: the field name). Names match
+///   `^[a-z_][a-z0-9_]*$` and are unique within the struct.
+/// - `expire_after_call = "10m"` or `expire_after_write = "1h30m"` (at most one): the
+///   state expires after that long without an invocation, or without a write. Durations
+///   are one or more `<number><unit>` parts with units `ms`, `s`, `m`, `h`, `d` (e.g.
+///   `"1500ms"`, `"1h30m"`), at least 1 ms.
+///
+/// # Struct keys (`#[state(...)]` on the struct)
+/// - `crate = "path"`: the path of the facade crate if you renamed it.
+///
+/// Field types are `Value<T>` for a StateFun type `T` (a primitive, `String`, or a type
+/// with `#[derive(statefun::Type)]`); anything else is a trait-bound error at the field.
+/// Tuple structs, unit structs, enums, unions and generic structs are rejected.
+#[proc_macro_derive(StateSpec, attributes(state))]
+pub fn derive_state_spec(input: TokenStream) -> TokenStream {
+    state_spec_impl(input.into()).into()
+}
+
+/// Derives `Type` (a typename and a codec) for your own message and state types.
+///
+/// ```ignore
+/// #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+/// #[statefun(json, typename = "demo/Profile")]
+/// struct Profile { name: String, visits: u32 }
+///
+/// #[derive(Clone, PartialEq, prost::Message, statefun::Type)]
+/// #[statefun(protobuf, typename = "demo/Ping")]
+/// struct Ping { #[prost(string, tag = "1")] from: String }
+///
+/// #[derive(statefun::Type)]
+/// #[statefun(raw, typename = "demo/bytes")]
+/// struct Blob(bytes::Bytes);
+/// ```
+///
+/// # Keys (`#[statefun(...)]`)
+/// Exactly one codec:
+/// - `json`: serde JSON; needs `typename`; the type implements `Serialize` and
+///   `Deserialize`.
+/// - `protobuf`: a prost message; `typename` defaults to `type.googleapis.com/<full name>`
+///   from `prost::Name` (as the official SDKs write it).
+/// - `raw`: a newtype around `Bytes` or `Vec<u8>`, sent unchanged; needs `typename`.
+///
+/// and optionally `typename = "namespace/Name"` and `crate = "path"`.
+#[proc_macro_derive(Type, attributes(statefun))]
+pub fn derive_type(input: TokenStream) -> TokenStream {
+    type_impl(input.into()).into()
+}
+
+/// `#[statefun::function]` from token streams: the generated items, or the original
+/// function and the errors.
+pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
+    let mut errors = Errors::new();
+    let item_fn: ItemFn = match syn::parse2(item.clone()) {
+        Ok(item_fn) => item_fn,
+        Err(_) => {
+            errors.push_at(proc_macro2::Span::call_site(), Mistake::NotAFunction);
+            let errors = errors.finish().err();
+            return quote!(#errors #item);
+        }
+    };
+    let args = attr::FunctionArgs::parse(args, &mut errors);
+    let function = ast::Function::from_syn(item_fn, &mut errors);
+    let valid = valid::function(&args, &function, &mut errors);
+    match (errors.finish(), valid) {
+        (Ok(()), Some(valid)) => expand::function(&valid),
+        (Err(errors), _) => quote!(#errors #item),
+        (Ok(()), None) => unreachable!("an invalid function always has an error"),
+    }
+}
+
+/// `#[derive(StateSpec)]` from a token stream: the impl, or the errors.
+pub(crate) fn state_spec_impl(input: TokenStream2) -> TokenStream2 {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    let mut errors = Errors::new();
+    let Some(parsed) = ast::StateStruct::from_syn(&input, &mut errors) else {
+        return errors.finish().err().unwrap_or_default();
+    };
+    let valid = valid::state(&parsed, &mut errors);
+    match errors.finish() {
+        Ok(()) => expand::state(&valid),
+        Err(errors) => errors,
+    }
+}
+
+/// `#[derive(statefun::Type)]` from a token stream: the impl, or the errors.
+pub(crate) fn type_impl(input: TokenStream2) -> TokenStream2 {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    let mut errors = Errors::new();
+    let parsed = ast::TypeInput::from_syn(&input, &mut errors);
+    let valid = valid::type_(&parsed, &mut errors);
+    match (errors.finish(), valid) {
+        (Ok(()), Some(valid)) => expand::type_(&valid),
+        (Err(errors), _) => errors,
+        (Ok(()), None) => unreachable!("an invalid type always has an error"),
+    }
+}

@@ -1,0 +1,275 @@
+//! Attribute arguments: `#[statefun::function(...)]`, `#[state(...)]` on state fields and
+//! `#[statefun(...)]` on types, parsed into typed values. Unknown keys, duplicate keys and
+//! values of the wrong shape are reported here, each at its token; the parse goes on so
+//! that every mistake is reported once.
+
+use proc_macro2::{Group, TokenStream};
+use quote::ToTokens;
+use syn::{
+    Attribute, Expr, ExprLit, Ident, Lit, LitStr, Path, Token,
+    meta::{ParseNestedMeta, parser},
+    parse::Parser,
+};
+
+use crate::errors::{Errors, Mistake, Site};
+
+/// One key's value, set at most once.
+pub(crate) struct Slot<T> {
+    key: &'static str,
+    value: Option<T>,
+}
+
+impl<T> Slot<T> {
+    fn new(key: &'static str) -> Self {
+        Self { key, value: None }
+    }
+
+    /// Sets the value, or reports a duplicate at `at`.
+    fn set(&mut self, errors: &mut Errors, at: impl ToTokens, value: T) {
+        if self.value.is_some() {
+            errors.push(at, Mistake::DuplicateKey(self.key.to_owned()));
+        } else {
+            self.value = Some(value);
+        }
+    }
+
+    pub(crate) fn get(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+}
+
+/// The arguments of `#[statefun::function(typename = "...", crate = "...")]`.
+pub(crate) struct FunctionArgs {
+    pub(crate) type_name: Slot<LitStr>,
+    pub(crate) krate: Slot<Path>,
+}
+
+impl FunctionArgs {
+    pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Self {
+        let mut out = Self {
+            type_name: Slot::new("typename"),
+            krate: Slot::new("crate"),
+        };
+        let result = parser(|meta| {
+            if meta.path.is_ident("typename") {
+                if let Some(lit) = string_value(&meta, "typename", errors)? {
+                    out.type_name.set(errors, &meta.path, lit);
+                }
+            } else if meta.path.is_ident("crate") {
+                if let Some(path) = crate_value(&meta, errors)? {
+                    out.krate.set(errors, &meta.path, path);
+                }
+            } else {
+                unknown_key(&meta, Site::Function, errors)?;
+            }
+            Ok(())
+        })
+        .parse2(args);
+        if let Err(error) = result {
+            errors.push_error(error);
+        }
+        out
+    }
+}
+
+/// The arguments of `#[state(crate = "...")]` on a `#[derive(StateSpec)]` struct.
+pub(crate) struct StructArgs {
+    pub(crate) krate: Slot<Path>,
+}
+
+impl StructArgs {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut out = Self {
+            krate: Slot::new("crate"),
+        };
+        for attr in attrs.iter().filter(|a| a.path().is_ident("state")) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("crate") {
+                    if let Some(path) = crate_value(&meta, errors)? {
+                        out.krate.set(errors, &meta.path, path);
+                    }
+                } else {
+                    unknown_key(&meta, Site::StateStruct, errors)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                errors.push_error(error);
+            }
+        }
+        out
+    }
+}
+
+/// The arguments of `#[state(...)]` on one field (several `#[state]` attributes merge).
+pub(crate) struct FieldArgs {
+    pub(crate) name: Slot<LitStr>,
+    /// `expire_after_call` or `expire_after_write` (the key) and its duration literal.
+    pub(crate) expiration: Option<(Ident, LitStr)>,
+}
+
+impl FieldArgs {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut out = Self {
+            name: Slot::new("name"),
+            expiration: None,
+        };
+        for attr in attrs.iter().filter(|a| a.path().is_ident("state")) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("name") {
+                    if let Some(lit) = string_value(&meta, "name", errors)? {
+                        out.name.set(errors, &meta.path, lit);
+                    }
+                } else if let Some(key) = ["expire_after_call", "expire_after_write"]
+                    .into_iter()
+                    .find(|key| meta.path.is_ident(key))
+                {
+                    if let Some(lit) = string_value(&meta, key, errors)? {
+                        match &out.expiration {
+                            Some((first, _)) if first == key => {
+                                errors.push(&meta.path, Mistake::DuplicateKey(key.to_owned()));
+                            }
+                            Some(_) => errors.push(&meta.path, Mistake::BothExpirations),
+                            None => {
+                                let ident = meta.path.require_ident()?.clone();
+                                out.expiration = Some((ident, lit));
+                            }
+                        }
+                    }
+                } else {
+                    unknown_key(&meta, Site::StateField, errors)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                errors.push_error(error);
+            }
+        }
+        out
+    }
+}
+
+/// The codec a `#[derive(statefun::Type)]` picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Codec {
+    Json,
+    Protobuf,
+    Raw,
+}
+
+impl Codec {
+    pub(crate) fn keyword(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Protobuf => "protobuf",
+            Self::Raw => "raw",
+        }
+    }
+}
+
+/// The arguments of `#[statefun(...)]` on a `#[derive(statefun::Type)]` type.
+pub(crate) struct TypeArgs {
+    pub(crate) codec: Option<(Codec, Path)>,
+    pub(crate) type_name: Slot<LitStr>,
+    pub(crate) krate: Slot<Path>,
+    /// Whether any `#[statefun]` attribute was present.
+    pub(crate) present: bool,
+}
+
+impl TypeArgs {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut out = Self {
+            codec: None,
+            type_name: Slot::new("typename"),
+            krate: Slot::new("crate"),
+            present: false,
+        };
+        for attr in attrs.iter().filter(|a| a.path().is_ident("statefun")) {
+            out.present = true;
+            let result = attr.parse_nested_meta(|meta| {
+                let codec = [Codec::Json, Codec::Protobuf, Codec::Raw]
+                    .into_iter()
+                    .find(|c| meta.path.is_ident(c.keyword()));
+                if let Some(codec) = codec {
+                    if meta.input.peek(Token![=]) {
+                        errors.push(&meta.path, Mistake::FlagWithValue(codec.keyword()));
+                        skip_value(&meta)?;
+                    } else {
+                        match &out.codec {
+                            Some((first, _)) => errors.push(
+                                &meta.path,
+                                Mistake::TwoCodecs {
+                                    first: first.keyword(),
+                                },
+                            ),
+                            None => out.codec = Some((codec, meta.path.clone())),
+                        }
+                    }
+                } else if meta.path.is_ident("typename") {
+                    if let Some(lit) = string_value(&meta, "typename", errors)? {
+                        out.type_name.set(errors, &meta.path, lit);
+                    }
+                } else if meta.path.is_ident("crate") {
+                    if let Some(path) = crate_value(&meta, errors)? {
+                        out.krate.set(errors, &meta.path, path);
+                    }
+                } else {
+                    unknown_key(&meta, Site::Type, errors)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                errors.push_error(error);
+            }
+        }
+        out
+    }
+}
+
+/// The string literal after `key =`; anything else is reported and skipped.
+fn string_value(
+    meta: &ParseNestedMeta<'_>,
+    key: &'static str,
+    errors: &mut Errors,
+) -> syn::Result<Option<LitStr>> {
+    let expr: Expr = meta.value()?.parse()?;
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => Ok(Some(lit)),
+        other => {
+            errors.push(other, Mistake::ExpectedString(key));
+            Ok(None)
+        }
+    }
+}
+
+/// The path inside `crate = "..."`.
+fn crate_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Option<Path>> {
+    let Some(lit) = string_value(meta, "crate", errors)? else {
+        return Ok(None);
+    };
+    match lit.parse_with(Path::parse_mod_style) {
+        Ok(path) => Ok(Some(path)),
+        Err(_) => {
+            errors.push(&lit, Mistake::InvalidCratePath);
+            Ok(None)
+        }
+    }
+}
+
+/// Reports an unknown key and skips its value, so parsing goes on.
+fn unknown_key(meta: &ParseNestedMeta<'_>, site: Site, errors: &mut Errors) -> syn::Result<()> {
+    let key = meta.path.to_token_stream().to_string().replace(' ', "");
+    errors.push(&meta.path, Mistake::UnknownKey { site, key });
+    skip_value(meta)
+}
+
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        let _: Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _: Group = meta.input.parse()?;
+    }
+    Ok(())
+}

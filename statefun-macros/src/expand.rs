@@ -1,0 +1,204 @@
+//! Code generation from checked inputs. Generated code names the runtime only through
+//! `<crate>::__private` (`::statefun::__private` unless `crate = "..."` says otherwise),
+//! and trait bounds are spanned at the user's tokens so that unmet bounds are reported
+//! at the field or return type that causes them.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{ItemFn, spanned::Spanned};
+
+use crate::valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType};
+
+/// `#[statefun::function]`: a unit struct named after the function, carrying its
+/// typename, the body as `call`, and `impl Function`.
+pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
+    let krate = &valid.krate;
+    let p = quote!(#krate::__private);
+    let function = valid.function;
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = &function.item;
+    let name = &sig.ident;
+    let type_name = valid.type_name;
+    let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc"));
+    let mut call_sig = sig.clone();
+    call_sig.ident = format_ident!("call", span = sig.ident.span());
+    let call_doc = format!(
+        "The body of [`{name}`] as written: call it directly, e.g. in unit tests, as `{name}::call({})`.",
+        if function.state.is_some() {
+            "&mut ctx, &mut state, msg"
+        } else {
+            "&mut ctx, msg"
+        }
+    );
+
+    let (state_ty, state_param, call_args) = match &function.state {
+        Some(ty) => (
+            quote_spanned!(ty.span()=> #ty),
+            quote!(state),
+            quote!(ctx, state, message),
+        ),
+        None => (quote!(()), quote!(_state), quote!(ctx, message)),
+    };
+    let await_call = match sig.asyncness {
+        Some(_) => quote!(Self::call(#call_args).await),
+        None => quote!(Self::call(#call_args)),
+    };
+    let into_result = match &function.output {
+        Some(ty) => quote_spanned! {ty.span()=>
+            <#ty as #p::IntoFunctionResult>::into_function_result(result)
+        },
+        None => quote!(#p::IntoFunctionResult::into_function_result(result)),
+    };
+
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #[derive(
+            #p::Clone,
+            #p::Copy,
+            #p::Debug,
+            #p::Default,
+        )]
+        #vis struct #name;
+
+        impl #name {
+            /// The function's typename, checked at compile time.
+            pub const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#type_name);
+
+            #[doc = #call_doc]
+            #(#other_attrs)*
+            #vis #call_sig #block
+        }
+
+        #[automatically_derived]
+        impl #p::Function for #name {
+            type State = #state_ty;
+
+            fn type_name(&self) -> #p::TypeName {
+                Self::TYPE_NAME
+            }
+
+            fn invoke(
+                &self,
+                ctx: &mut #p::Context,
+                #state_param: &mut Self::State,
+                message: #p::Message,
+            ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
+                async move {
+                    let result = #await_call;
+                    #into_result
+                }
+            }
+        }
+    }
+}
+
+/// `#[derive(StateSpec)]`: `impl State`, one spec per field in declaration order.
+pub(crate) fn state(valid: &ValidState<'_>) -> TokenStream {
+    let krate = &valid.krate;
+    let p = quote!(#krate::__private);
+    let ident = valid.ident;
+    let specs = valid.fields.iter().map(|field| {
+        let ty = field.ty;
+        let name = &field.name;
+        let expiration = match field.expiration {
+            Expiration::Never => quote!(#p::Expiration::Never),
+            Expiration::AfterCall(ms) => {
+                quote!(#p::Expiration::AfterCall(#p::Duration::from_millis(#ms)))
+            }
+            Expiration::AfterWrite(ms) => {
+                quote!(#p::Expiration::AfterWrite(#p::Duration::from_millis(#ms)))
+            }
+        };
+        quote_spanned!(ty.span()=> <#ty as #p::StateField>::spec(#name, #expiration))
+    });
+    let reads = valid.fields.iter().map(|field| {
+        let (ty, member) = (field.ty, field.ident);
+        quote_spanned!(ty.span()=> #member: <#ty as #p::StateField>::from_cells(cells)?)
+    });
+    let writes = valid.fields.iter().map(|field| {
+        let (ty, member) = (field.ty, field.ident);
+        quote_spanned!(ty.span()=> <#ty as #p::StateField>::write(&self.#member, mutations)?)
+    });
+    let (cells, mutations) = if valid.fields.is_empty() {
+        (quote!(_cells), quote!(_mutations))
+    } else {
+        (quote!(cells), quote!(mutations))
+    };
+    quote! {
+        #[automatically_derived]
+        impl #p::State for #ident {
+            fn specs() -> #p::Vec<#p::ValueSpec> {
+                #p::Vec::from([#(#specs),*])
+            }
+
+            fn from_cells(
+                #cells: &mut #p::Cells<'_>,
+            ) -> #p::Result<Self, #p::StateError> {
+                #p::Result::Ok(Self { #(#reads,)* })
+            }
+
+            fn write_mutations(
+                &self,
+                #mutations: &mut #p::Mutations<'_>,
+            ) -> #p::Result<(), #p::StateError> {
+                #(#writes;)*
+                #p::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// `#[derive(statefun::Type)]`: `impl Type` with the chosen codec.
+pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
+    let krate = &valid.krate;
+    let p = quote!(#krate::__private);
+    let ident = valid.ident;
+    let static_type_name = |lit| {
+        quote! {
+            const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#lit);
+            TYPE_NAME
+        }
+    };
+    let (type_name, encode, decode) = match valid.codec {
+        ValidCodec::Json(lit) => (
+            static_type_name(lit),
+            quote!(#p::json::encode(self)),
+            quote!(#p::json::decode(&bytes)),
+        ),
+        ValidCodec::Protobuf(lit) => (
+            match lit {
+                Some(lit) => static_type_name(lit),
+                None => quote_spanned!(ident.span()=> #p::protobuf::type_name::<Self>()),
+            },
+            quote!(#p::protobuf::encode(self)),
+            quote!(#p::protobuf::decode(bytes)),
+        ),
+        ValidCodec::Raw(lit, field) => (
+            static_type_name(lit),
+            quote_spanned!(field.span()=> #p::Result::Ok(<#field as #p::RawBytes>::to_bytes(&self.0))),
+            quote_spanned!(field.span()=> #p::Result::Ok(Self(<#field as #p::RawBytes>::from_bytes(bytes)))),
+        ),
+    };
+    quote! {
+        #[automatically_derived]
+        impl #p::Type for #ident {
+            fn type_name() -> #p::TypeName {
+                #type_name
+            }
+
+            fn encode(&self) -> #p::Result<#p::Bytes, #p::CodecError> {
+                #encode
+            }
+
+            fn decode(bytes: #p::Bytes) -> #p::Result<Self, #p::CodecError> {
+                #decode
+            }
+        }
+    }
+}
