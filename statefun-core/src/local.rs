@@ -56,12 +56,13 @@ use from_function::{expiration_spec::ExpireMode, persisted_value_mutation::Mutat
 /// Something that answers `ToFunction` bytes with `FromFunction` bytes: an in-process
 /// [`Handler`], or a remote function service over HTTP.
 pub trait Endpoint: Send + Sync {
-    /// Sends one request and returns the response body.
-    fn call(&self, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>>;
+    /// Sends one request for the function instance `target` and returns the response
+    /// body.
+    fn call(&self, target: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>>;
 }
 
 impl Endpoint for Handler {
-    fn call(&self, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+    fn call(&self, _: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         Box::pin(async move { self.handle(request).await.map_err(BoxError::from) })
     }
 }
@@ -513,7 +514,7 @@ impl LocalRuntime {
             };
             report.requests += 1;
             let body = endpoint
-                .call(request.encode_to_vec().into())
+                .call(target, request.encode_to_vec().into())
                 .await
                 .map_err(|source| LocalError::Endpoint {
                     address: target.clone(),

@@ -293,9 +293,10 @@ async fn an_unknown_target_is_an_error() {
 struct Swappable(Arc<Mutex<Arc<dyn Endpoint>>>);
 
 impl Endpoint for Swappable {
-    fn call(&self, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+    fn call(&self, target: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let current = self.0.lock().unwrap().clone();
-        Box::pin(async move { current.call(request).await })
+        let target = target.clone();
+        Box::pin(async move { current.call(&target, request).await })
     }
 }
 
@@ -366,7 +367,7 @@ async fn a_state_added_between_two_runs_is_registered_and_old_state_kept() {
 struct Fixed(FromFunction);
 
 impl Endpoint for Fixed {
-    fn call(&self, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+    fn call(&self, _: &Address, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let body = Bytes::from(self.0.encode_to_vec());
         Box::pin(async move { Ok(body) })
     }
