@@ -51,6 +51,11 @@ impl Function {
                 sig.paren_token.span.join(),
                 Mistake::ArgumentCount(typed.len()),
             );
+        } else if typed.len() >= 2
+            && is_named(&typed[0].ty, "Message")
+            && reference(&typed[typed.len() - 1].ty).is_some_and(|r| is_named(&r.elem, "Context"))
+        {
+            errors.push(&sig.inputs, Mistake::ArgumentOrder);
         } else if typed.len() >= 2 {
             check_context(typed[0], errors);
             if typed.len() >= 3 {
@@ -113,10 +118,14 @@ fn check_state(arg: &PatType, errors: &mut Errors) -> Option<Type> {
             None
         }
         Some(r) if r.mutability.is_none() => {
-            errors.push(&arg.ty, Mistake::StateNotMut);
+            errors.push(&arg.ty, Mistake::StateNotMut(render(&r.elem)));
             None
         }
         Some(r) => Some((*r.elem).clone()),
+        None if type_ident(&arg.ty).is_some() => {
+            errors.push(&arg.ty, Mistake::StateNotMut(render(&arg.ty)));
+            None
+        }
         None => {
             errors.push(&arg.ty, Mistake::WrongArgument(Argument::State));
             None
@@ -218,4 +227,15 @@ impl<'a> TypeInput<'a> {
             newtype_field,
         }
     }
+}
+
+/// A type as the user would write it (`quote` puts spaces between all tokens).
+fn render(ty: &Type) -> String {
+    quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
 }

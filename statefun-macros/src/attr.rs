@@ -17,11 +17,22 @@ use crate::errors::{Errors, Mistake, Site};
 pub(crate) struct Slot<T> {
     key: &'static str,
     value: Option<T>,
+    written: bool,
 }
 
 impl<T> Slot<T> {
     fn new(key: &'static str) -> Self {
-        Self { key, value: None }
+        Self {
+            key,
+            value: None,
+            written: false,
+        }
+    }
+
+    /// Notes that the key was written, even if its value is invalid (reported already),
+    /// so that no "missing key" error follows.
+    fn mark_written(&mut self) {
+        self.written = true;
     }
 
     /// Sets the value, or reports a duplicate at `at`.
@@ -36,12 +47,19 @@ impl<T> Slot<T> {
     pub(crate) fn get(&self) -> Option<&T> {
         self.value.as_ref()
     }
+
+    /// Whether the key was written at all, valid or not.
+    pub(crate) fn is_written(&self) -> bool {
+        self.written
+    }
 }
 
 /// The arguments of `#[statefun::function(typename = "...", crate = "...")]`.
 pub(crate) struct FunctionArgs {
     pub(crate) type_name: Slot<LitStr>,
     pub(crate) krate: Slot<Path>,
+    /// Whether an unknown key was reported (likely a misspelt `typename`).
+    pub(crate) unknown_key: bool,
 }
 
 impl FunctionArgs {
@@ -49,9 +67,11 @@ impl FunctionArgs {
         let mut out = Self {
             type_name: Slot::new("typename"),
             krate: Slot::new("crate"),
+            unknown_key: false,
         };
         let result = parser(|meta| {
             if meta.path.is_ident("typename") {
+                out.type_name.mark_written();
                 if let Some(lit) = string_value(&meta, "typename", errors)? {
                     out.type_name.set(errors, &meta.path, lit);
                 }
@@ -60,6 +80,7 @@ impl FunctionArgs {
                     out.krate.set(errors, &meta.path, path);
                 }
             } else {
+                out.unknown_key = true;
                 unknown_key(&meta, Site::Function, errors)?;
             }
             Ok(())
@@ -172,8 +193,8 @@ pub(crate) struct TypeArgs {
     pub(crate) codec: Option<(Codec, Path)>,
     pub(crate) type_name: Slot<LitStr>,
     pub(crate) krate: Slot<Path>,
-    /// Whether any `#[statefun]` attribute was present.
-    pub(crate) present: bool,
+    /// Whether an unknown key was reported (likely a misspelt `typename`).
+    pub(crate) unknown_key: bool,
 }
 
 impl TypeArgs {
@@ -182,10 +203,9 @@ impl TypeArgs {
             codec: None,
             type_name: Slot::new("typename"),
             krate: Slot::new("crate"),
-            present: false,
+            unknown_key: false,
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident("statefun")) {
-            out.present = true;
             let result = attr.parse_nested_meta(|meta| {
                 let codec = [Codec::Json, Codec::Protobuf, Codec::Raw]
                     .into_iter()
@@ -206,6 +226,7 @@ impl TypeArgs {
                         }
                     }
                 } else if meta.path.is_ident("typename") {
+                    out.type_name.mark_written();
                     if let Some(lit) = string_value(&meta, "typename", errors)? {
                         out.type_name.set(errors, &meta.path, lit);
                     }
@@ -214,6 +235,7 @@ impl TypeArgs {
                         out.krate.set(errors, &meta.path, path);
                     }
                 } else {
+                    out.unknown_key = true;
                     unknown_key(&meta, Site::Type, errors)?;
                 }
                 Ok(())

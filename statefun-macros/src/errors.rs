@@ -141,7 +141,8 @@ pub(crate) enum Mistake {
     ArgumentCount(usize),
     ExtraArgument,
     WrongArgument(Argument),
-    StateNotMut,
+    ArgumentOrder,
+    StateNotMut(String),
     MessageByReference,
 
     // `#[derive(StateSpec)]`.
@@ -257,10 +258,13 @@ impl fmt::Display for Mistake {
             Self::WrongArgument(Argument::Message) => {
                 write!(f, "the last argument must be the message: `msg: Message`")
             }
-            Self::StateNotMut => write!(
+            Self::ArgumentOrder => write!(
                 f,
-                "take the state by mutable reference: `state: &mut MyState`"
+                "the context comes first and the message last: `(ctx: &mut Context, msg: Message)` or `(ctx: &mut Context, state: &mut MyState, msg: Message)`"
             ),
+            Self::StateNotMut(ty) => {
+                write!(f, "take the state by mutable reference: `state: &mut {ty}`")
+            }
             Self::MessageByReference => {
                 write!(f, "take the message by value: `msg: Message`")
             }
@@ -284,6 +288,10 @@ impl fmt::Display for Mistake {
             Self::GenericState => write!(
                 f,
                 "generic state structs are not supported: each state value has one concrete type, e.g. `Value<i32>`"
+            ),
+            Self::InvalidStateName { name, .. } if name.is_empty() => write!(
+                f,
+                "the state name is empty: use lowercase ASCII letters, digits and `_`, not starting with a digit"
             ),
             Self::InvalidStateName { name, renamed } => {
                 let suggestion = suggest_state_name(name);

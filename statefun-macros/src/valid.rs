@@ -126,7 +126,9 @@ pub(crate) fn function<'a>(
     errors: &mut Errors,
 ) -> Option<ValidFunction<'a>> {
     let Some(lit) = args.type_name.get() else {
-        errors.push_at(Span::call_site(), Mistake::MissingTypeName);
+        if !args.type_name.is_written() && !args.unknown_key {
+            errors.push_at(Span::call_site(), Mistake::MissingTypeName);
+        }
         return None;
     };
     check_type_name(lit, errors).then(|| ValidFunction {
@@ -271,7 +273,7 @@ pub(crate) fn type_<'a>(input: &'a TypeInput<'a>, errors: &mut Errors) -> Option
         return None;
     };
     let needs_type_name = |errors: &mut Errors| {
-        if args.type_name.get().is_none() {
+        if !args.type_name.is_written() && !args.unknown_key {
             errors.push(keyword, Mistake::CodecNeedsTypeName(codec.keyword()));
         }
     };

@@ -1,0 +1,12 @@
+use statefun::{Context, Message};
+
+#[statefun::function(typename = "demo/generic")]
+fn generic<T>(_ctx: &mut Context, _msg: Message) {}
+
+#[statefun::function(typename = "demo/unsafe")]
+unsafe fn dangerous(_ctx: &mut Context, _msg: Message) {}
+
+#[statefun::function(typename = "demo/on-struct")]
+struct NotAFunction;
+
+fn main() {}
