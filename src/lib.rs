@@ -11,6 +11,9 @@ pub use statefun_macros::{StateSpec, Type, function};
 #[doc(inline)]
 pub use statefun_actix as actix;
 
+#[cfg(feature = "http-client")]
+pub mod remote;
+
 /// Not public API: the paths the macros' generated code uses. May change in any release.
 #[doc(hidden)]
 pub mod __private {

@@ -248,7 +248,7 @@ pub struct LocalRuntime {
     ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
     timers: Vec<Timer>,
     timer_seq: u64,
-    egress: HashMap<String, Vec<EgressRecord>>,
+    egress: Vec<(TypeName, EgressRecord)>,
     batches: Vec<BatchRecord>,
     now: Duration,
     max_batch: usize,
@@ -293,7 +293,7 @@ impl LocalRuntime {
             ready: VecDeque::new(),
             timers: Vec::new(),
             timer_seq: 0,
-            egress: HashMap::new(),
+            egress: Vec::new(),
             batches: Vec::new(),
             now: Duration::ZERO,
             max_batch: 1000,
@@ -450,9 +450,18 @@ impl LocalRuntime {
         self.spec_order.get(function).cloned().unwrap_or_default()
     }
 
-    /// Removes and returns the records captured for `egress` so far.
+    /// Removes and returns the records captured for `egress` so far, in send order.
     pub fn take_egress(&mut self, egress: &TypeName) -> Vec<EgressRecord> {
-        self.egress.remove(egress.as_str()).unwrap_or_default()
+        let (taken, kept) = std::mem::take(&mut self.egress)
+            .into_iter()
+            .partition(|(name, _)| name == egress);
+        self.egress = kept;
+        taken.into_iter().map(|(_, record)| record).collect()
+    }
+
+    /// Removes and returns every record captured so far, with its egress, in send order.
+    pub fn take_all_egress(&mut self) -> Vec<(TypeName, EgressRecord)> {
+        std::mem::take(&mut self.egress)
     }
 
     /// Every request sent so far.
@@ -681,6 +690,15 @@ impl LocalRuntime {
             }
         }
         let mut delayed_targets = delayed_targets.into_iter();
+        let mut egress = Vec::with_capacity(result.outgoing_egresses.len());
+        for message in result.outgoing_egresses {
+            let name = TypeName::from_parts(&message.egress_namespace, &message.egress_type)
+                .map_err(|e| LocalError::InvalidResponse {
+                    address: target.clone(),
+                    reason: format!("an egress name is invalid: {e}"),
+                })?;
+            egress.push((name, decode_egress(message.argument.unwrap_or_default())));
+        }
 
         let instance = self.instances.entry(target.clone()).or_default();
         for cell in instance.cells.values_mut() {
@@ -741,11 +759,8 @@ impl LocalRuntime {
                 argument: delayed.argument.unwrap_or_default(),
             });
         }
-        for egress in result.outgoing_egresses {
-            let name = format!("{}/{}", egress.egress_namespace, egress.egress_type);
-            let value = egress.argument.unwrap_or_default();
-            let record = decode_egress(value);
-            self.egress.entry(name).or_default().push(record);
+        for egress in egress {
+            self.egress.push(egress);
         }
         Ok(())
     }
