@@ -1,1 +1,194 @@
+//! Expansion snapshots: each macro's output for a typical input, formatted with
+//! `prettyplease` and compared with `tests/snapshots/<name>.rs`. After an intended change,
+//! regenerate with `STATEFUN_BLESS=1 cargo test -p statefun-macros` and review the diff.
+//! Also unit tests of the compile-time checks.
 
+use std::{env, fs, path::PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::{
+    errors::{DurationMistake, TypeNameMistake, suggest_state_name},
+    function_impl, state_spec_impl, type_impl,
+    valid::{duration_millis, state_name, type_name},
+};
+
+fn snapshot(name: &str, tokens: TokenStream) {
+    let file: syn::File = syn::parse2(tokens.clone())
+        .unwrap_or_else(|e| panic!("{name}: the expansion does not parse: {e}\n{tokens}"));
+    let actual = prettyplease::unparse(&file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.rs"));
+    if env::var_os("STATEFUN_BLESS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run `STATEFUN_BLESS=1 cargo test -p statefun-macros`",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "{name}: the expansion changed; if intended, run `STATEFUN_BLESS=1 cargo test -p statefun-macros` and review the diff.\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+#[test]
+fn expand_async_stateful_function() {
+    snapshot(
+        "function_async_stateful",
+        function_impl(
+            quote!(typename = "demo/greeter"),
+            quote! {
+                /// Greets and counts.
+                #[tracing::instrument(skip_all)]
+                pub async fn greet(
+                    ctx: &mut Context,
+                    state: &mut Seen,
+                    msg: Message,
+                ) -> Result<(), GreetError> {
+                    state.seen.update(|n| Some(n.unwrap_or(0) + 1));
+                    Ok(())
+                }
+            },
+        ),
+    );
+}
+
+#[test]
+fn expand_sync_stateless_function_with_crate_override() {
+    snapshot(
+        "function_sync_stateless",
+        function_impl(
+            quote!(typename = "demo/echo", crate = "my_statefun"),
+            quote! {
+                fn echo(_ctx: &mut Context, _msg: Message) {}
+            },
+        ),
+    );
+}
+
+#[test]
+fn expand_invalid_function_keeps_the_item() {
+    snapshot(
+        "function_invalid",
+        function_impl(
+            quote!(typename = "greeter"),
+            quote! {
+                fn greet(ctx: &Context, msg: Message) {}
+            },
+        ),
+    );
+}
+
+#[test]
+fn expand_state_spec() {
+    snapshot(
+        "state_spec",
+        state_spec_impl(quote! {
+            struct Account {
+                seen: Value<i32>,
+                #[state(name = "profile_v2", expire_after_write = "1h30m")]
+                profile: Value<Profile>,
+                #[state(expire_after_call = "1500ms")]
+                r#type: Value<String>,
+            }
+        }),
+    );
+}
+
+#[test]
+fn expand_type_json() {
+    snapshot(
+        "type_json",
+        type_impl(quote! {
+            #[statefun(json, typename = "demo/Profile")]
+            struct Profile { name: String }
+        }),
+    );
+}
+
+#[test]
+fn expand_type_protobuf() {
+    snapshot(
+        "type_protobuf",
+        type_impl(quote! {
+            #[statefun(protobuf)]
+            struct Ping { from: String }
+        }),
+    );
+}
+
+#[test]
+fn expand_type_raw() {
+    snapshot(
+        "type_raw",
+        type_impl(quote! {
+            #[statefun(raw, typename = "demo/bytes")]
+            struct Blob(Bytes);
+        }),
+    );
+}
+
+#[test]
+fn durations() {
+    assert_eq!(duration_millis("1500ms"), Ok(1_500));
+    assert_eq!(duration_millis("10m"), Ok(600_000));
+    assert_eq!(duration_millis("1h30m"), Ok(5_400_000));
+    assert_eq!(duration_millis("1d 2h"), Ok(93_600_000));
+    assert_eq!(duration_millis("1m30s500ms"), Ok(90_500));
+    assert_eq!(duration_millis(""), Err(DurationMistake::Empty));
+    assert_eq!(duration_millis("  "), Err(DurationMistake::Empty));
+    assert_eq!(duration_millis("0s"), Err(DurationMistake::Zero));
+    assert_eq!(duration_millis("0h0m"), Err(DurationMistake::Zero));
+    assert_eq!(
+        duration_millis("10"),
+        Err(DurationMistake::MissingUnit("10".into()))
+    );
+    assert_eq!(
+        duration_millis("10x"),
+        Err(DurationMistake::UnknownUnit("x".into()))
+    );
+    assert_eq!(
+        duration_millis("1hour"),
+        Err(DurationMistake::UnknownUnit("hour".into()))
+    );
+    assert_eq!(duration_millis("h"), Err(DurationMistake::ExpectedNumber('h')));
+    assert_eq!(duration_millis("-1s"), Err(DurationMistake::ExpectedNumber('-')));
+    assert_eq!(
+        duration_millis("99999999999999999999d"),
+        Err(DurationMistake::TooLong)
+    );
+}
+
+#[test]
+fn type_names() {
+    assert_eq!(type_name("demo/greeter"), Ok(()));
+    assert_eq!(type_name("com.example.fns/greeter-v2"), Ok(()));
+    assert_eq!(type_name(""), Err(TypeNameMistake::Empty));
+    assert_eq!(type_name("greeter"), Err(TypeNameMistake::MissingSlash));
+    assert_eq!(type_name("a/b/c"), Err(TypeNameMistake::TooManySlashes));
+    assert_eq!(type_name("/b"), Err(TypeNameMistake::EmptyNamespace));
+    assert_eq!(type_name("a/"), Err(TypeNameMistake::EmptyName));
+}
+
+#[test]
+fn state_names() {
+    for ok in ["seen", "_x", "a1_b2", "_"] {
+        assert!(state_name(ok), "{ok}");
+    }
+    for bad in ["", "Seen", "1st", "a-b", "é", "a b"] {
+        assert!(!state_name(bad), "{bad}");
+    }
+    assert_eq!(suggest_state_name("lastName"), "last_name");
+    assert_eq!(suggest_state_name("Seen-Count"), "seen_count");
+    assert_eq!(suggest_state_name("1st"), "_1st");
+    for name in ["lastName", "Seen-Count", "1st", "é"] {
+        assert!(state_name(&suggest_state_name(name)), "{name}");
+    }
+}
