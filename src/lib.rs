@@ -1,6 +1,156 @@
-//! StateFun for Rust: remote functions for Apache Flink Stateful Functions.
+//! StateFun for Rust: remote functions for [Apache Flink Stateful Functions].
 //!
-//! (Crate docs with the greeter example are written with the macros.)
+//! Annotate a function and a state struct; the compiler checks what the official SDKs check
+//! at run time (or never): the typename, state names, expirations, codecs and the
+//! function's signature.
+//!
+//! ```
+//! use statefun::{Context, Functions, Handler, Message, StateSpec, Value};
+//!
+//! /// The greeter's persisted state: one value spec per field.
+//! #[derive(StateSpec)]
+//! struct Greeter {
+//!     #[state(expire_after_call = "1d")]
+//!     seen: Value<i32>,
+//! }
+//!
+//! /// Greets a person and counts how often it did.
+//! #[statefun::function(typename = "demo/greeter")]
+//! async fn greet(ctx: &mut Context, state: &mut Greeter, msg: Message) -> Result<(), statefun::BoxError> {
+//!     let name = msg.as_str()?;
+//!     let seen = state.seen.get().copied().unwrap_or(0) + 1;
+//!     state.seen.set(seen);
+//!     println!("hello {name} from {}: seen {seen} times", ctx.self_address());
+//!     Ok(())
+//! }
+//!
+//! let handler = Handler::new(Functions::new().with(greet));
+//! // With the `actix` feature: `statefun::actix::serve(handler, ("0.0.0.0", 8000)).await?`.
+//!
+//! // One real request, as the StateFun runtime sends it: `seen` is 41, the message "bob".
+//! # use prost::Message as _;
+//! # use statefun::{Type, proto::reqreply::{self as pb, to_function as to, from_function as from}};
+//! # let body: statefun::Bytes = pb::ToFunction {
+//! #     request: Some(to::Request::Invocation(to::InvocationBatchRequest {
+//! #         target: Some(pb::Address { namespace: "demo".into(), r#type: "greeter".into(), id: "alice".into() }),
+//! #         state: vec![to::PersistedValue {
+//! #             state_name: "seen".into(),
+//! #             state_value: Some(pb::TypedValue { typename: "io.statefun.types/int".into(), has_value: true, value: Type::encode(&41)? }),
+//! #         }],
+//! #         invocations: vec![to::Invocation {
+//! #             caller: None,
+//! #             argument: Some(pb::TypedValue { typename: "io.statefun.types/string".into(), has_value: true, value: Type::encode(&"bob".to_owned())? }),
+//! #         }],
+//! #     })),
+//! # }.encode_to_vec().into();
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+//! let response = handler.handle_request(body).await?;
+//! # let Some(from::Response::InvocationResult(result)) = response.response else { panic!() };
+//! # let seen = &result.state_mutations[0];
+//! # assert_eq!(seen.state_name, "seen");
+//! # assert_eq!(<i32 as Type>::decode(seen.state_value.clone().unwrap().value)?, 42);
+//! // `response` carries one mutation: `seen` = 42.
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The attribute turns `greet` into a unit struct implementing [`Function`] with the
+//! typename in `greet::TYPE_NAME`; the body stays callable as `greet::call(...)` for unit
+//! tests. See [`function`](macro@function), [`StateSpec`](derive@StateSpec) and [`Type`](derive@Type) for every option.
+//!
+//! # What is where
+//!
+//! | item | what |
+//! |---|---|
+//! | [`#[statefun::function]`](macro@function) | a function type: typename, state type, body |
+//! | [`#[derive(StateSpec)]`](derive@StateSpec) | a state struct of [`Value<T>`] cells, with names and expirations |
+//! | [`#[derive(statefun::Type)]`](derive@Type) | your own message and state types: JSON (serde), protobuf (prost) or raw bytes |
+//! | [`Functions`], [`Handler`] | the registry and the transport-free dispatcher: `ToFunction` bytes in, `FromFunction` bytes out |
+//! | [`Context`], [`Message`], [`OutgoingMessage`], [`EgressMessage`] | what a function reads and sends |
+//! | `actix` | the HTTP service (feature `actix`) |
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `actix` | yes | `statefun::actix`: an actix-web service for your functions (`serve`, `Endpoint`) |
+//!
+//! # Mistakes are compile errors
+//!
+//! Each at the offending token, with what to write instead. A typename without a `/`:
+//!
+//! ```compile_fail
+//! #[statefun::function(typename = "greeter")]
+//! fn greet(ctx: &mut statefun::Context, msg: statefun::Message) {}
+//! ```
+//!
+//! The message taken by reference:
+//!
+//! ```compile_fail
+//! #[statefun::function(typename = "demo/greeter")]
+//! fn greet(ctx: &mut statefun::Context, msg: &statefun::Message) {}
+//! ```
+//!
+//! A return type that is neither `()` nor `Result<(), E>`:
+//!
+//! ```compile_fail
+//! #[statefun::function(typename = "demo/greeter")]
+//! fn greet(ctx: &mut statefun::Context, msg: statefun::Message) -> Option<()> { None }
+//! ```
+//!
+//! An invalid state name, a zero or unparsable expiration, both expirations:
+//!
+//! ```compile_fail
+//! #[derive(statefun::StateSpec)]
+//! struct Greeter {
+//!     #[state(name = "Seen")]
+//!     seen: statefun::Value<i32>,
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! #[derive(statefun::StateSpec)]
+//! struct Greeter {
+//!     #[state(expire_after_call = "0s")]
+//!     seen: statefun::Value<i32>,
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! #[derive(statefun::StateSpec)]
+//! struct Greeter {
+//!     #[state(expire_after_call = "10 minutes")]
+//!     seen: statefun::Value<i32>,
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! #[derive(statefun::StateSpec)]
+//! struct Greeter {
+//!     #[state(expire_after_call = "10m", expire_after_write = "1h")]
+//!     seen: statefun::Value<i32>,
+//! }
+//! ```
+//!
+//! A field whose type is not a StateFun type (`u32` has no StateFun typename):
+//!
+//! ```compile_fail
+//! #[derive(statefun::StateSpec)]
+//! struct Greeter {
+//!     seen: statefun::Value<u32>,
+//! }
+//! ```
+//!
+//! A JSON type without a typename:
+//!
+//! ```compile_fail
+//! #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+//! #[statefun(json)]
+//! struct Profile { name: String }
+//! ```
+//!
+//! [Apache Flink Stateful Functions]: https://nightlies.apache.org/flink/flink-statefun-docs-stable/
 
 pub use statefun_core::*;
 

@@ -158,8 +158,14 @@ fn durations() {
         duration_millis("1hour"),
         Err(DurationMistake::UnknownUnit("hour".into()))
     );
-    assert_eq!(duration_millis("h"), Err(DurationMistake::ExpectedNumber('h')));
-    assert_eq!(duration_millis("-1s"), Err(DurationMistake::ExpectedNumber('-')));
+    assert_eq!(
+        duration_millis("h"),
+        Err(DurationMistake::ExpectedNumber('h'))
+    );
+    assert_eq!(
+        duration_millis("-1s"),
+        Err(DurationMistake::ExpectedNumber('-'))
+    );
     assert_eq!(
         duration_millis("99999999999999999999d"),
         Err(DurationMistake::TooLong)
