@@ -3,7 +3,7 @@
 //!
 //! Use them through the `statefun-sdk` facade (library `statefun`), which re-exports them
 //! and provides the runtime paths the generated code names (`statefun::__private`, not
-//! public API). The examples below are compiled and run in the facade's tests and docs.
+//! public API).
 //!
 //! Each macro parses its input (`attr`, `ast`), checks it (`valid`) and generates code
 //! (`expand`). Every mistake is a compile error at the offending token; the user's item is
@@ -27,22 +27,46 @@ use crate::errors::{Errors, Mistake};
 
 /// Turns a function into a StateFun function type.
 ///
-/// ```ignore
-/// use statefun::{Context, Message, StateSpec, Value};
+/// ```
+/// use statefun::{Address, BoxError, Context, Message, StateSpec, Value};
 ///
 /// #[derive(StateSpec)]
 /// struct Seen {
 ///     seen: Value<i32>,
 /// }
 ///
+/// /// Counts greetings.
 /// #[statefun::function(typename = "demo/greeter")]
-/// async fn greet(ctx: &mut Context, state: &mut Seen, msg: Message) -> anyhow::Result<()> {
-///     let name = msg.as_str()?;
+/// async fn greet(ctx: &mut Context, state: &mut Seen, msg: Message) -> Result<(), BoxError> {
+///     let _name = msg.as_str()?;
 ///     state.seen.update(|n| Some(n.unwrap_or(0) + 1));
 ///     Ok(())
 /// }
 ///
-/// let functions = statefun::Functions::new().with(greet);
+/// /// Stateless and synchronous.
+/// #[statefun::function(typename = "demo/log")]
+/// fn log(ctx: &mut Context, msg: Message) {
+///     println!("{} got a {}", ctx.self_address(), msg.type_name());
+/// }
+///
+/// let functions = statefun::Functions::new().with(greet).with(log);
+/// assert_eq!(greet::TYPE_NAME, "demo/greeter");
+///
+/// // The body stays callable, e.g. in a unit test:
+/// let mut ctx = Context::new(Address::new(greet::TYPE_NAME, "alice"));
+/// let mut state = Seen { seen: Value::default() };
+/// # futures_lite_block_on(async {
+/// greet::call(&mut ctx, &mut state, Message::new("bob")?).await?;
+/// assert_eq!(state.seen.get(), Some(&1));
+/// # Ok::<(), BoxError>(())
+/// # })?;
+/// # fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let waker = std::task::Waker::noop();
+/// #     let mut cx = std::task::Context::from_waker(&waker);
+/// #     let mut f = std::pin::pin!(f);
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// # Ok::<(), BoxError>(())
 /// ```
 ///
 /// # Signature
@@ -64,6 +88,10 @@ use crate::errors::{Errors, Mistake};
 /// - `greet::call(...)`: the function as written (same arguments, return type and
 ///   attributes), to call directly, e.g. in unit tests.
 /// - `impl Function for greet`, whose `invoke` runs `call` and converts its result.
+///
+/// Because the name now names a unit struct, a local variable of the same name in that
+/// module (`let greet = ...`) is a pattern for the struct and fails to compile: name
+/// variables differently.
 #[proc_macro_attribute]
 pub fn function(args: TokenStream, item: TokenStream) -> TokenStream {
     function_impl(args.into(), item.into()).into()
@@ -72,17 +100,23 @@ pub fn function(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Derives `State` for a struct of `Value<T>` fields: one value spec per field, in
 /// declaration order.
 ///
-/// ```ignore
-/// use statefun::{StateSpec, Value};
+/// ```
+/// use statefun::{Expiration, State, StateSpec, Value};
+/// use std::time::Duration;
 ///
 /// #[derive(StateSpec)]
 /// struct Cart {
 ///     #[state(expire_after_call = "1h30m")]
-///     items: Value<Items>,
+///     items: Value<String>,
 ///     #[state(name = "last_seen", expire_after_write = "7d")]
 ///     seen_at: Value<i64>,
 ///     visits: Value<i32>,
 /// }
+///
+/// let specs = Cart::specs();
+/// assert_eq!(specs[0].expiration(), Expiration::AfterCall(Duration::from_secs(5400)));
+/// assert_eq!(specs[1].name(), "last_seen");
+/// assert_eq!(specs[2].type_name().as_str(), "io.statefun.types/int");
 /// ```
 ///
 /// # Field keys (`#[state(...)]`)
@@ -106,7 +140,7 @@ pub fn derive_state_spec(input: TokenStream) -> TokenStream {
 
 /// Derives `Type` (a typename and a codec) for your own message and state types.
 ///
-/// ```ignore
+/// ```
 /// #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
 /// #[statefun(json, typename = "demo/Profile")]
 /// struct Profile { name: String, visits: u32 }
@@ -118,6 +152,11 @@ pub fn derive_state_spec(input: TokenStream) -> TokenStream {
 /// #[derive(statefun::Type)]
 /// #[statefun(raw, typename = "demo/bytes")]
 /// struct Blob(bytes::Bytes);
+///
+/// use statefun::Type;
+/// assert_eq!(Profile::type_name(), "demo/Profile");
+/// assert_eq!(<Ping as Type>::type_name(), "demo/Ping");
+/// assert_eq!(Blob::type_name(), "demo/bytes");
 /// ```
 ///
 /// # Keys (`#[statefun(...)]`)
