@@ -59,7 +59,7 @@
 //! | any other method | 405 | `Allow: POST` |
 //! | `Content-Type` other than `application/octet-stream` (none is fine) | 415 | the type received |
 //! | `Content-Encoding` other than `identity` | 415 | the encoding received |
-//! | body longer than the limit (default 32 MiB, see [`Endpoint::body_limit`]) | 413 | the limit |
+//! | body longer than the limit (default 32 MiB, see [`Endpoint::body_limit`]); it is read and discarded (up to 64 MiB more) so the client sees the answer | 413 | the limit |
 //! | empty body, not a protobuf `ToFunction`, or a `ToFunction` the protocol does not allow (no invocation, no target, no invocations, bad typename) | 400 | why |
 //! | the target's function type is not registered | 404 | the typename and the registered ones |
 //! | the function returned an error or panicked, or a state value cannot be decoded | 500 | typename, id and error; the service keeps serving |
@@ -78,9 +78,10 @@
 //!
 //! [`serve`] and [`Endpoint::serve`] stop gracefully on the first SIGINT or SIGTERM (Ctrl-C
 //! on Windows): the listener closes, batches in flight finish and are answered (for up to
-//! 30 seconds), then the future resolves. A second signal stops at once. (actix-web's own
-//! handling stops SIGINT without waiting; when you build the `HttpServer` yourself, you get
-//! actix's behaviour.)
+//! 30 seconds), then the future resolves. A second signal makes it resolve at once, without
+//! waiting for the batches in flight (they end when the process exits). actix-web's own
+//! handling, which you get when you build the `HttpServer` yourself, stops on SIGINT
+//! without waiting.
 //!
 //! # Features
 //!
@@ -90,8 +91,7 @@
 
 use std::{
     any::Any,
-    fmt,
-    io,
+    fmt, io,
     net::{TcpListener, ToSocketAddrs},
     panic::AssertUnwindSafe,
     pin::pin,
@@ -263,12 +263,10 @@ impl HttpServiceFactory for Endpoint {
     fn register(self, config: &mut AppService) {
         let shared = self.config;
         web::resource(self.path)
-            .route(
-                web::post().to(move |req: HttpRequest, body: web::Payload| {
-                    let shared = Arc::clone(&shared);
-                    async move { shared.answer(req, body).await }
-                }),
-            )
+            .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
+                let shared = Arc::clone(&shared);
+                async move { shared.answer(req, body).await }
+            }))
             .default_service(web::to(|| async {
                 HttpResponse::MethodNotAllowed()
                     .insert_header((header::ALLOW, "POST"))
@@ -331,7 +329,9 @@ impl Config {
                 }
                 Err(rejection) => {
                     let (status, text) = rejection.status_and_text();
-                    let response = HttpResponse::build(status).content_type(TEXT).body(text.clone());
+                    let response = HttpResponse::build(status)
+                        .content_type(TEXT)
+                        .body(text.clone());
                     (response, Some(text))
                 }
             }
@@ -365,7 +365,7 @@ impl Config {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         if length.is_some_and(|length| length > self.body_limit) {
-            return Err(Rejection::TooLarge(self.body_limit));
+            return Err(too_large(body, self.body_limit, 0).await);
         }
         read_body(body, self.body_limit, length.unwrap_or(0)).await
     }
@@ -444,7 +444,7 @@ async fn read_body(mut body: web::Payload, limit: usize, hint: usize) -> Result<
         let chunk = chunk.map_err(Rejection::Payload)?;
         total += chunk.len();
         if total > limit {
-            return Err(Rejection::TooLarge(limit));
+            return Err(too_large(body, limit, total).await);
         }
         if let Some(buf) = &mut rest {
             buf.extend_from_slice(&chunk);
@@ -461,6 +461,23 @@ async fn read_body(mut body: web::Payload, limit: usize, hint: usize) -> Result<
         Some(buf) => buf.freeze(),
         None => first.unwrap_or_default(),
     })
+}
+
+/// How much of a body over the limit is read and thrown away, so that the client (which
+/// sends the whole body before it reads the answer) sees the 413 instead of a broken pipe.
+const DISCARD_MAX: usize = 64 * 1024 * 1024;
+
+/// Reads and discards what is left of a body over the limit (up to [`DISCARD_MAX`] more
+/// bytes; past that the connection is closed), then rejects it.
+async fn too_large(mut body: web::Payload, limit: usize, mut read: usize) -> Rejection {
+    let budget = limit.saturating_add(DISCARD_MAX);
+    while read <= budget {
+        match body.next().await {
+            Some(Ok(chunk)) => read += chunk.len(),
+            Some(Err(_)) | None => break,
+        }
+    }
+    Rejection::TooLarge(limit)
 }
 
 fn is_octet_stream(value: &HeaderValue) -> bool {
@@ -538,9 +555,10 @@ async fn run(server: actix_web::dev::Server) -> io::Result<()> {
     match select(server.as_mut(), pin!(stop_signal())).await {
         Either::Left((result, _)) => result,
         Either::Right(((), _)) => {
-            tracing::warn!("stopping at once");
-            drop(handle.stop(false));
-            server.await
+            // actix-server handles no command while a graceful stop is under way, so
+            // `stop(false)` would wait too: return, and let the process exit.
+            tracing::warn!("second signal: returning without waiting for the requests in flight");
+            Ok(())
         }
     }
 }
@@ -584,10 +602,19 @@ mod tests {
 
     #[test]
     fn octet_stream_check_ignores_parameters_and_case() {
-        for ok in ["application/octet-stream", "Application/Octet-Stream", "application/octet-stream; charset=binary"] {
+        for ok in [
+            "application/octet-stream",
+            "Application/Octet-Stream",
+            "application/octet-stream; charset=binary",
+        ] {
             assert!(is_octet_stream(&HeaderValue::from_static(ok)), "{ok}");
         }
-        for bad in ["application/json", "text/plain", "", "application/octet-streamx"] {
+        for bad in [
+            "application/json",
+            "text/plain",
+            "",
+            "application/octet-streamx",
+        ] {
             assert!(!is_octet_stream(&HeaderValue::from_static(bad)), "{bad}");
         }
     }

@@ -1,0 +1,803 @@
+//! The HTTP behaviour table of the crate docs, row by row, against the real server on an
+//! ephemeral loopback port with a real HTTP client.
+
+use std::{
+    net::TcpListener,
+    sync::OnceLock,
+    time::{Duration, Instant},
+};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use bytes::Bytes;
+use prost::Message as _;
+use statefun_actix::Endpoint;
+use statefun_core::{
+    BoxError, Cells, CodecError, Context, Function, Functions, Message, Mutations, State,
+    StateError, Type, TypeName, Value, ValueSpec,
+    proto::reqreply::{
+        self as pb, FromFunction, ToFunction, TypedValue, from_function, to_function,
+    },
+};
+
+// ---------------------------------------------------------------- functions under test
+
+/// `demo/greeter`: counts messages in `seen`.
+struct Greeter;
+
+struct Seen {
+    seen: Value<i32>,
+}
+
+impl State for Seen {
+    fn specs() -> Vec<ValueSpec> {
+        vec![ValueSpec::new::<i32>("seen").unwrap()]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(Seen {
+            seen: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.seen)
+    }
+}
+
+impl Function for Greeter {
+    type State = Seen;
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/greeter")
+    }
+    async fn invoke(
+        &self,
+        _: &mut Context,
+        state: &mut Seen,
+        msg: Message,
+    ) -> Result<(), BoxError> {
+        let _name = msg.as_str()?;
+        state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
+        Ok(())
+    }
+}
+
+/// `demo/fail`: always fails; `demo/panic`: always panics.
+struct Fail;
+struct Panic;
+
+impl Function for Fail {
+    type State = ();
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/fail")
+    }
+    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+        Err("the cart is on fire".into())
+    }
+}
+
+impl Function for Panic {
+    type State = ();
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/panic")
+    }
+    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+        panic!("boom at the cart")
+    }
+}
+
+/// Raw bytes as state, typename `demo/blob`.
+struct Blob(Bytes);
+
+impl Type for Blob {
+    fn type_name() -> TypeName {
+        TypeName::from_static("demo/blob")
+    }
+    fn encode(&self) -> Result<Bytes, CodecError> {
+        Ok(self.0.clone())
+    }
+    fn decode(bytes: Bytes) -> Result<Self, CodecError> {
+        Ok(Blob(bytes))
+    }
+}
+
+/// `demo/sizer`: writes the length of its `blob` state into `size`.
+struct Sizer;
+
+struct SizerState {
+    blob: Value<Blob>,
+    size: Value<i64>,
+}
+
+impl State for SizerState {
+    fn specs() -> Vec<ValueSpec> {
+        vec![
+            ValueSpec::new::<Blob>("blob").unwrap(),
+            ValueSpec::new::<i64>("size").unwrap(),
+        ]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(SizerState {
+            blob: cells.next_value()?,
+            size: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.blob)?;
+        out.write(&self.size)
+    }
+}
+
+impl Function for Sizer {
+    type State = SizerState;
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/sizer")
+    }
+    async fn invoke(
+        &self,
+        _: &mut Context,
+        state: &mut SizerState,
+        _: Message,
+    ) -> Result<(), BoxError> {
+        let len = state.blob.get().map_or(0, |b| b.0.len());
+        state.size.set(len as i64);
+        Ok(())
+    }
+}
+
+/// `demo/echo`: writes the message's string as its `last` state (for large answers).
+struct Echo;
+
+struct Last {
+    last: Value<String>,
+}
+
+impl State for Last {
+    fn specs() -> Vec<ValueSpec> {
+        vec![ValueSpec::new::<String>("last").unwrap()]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(Last {
+            last: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.last)
+    }
+}
+
+impl Function for Echo {
+    type State = Last;
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/echo")
+    }
+    async fn invoke(
+        &self,
+        _: &mut Context,
+        state: &mut Last,
+        msg: Message,
+    ) -> Result<(), BoxError> {
+        state.last.set(msg.as_string()?);
+        Ok(())
+    }
+}
+
+fn functions() -> Functions {
+    Functions::new()
+        .with(Greeter)
+        .with(Fail)
+        .with(Panic)
+        .with(Sizer)
+        .with(Echo)
+}
+
+// ---------------------------------------------------------------- requests and answers
+
+fn address(type_name: &str, id: &str) -> pb::Address {
+    let (namespace, name) = type_name.split_once('/').unwrap();
+    pb::Address {
+        namespace: namespace.into(),
+        r#type: name.into(),
+        id: id.into(),
+    }
+}
+
+fn typed<T: Type>(value: &T) -> TypedValue {
+    TypedValue {
+        typename: T::type_name().to_string(),
+        has_value: true,
+        value: value.encode().unwrap(),
+    }
+}
+
+/// A `ToFunction` for `type_name/id` with `state` and one string message.
+fn request(type_name: &str, id: &str, state: Vec<(&str, Option<TypedValue>)>) -> Vec<u8> {
+    ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: Some(address(type_name, id)),
+                state: state
+                    .into_iter()
+                    .map(|(name, value)| to_function::PersistedValue {
+                        state_name: name.into(),
+                        state_value: value,
+                    })
+                    .collect(),
+                invocations: vec![to_function::Invocation {
+                    caller: None,
+                    argument: Some(typed(&"hi".to_string())),
+                }],
+            },
+        )),
+    }
+    .encode_to_vec()
+}
+
+fn greet(id: &str, seen: Option<i32>) -> Vec<u8> {
+    request("demo/greeter", id, vec![("seen", seen.map(|s| typed(&s)))])
+}
+
+/// The `MODIFY` mutations of an `InvocationResult`, as (name, value bytes).
+fn mutations(body: &[u8]) -> Vec<(String, Bytes)> {
+    let answer = FromFunction::decode(body).expect("a FromFunction");
+    let Some(from_function::Response::InvocationResult(result)) = answer.response else {
+        panic!("expected an invocation result, got {answer:?}");
+    };
+    result
+        .state_mutations
+        .into_iter()
+        .map(|m| (m.state_name, m.state_value.unwrap_or_default().value))
+        .collect()
+}
+
+fn seen_in(body: &[u8]) -> i32 {
+    let mutations = mutations(body);
+    assert_eq!(mutations.len(), 1, "{mutations:?}");
+    assert_eq!(mutations[0].0, "seen");
+    <i32 as Type>::decode(mutations[0].1.clone()).unwrap()
+}
+
+// ---------------------------------------------------------------- server and client
+
+/// Serves `endpoint` on an ephemeral loopback port; returns its base URL.
+fn start(endpoint: Endpoint) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let path = endpoint.path_pattern().to_owned();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new()
+            .block_on(endpoint.serve_listener(listener))
+            .unwrap()
+    });
+    format!("http://{addr}{path}")
+}
+
+/// One server with the default settings, shared by the tests of this file.
+fn url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| start(Endpoint::new(functions())))
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    headers: ureq::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("a text body")
+    }
+}
+
+fn read(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .unwrap();
+    Answer {
+        status,
+        content_type,
+        headers,
+        body,
+    }
+}
+
+fn post(url: &str, body: &[u8]) -> Answer {
+    post_with(url, body, &[("content-type", "application/octet-stream")])
+}
+
+fn post_with(url: &str, body: &[u8], headers: &[(&str, &str)]) -> Answer {
+    let mut request = agent().post(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    read(request.send(body).unwrap())
+}
+
+// ---------------------------------------------------------------- the table
+
+#[test]
+fn valid_post_is_answered_200_octet_stream() {
+    let answer = post(url(), &greet("alice", Some(41)));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.content_type, "application/octet-stream");
+    assert_eq!(seen_in(&answer.body), 42);
+}
+
+#[test]
+fn missing_content_type_is_accepted() {
+    let answer = post_with(url(), &greet("bob", None), &[]);
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert_eq!(seen_in(&answer.body), 1);
+}
+
+#[test]
+fn content_type_parameters_and_case_are_accepted() {
+    let answer = post_with(
+        url(),
+        &greet("carol", Some(1)),
+        &[("content-type", "Application/Octet-Stream; charset=binary")],
+    );
+    assert_eq!(answer.status, 200);
+}
+
+#[test]
+fn missing_state_asks_for_it_with_200() {
+    let answer = post(url(), &request("demo/greeter", "dave", vec![]));
+    assert_eq!(answer.status, 200);
+    let answer = FromFunction::decode(&answer.body[..]).unwrap();
+    let Some(from_function::Response::IncompleteInvocationContext(missing)) = answer.response
+    else {
+        panic!("expected IncompleteInvocationContext, got {answer:?}");
+    };
+    assert_eq!(missing.missing_values[0].state_name, "seen");
+}
+
+#[test]
+fn other_methods_are_405() {
+    for method in ["GET", "PUT", "DELETE", "PATCH"] {
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(url())
+            .body(())
+            .unwrap();
+        let answer = read(agent().run(request).unwrap());
+        assert_eq!(answer.status, 405, "{method}");
+        assert_eq!(answer.headers.get("allow").unwrap(), "POST", "{method}");
+        assert!(
+            answer.text().contains("POST"),
+            "{method}: {}",
+            answer.text()
+        );
+    }
+}
+
+#[test]
+fn other_content_types_are_415() {
+    for content_type in ["application/json", "text/plain", "application/x-protobuf"] {
+        let answer = post_with(
+            url(),
+            &greet("erin", None),
+            &[("content-type", content_type)],
+        );
+        assert_eq!(answer.status, 415, "{content_type}");
+        assert!(answer.content_type.starts_with("text/plain"));
+        assert!(answer.text().contains(content_type), "{}", answer.text());
+        assert!(answer.text().contains("application/octet-stream"));
+    }
+}
+
+#[test]
+fn compressed_request_bodies_are_415() {
+    let answer = post_with(url(), &greet("erin", None), &[("content-encoding", "gzip")]);
+    assert_eq!(answer.status, 415);
+    assert!(answer.text().contains("gzip"), "{}", answer.text());
+}
+
+#[test]
+fn empty_body_is_400_saying_so() {
+    let answer = post(url(), b"");
+    assert_eq!(answer.status, 400);
+    assert!(answer.content_type.starts_with("text/plain"));
+    assert!(answer.text().contains("empty"), "{}", answer.text());
+}
+
+#[test]
+fn malformed_body_is_400_saying_why() {
+    let answer = post(url(), b"\xff\xff\xff\xff not protobuf");
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.text().contains("not a valid protobuf"),
+        "{}",
+        answer.text()
+    );
+}
+
+#[test]
+fn protocol_invalid_requests_are_400() {
+    let no_invocation = ToFunction { request: None }.encode_to_vec();
+    let no_target = ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: None,
+                state: vec![],
+                invocations: vec![to_function::Invocation::default()],
+            },
+        )),
+    }
+    .encode_to_vec();
+    let no_invocations = ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: Some(address("demo/greeter", "x")),
+                state: vec![],
+                invocations: vec![],
+            },
+        )),
+    }
+    .encode_to_vec();
+    for (body, says) in [
+        (no_invocation, "invocation"),
+        (no_target, "target"),
+        (no_invocations, "no invocations"),
+    ] {
+        // `ToFunction { request: None }` encodes to nothing: still "empty" for the server.
+        let answer = post(url(), &body);
+        assert_eq!(answer.status, 400, "{says}: {}", answer.text());
+        assert!(
+            answer.text().contains(says) || answer.text().contains("empty"),
+            "{says}: {}",
+            answer.text()
+        );
+    }
+    // A non-empty ToFunction without an invocation (unknown field 1 only).
+    let answer = post(url(), &[0x08, 0x01]);
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.text().contains("no `invocation`"),
+        "{}",
+        answer.text()
+    );
+}
+
+#[test]
+fn unknown_function_is_404_naming_it_and_the_registered_ones() {
+    let answer = post(url(), &request("shop/nowhere", "x", vec![]));
+    assert_eq!(answer.status, 404);
+    let text = answer.text();
+    assert!(text.contains("shop/nowhere"), "{text}");
+    for registered in ["demo/greeter", "demo/fail", "demo/panic", "demo/sizer"] {
+        assert!(text.contains(registered), "{text}");
+    }
+}
+
+#[test]
+fn user_error_is_500_with_typename_id_and_error() {
+    let answer = post(url(), &request("demo/fail", "frank", vec![]));
+    assert_eq!(answer.status, 500);
+    let text = answer.text();
+    assert!(text.contains("demo/fail"), "{text}");
+    assert!(text.contains("frank"), "{text}");
+    assert!(text.contains("the cart is on fire"), "{text}");
+}
+
+#[test]
+fn undecodable_state_is_500() {
+    let bad = TypedValue {
+        typename: "io.statefun.types/int".into(),
+        has_value: true,
+        value: Bytes::from_static(b"\x0d\x01"),
+    };
+    let answer = post(
+        url(),
+        &request("demo/greeter", "gina", vec![("seen", Some(bad))]),
+    );
+    assert_eq!(answer.status, 500);
+    assert!(answer.text().contains("gina"), "{}", answer.text());
+}
+
+#[test]
+fn panic_is_500_and_the_server_keeps_serving() {
+    for round in 0..3 {
+        let answer = post(url(), &request("demo/panic", "hank", vec![]));
+        assert_eq!(answer.status, 500);
+        let text = answer.text();
+        assert!(text.contains("demo/panic"), "{text}");
+        assert!(text.contains("hank"), "{text}");
+        assert!(text.contains("boom at the cart"), "{text}");
+
+        let answer = post(url(), &greet("ivan", Some(round)));
+        assert_eq!(answer.status, 200);
+        assert_eq!(seen_in(&answer.body), round + 1);
+    }
+}
+
+#[test]
+fn body_over_the_configured_limit_is_413() {
+    let url = start(Endpoint::new(functions()).body_limit(1024));
+    let small = greet("jane", Some(1));
+    assert_eq!(post(&url, &small).status, 200);
+
+    let big = request(
+        "demo/sizer",
+        "jane",
+        vec![
+            ("blob", Some(typed(&Blob(vec![7; 2000].into())))),
+            ("size", None),
+        ],
+    );
+    let answer = post(&url, &big);
+    assert_eq!(answer.status, 413);
+    assert!(answer.text().contains("1024"), "{}", answer.text());
+    // The connection was not left in a bad state for the next request.
+    assert_eq!(post(&url, &small).status, 200);
+}
+
+#[test]
+fn body_over_the_default_limit_of_32_mib_is_413() {
+    let blob = Blob(vec![1; 32 << 20].into());
+    let body = request(
+        "demo/sizer",
+        "kate",
+        vec![("blob", Some(typed(&blob))), ("size", None)],
+    );
+    assert!(body.len() > statefun_actix::DEFAULT_BODY_LIMIT);
+    let answer = post(url(), &body);
+    assert_eq!(answer.status, 413);
+    assert!(answer.text().contains("33554432"), "{}", answer.text());
+}
+
+#[test]
+fn body_of_exactly_the_limit_is_accepted() {
+    let small = greet("liam", Some(1));
+    let url = start(Endpoint::new(functions()).body_limit(small.len()));
+    assert_eq!(post(&url, &small).status, 200);
+}
+
+#[test]
+fn chunked_body_over_the_limit_is_413() {
+    // No Content-Length: the limit is enforced while reading.
+    let url = start(Endpoint::new(functions()).body_limit(1024));
+    let big = request(
+        "demo/sizer",
+        "mia",
+        vec![
+            ("blob", Some(typed(&Blob(vec![7; 4000].into())))),
+            ("size", None),
+        ],
+    );
+    let answer = read(
+        agent()
+            .post(&url)
+            .send(ureq::SendBody::from_owned_reader(std::io::Cursor::new(big)))
+            .unwrap(),
+    );
+    assert_eq!(answer.status, 413);
+}
+
+#[test]
+fn chunked_body_is_read_whole() {
+    let body = request(
+        "demo/sizer",
+        "noah",
+        vec![
+            ("blob", Some(typed(&Blob(vec![7; 300_000].into())))),
+            ("size", None),
+        ],
+    );
+    let answer = read(
+        agent()
+            .post(url())
+            .send(ureq::SendBody::from_owned_reader(std::io::Cursor::new(
+                body,
+            )))
+            .unwrap(),
+    );
+    assert_eq!(answer.status, 200);
+    let mutations = mutations(&answer.body);
+    assert_eq!(mutations[0].0, "size");
+    assert_eq!(
+        <i64 as Type>::decode(mutations[0].1.clone()).unwrap(),
+        300_000
+    );
+}
+
+// ---------------------------------------------------------------- size and load
+
+#[test]
+fn ten_mib_state_value_is_answered_200() {
+    let blob = Blob(vec![42; 10 << 20].into());
+    let body = request(
+        "demo/sizer",
+        "olga",
+        vec![("blob", Some(typed(&blob))), ("size", None)],
+    );
+    let started = Instant::now();
+    let answer = post(url(), &body);
+    eprintln!("10 MiB request answered in {:?}", started.elapsed());
+    assert_eq!(answer.status, 200);
+    let mutations = mutations(&answer.body);
+    assert_eq!(mutations.len(), 1, "only the changed cell comes back");
+    assert_eq!(mutations[0].0, "size");
+    assert_eq!(
+        <i64 as Type>::decode(mutations[0].1.clone()).unwrap(),
+        10 << 20
+    );
+}
+
+#[test]
+fn two_hundred_concurrent_requests_for_different_addresses() {
+    let url = url();
+    let started = Instant::now();
+    let threads: Vec<_> = (0..200)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let id = format!("user-{i}");
+                let answer = post(url, &greet(&id, Some(i * 10)));
+                (i, answer)
+            })
+        })
+        .collect();
+    for thread in threads {
+        let (i, answer) = thread.join().unwrap();
+        assert_eq!(answer.status, 200, "request {i}");
+        assert_eq!(seen_in(&answer.body), i * 10 + 1, "request {i}");
+    }
+    eprintln!(
+        "200 concurrent requests answered in {:?}",
+        started.elapsed()
+    );
+}
+
+// ---------------------------------------------------------------- composition
+
+#[test]
+fn endpoint_composes_with_other_routes_at_a_custom_path() {
+    let endpoint = Endpoint::new(functions()).path("/fn/{name}");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            HttpServer::new(move || {
+                App::new().service(endpoint.clone()).route(
+                    "/health",
+                    web::get().to(|| async { HttpResponse::Ok().body("ok") }),
+                )
+            })
+            .workers(1)
+            .listen(listener)
+            .unwrap()
+            .run()
+            .await
+            .unwrap()
+        })
+    });
+    let health = read(agent().get(format!("http://{addr}/health")).call().unwrap());
+    assert_eq!((health.status, health.text().as_str()), (200, "ok"));
+
+    let answer = post(&format!("http://{addr}/fn/greeter"), &greet("pia", Some(6)));
+    assert_eq!(answer.status, 200);
+    assert_eq!(seen_in(&answer.body), 7);
+
+    let elsewhere = post(&format!("http://{addr}/statefun"), &greet("pia", Some(6)));
+    assert_eq!(elsewhere.status, 404);
+}
+
+#[test]
+fn endpoint_reports_its_settings() {
+    let endpoint = Endpoint::new(functions());
+    assert_eq!(endpoint.path_pattern(), statefun_actix::DEFAULT_PATH);
+    assert_eq!(endpoint.limit(), 32 * 1024 * 1024);
+    assert_eq!(endpoint.functions().type_names().len(), 5);
+    let debug = format!("{endpoint:?}");
+    assert!(
+        debug.contains("/statefun") && debug.contains("demo/greeter"),
+        "{debug}"
+    );
+}
+
+// ---------------------------------------------------------------- gzip
+
+#[cfg(feature = "gzip")]
+mod gzip {
+    use std::io::Read as _;
+
+    use super::*;
+
+    fn large_answer_request(id: &str) -> Vec<u8> {
+        let text = "all work and no play makes a cart a dull cart. ".repeat(200);
+        ToFunction {
+            request: Some(to_function::Request::Invocation(
+                to_function::InvocationBatchRequest {
+                    target: Some(address("demo/echo", id)),
+                    state: vec![to_function::PersistedValue {
+                        state_name: "last".into(),
+                        state_value: None,
+                    }],
+                    invocations: vec![to_function::Invocation {
+                        caller: None,
+                        argument: Some(typed(&text)),
+                    }],
+                },
+            )),
+        }
+        .encode_to_vec()
+    }
+
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn gzip_is_off_by_default() {
+        let answer = post_with(
+            url(),
+            &large_answer_request("a"),
+            &[("accept-encoding", "gzip")],
+        );
+        assert_eq!(answer.status, 200);
+        assert!(answer.headers.get("content-encoding").is_none());
+        assert_eq!(mutations(&answer.body)[0].0, "last");
+    }
+
+    #[test]
+    fn gzip_compresses_large_answers_when_accepted() {
+        let url = start(Endpoint::new(functions()).gzip(true));
+        let plain = post(&url, &large_answer_request("b"));
+        assert_eq!(plain.status, 200);
+        assert!(plain.headers.get("content-encoding").is_none());
+
+        let answer = post_with(
+            &url,
+            &large_answer_request("b"),
+            &[("accept-encoding", "deflate, gzip;q=0.8")],
+        );
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.content_type, "application/octet-stream");
+        assert_eq!(answer.headers.get("content-encoding").unwrap(), "gzip");
+        assert!(
+            answer.body.len() < plain.body.len() / 5,
+            "{} vs {}",
+            answer.body.len(),
+            plain.body.len()
+        );
+        assert_eq!(gunzip(&answer.body), plain.body);
+
+        let refused = post_with(
+            &url,
+            &large_answer_request("b"),
+            &[("accept-encoding", "gzip;q=0")],
+        );
+        assert!(refused.headers.get("content-encoding").is_none());
+        assert_eq!(refused.body, plain.body);
+
+        // Small answers are not worth compressing.
+        let small = post_with(&url, &greet("c", Some(1)), &[("accept-encoding", "gzip")]);
+        assert!(small.headers.get("content-encoding").is_none());
+        assert_eq!(seen_in(&small.body), 2);
+    }
+}
