@@ -3,7 +3,7 @@
 //! values of the wrong shape are reported here, each at its token; the parse goes on so
 //! that every mistake is reported once.
 
-use proc_macro2::{Group, TokenStream};
+use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{
     Attribute, Expr, ExprLit, Ident, Lit, LitStr, Path, Token,
@@ -69,6 +69,7 @@ impl FunctionArgs {
             krate: Slot::new("crate"),
             unknown_key: false,
         };
+        let args = out.positional_type_name(args, errors);
         let result = parser(|meta| {
             if meta.path.is_ident("typename") {
                 out.type_name.mark_written();
@@ -87,9 +88,29 @@ impl FunctionArgs {
         })
         .parse2(args);
         if let Err(error) = result {
+            out.unknown_key = true;
             errors.push_error(error);
         }
         out
+    }
+
+    /// Reports `#[statefun::function("ns/name")]` (a typename without its key) and
+    /// returns the remaining arguments.
+    fn positional_type_name(&mut self, args: TokenStream, errors: &mut Errors) -> TokenStream {
+        let mut tokens = args.clone().into_iter();
+        let Some(TokenTree::Literal(literal)) = tokens.next() else {
+            return args;
+        };
+        let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(literal).into()) else {
+            return args;
+        };
+        errors.push(&lit, Mistake::PositionalTypeName(lit.value()));
+        self.type_name.mark_written();
+        let mut rest = tokens.peekable();
+        if matches!(rest.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ',') {
+            rest.next();
+        }
+        rest.collect()
     }
 }
 
@@ -241,6 +262,7 @@ impl TypeArgs {
                 Ok(())
             });
             if let Err(error) = result {
+                out.unknown_key = true;
                 errors.push_error(error);
             }
         }

@@ -66,6 +66,25 @@ impl Site {
         }
     }
 
+    fn key_names(self) -> &'static [&'static str] {
+        match self {
+            Self::Function => &["typename", "crate"],
+            Self::StateStruct => &["crate"],
+            Self::StateField => &["name", "expire_after_call", "expire_after_write"],
+            Self::Type => &["json", "protobuf", "raw", "typename", "crate"],
+        }
+    }
+
+    /// The valid key `key` was probably meant to be (a small edit away).
+    fn closest_key(self, key: &str) -> Option<&'static str> {
+        self.key_names()
+            .iter()
+            .map(|valid| (edit_distance(key, valid), *valid))
+            .filter(|(distance, valid)| *distance <= 2.max(valid.len() / 4))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, valid)| valid)
+    }
+
     fn keys(self) -> &'static str {
         match self {
             Self::Function => "`typename = \"namespace/name\"`, `crate = \"path\"`",
@@ -126,6 +145,7 @@ pub(crate) enum Mistake {
 
     // Typenames.
     MissingTypeName,
+    PositionalTypeName(String),
     InvalidTypeName {
         value: String,
         mistake: TypeNameMistake,
@@ -178,12 +198,13 @@ pub(crate) enum Mistake {
 impl fmt::Display for Mistake {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::UnknownKey { site, key } => write!(
-                f,
-                "unknown key `{key}` in `{}`: the valid keys are {}",
-                site.attribute(),
-                site.keys()
-            ),
+            Self::UnknownKey { site, key } => {
+                write!(f, "unknown key `{key}` in `{}`: ", site.attribute())?;
+                if let Some(closest) = site.closest_key(key) {
+                    write!(f, "did you mean `{closest}`? ")?;
+                }
+                write!(f, "the valid keys are {}", site.keys())
+            }
             Self::DuplicateKey(key) => {
                 write!(f, "duplicate key `{key}`: it is set already; remove one")
             }
@@ -201,6 +222,10 @@ impl fmt::Display for Mistake {
             Self::MissingTypeName => write!(
                 f,
                 "missing typename: write `#[statefun::function(typename = \"namespace/name\")]`"
+            ),
+            Self::PositionalTypeName(value) => write!(
+                f,
+                "name the key: `#[statefun::function(typename = \"{value}\")]`"
             ),
             Self::InvalidTypeName { value, mistake } => match mistake {
                 TypeNameMistake::Empty => {
@@ -384,4 +409,19 @@ pub(crate) fn suggest_state_name(name: &str) -> String {
         out.insert(0, '_');
     }
     out
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
