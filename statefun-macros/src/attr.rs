@@ -58,7 +58,8 @@ impl<T> Slot<T> {
 pub(crate) struct FunctionArgs {
     pub(crate) type_name: Slot<LitStr>,
     pub(crate) krate: Slot<Path>,
-    /// Whether an unknown key was reported (likely a misspelt `typename`).
+    /// Whether an unknown key or a syntax error was reported (likely a misspelt key,
+    /// so no "missing" error follows).
     pub(crate) unknown_key: bool,
 }
 
@@ -214,7 +215,8 @@ pub(crate) struct TypeArgs {
     pub(crate) codec: Option<(Codec, Path)>,
     pub(crate) type_name: Slot<LitStr>,
     pub(crate) krate: Slot<Path>,
-    /// Whether an unknown key was reported (likely a misspelt `typename`).
+    /// Whether an unknown key or a syntax error was reported (likely a misspelt key,
+    /// so no "missing" error follows).
     pub(crate) unknown_key: bool,
 }
 

@@ -269,7 +269,9 @@ pub(crate) fn type_<'a>(input: &'a TypeInput<'a>, errors: &mut Errors) -> Option
         .get()
         .filter(|lit| check_type_name(lit, errors));
     let Some((codec, keyword)) = &args.codec else {
-        errors.push(&input.input.ident, Mistake::MissingCodec);
+        if !args.unknown_key {
+            errors.push(&input.input.ident, Mistake::MissingCodec);
+        }
         return None;
     };
     let needs_type_name = |errors: &mut Errors| {

@@ -16,4 +16,10 @@ struct Wrapper<T> {
     inner: T,
 }
 
+#[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+#[statefun(jsno, typename = "demo/Typo")]
+struct Typo {
+    name: String,
+}
+
 fn main() {}
