@@ -1,0 +1,23 @@
+//! The load test's statefun service: `demo/greeter` (and `demo/reader`) served by the
+//! actix adapter with its defaults, on `127.0.0.1:$PORT` at `/statefun`.
+//!
+//! ```sh
+//! PORT=8000 cargo run --release --example load-greeter
+//! ```
+
+#[allow(dead_code)]
+#[path = "../common/functions.rs"]
+mod functions;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::io::Result<()> {
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8000);
+    let functions = statefun::Functions::new()
+        .with(functions::greeter)
+        .with(functions::reader);
+    eprintln!("statefun greeter on http://127.0.0.1:{port}/statefun");
+    statefun::actix::serve(functions, ("127.0.0.1", port)).await
+}

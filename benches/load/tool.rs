@@ -1,0 +1,333 @@
+//! Helper of `benches/load/run.sh`:
+//!
+//! - `load-tool request FILE`: writes the load test's request, `demo/greeter/alice` with
+//!   `seen = 41` and one string argument (the conformance vector `a-greeter`, byte for
+//!   byte);
+//! - `load-tool check FILE SEEN`: exits non-zero unless FILE is a `FromFunction` whose only
+//!   effect is `seen` MODIFY = SEEN;
+//! - `load-tool report RESULTS.jsonl OUT_DIR`: aggregates the runs into `results.csv`,
+//!   `results.json`, `table.md` and `chart.svg` (no network, no plotting library).
+
+use std::{collections::BTreeMap, fmt::Write as _, process::ExitCode};
+
+use serde::Deserialize;
+
+#[allow(dead_code)]
+#[path = "../common/requests.rs"]
+mod requests;
+
+/// One load run as `run.sh` records it.
+#[derive(Deserialize)]
+struct Run {
+    server: String,
+    connections: u32,
+    round: u32,
+    requests: u64,
+    duration_us: u64,
+    p50_us: f64,
+    p99_us: f64,
+    errors: u64,
+    /// The server's VmHWM after the run, in KiB.
+    hwm_kib: u64,
+}
+
+/// Aggregated over the rounds of one server at one connection count.
+struct Cell {
+    rps: f64,
+    p50_us: f64,
+    p99_us: f64,
+    errors: u64,
+    hwm_kib: u64,
+    /// Median over rounds of statefun's req/s divided by this server's, same round.
+    ours_over_this: f64,
+    rounds: usize,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+const OURS: &str = "statefun";
+
+/// The servers in order of appearance, the connection counts, and the cells.
+type Aggregate = (Vec<String>, Vec<u32>, BTreeMap<(String, u32), Cell>);
+
+fn aggregate(runs: &[Run]) -> Aggregate {
+    let mut servers: Vec<String> = Vec::new();
+    let mut connections: Vec<u32> = Vec::new();
+    for run in runs {
+        if !servers.contains(&run.server) {
+            servers.push(run.server.clone());
+        }
+        if !connections.contains(&run.connections) {
+            connections.push(run.connections);
+        }
+    }
+    connections.sort_unstable();
+    let rps = |r: &Run| r.requests as f64 / (r.duration_us as f64 / 1e6);
+    let mut cells = BTreeMap::new();
+    for server in &servers {
+        for &c in &connections {
+            let mine: Vec<&Run> = runs
+                .iter()
+                .filter(|r| &r.server == server && r.connections == c)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let ratios = mine
+                .iter()
+                .filter_map(|r| {
+                    let ours = runs
+                        .iter()
+                        .find(|o| o.server == OURS && o.connections == c && o.round == r.round)?;
+                    Some(rps(ours) / rps(r))
+                })
+                .collect();
+            cells.insert(
+                (server.clone(), c),
+                Cell {
+                    rps: median(mine.iter().map(|r| rps(r)).collect()),
+                    p50_us: median(mine.iter().map(|r| r.p50_us).collect()),
+                    p99_us: median(mine.iter().map(|r| r.p99_us).collect()),
+                    errors: mine.iter().map(|r| r.errors).sum(),
+                    hwm_kib: mine.iter().map(|r| r.hwm_kib).max().unwrap_or(0),
+                    ours_over_this: median(ratios),
+                    rounds: mine.len(),
+                },
+            );
+        }
+    }
+    (servers, connections, cells)
+}
+
+fn latency(us: f64) -> String {
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.0} µs")
+    }
+}
+
+fn report(results: &str, out: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(results).map_err(|e| format!("{results}: {e}"))?;
+    let runs: Vec<Run> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("{results}: {e}: {l}")))
+        .collect::<Result<_, _>>()?;
+    if runs.is_empty() {
+        return Err(format!("{results}: no runs"));
+    }
+    let (servers, connections, cells) = aggregate(&runs);
+
+    let mut csv = String::from(
+        "server,connections,rounds,requests_per_s,p50_us,p99_us,peak_rss_mib,errors,statefun_over_this\n",
+    );
+    let mut json = Vec::new();
+    let mut md = String::from(
+        "| server | connections | req/s | p50 | p99 | peak RSS | statefun ÷ this (req/s) |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for &c in &connections {
+        for server in &servers {
+            let Some(cell) = cells.get(&(server.clone(), c)) else {
+                continue;
+            };
+            let mib = cell.hwm_kib as f64 / 1024.0;
+            let _ = writeln!(
+                csv,
+                "{server},{c},{},{:.0},{:.0},{:.0},{mib:.1},{},{:.3}",
+                cell.rounds, cell.rps, cell.p50_us, cell.p99_us, cell.errors, cell.ours_over_this
+            );
+            json.push(serde_json::json!({
+                "server": server, "connections": c, "rounds": cell.rounds,
+                "requests_per_s": cell.rps, "p50_us": cell.p50_us, "p99_us": cell.p99_us,
+                "peak_rss_mib": mib, "errors": cell.errors,
+                "statefun_over_this": cell.ours_over_this,
+            }));
+            let errors = if cell.errors > 0 {
+                format!(" ({} errors)", cell.errors)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                md,
+                "| {server} | {c} | {:.0}{errors} | {} | {} | {mib:.1} MiB | {} |",
+                cell.rps,
+                latency(cell.p50_us),
+                latency(cell.p99_us),
+                if server == OURS {
+                    "1".to_owned()
+                } else {
+                    format!("{:.2}×", cell.ours_over_this)
+                },
+            );
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{out}: {e}"))?;
+    let write = |name: &str, text: &str| {
+        std::fs::write(format!("{out}/{name}"), text).map_err(|e| format!("{out}/{name}: {e}"))
+    };
+    write("results.csv", &csv)?;
+    write(
+        "results.json",
+        &serde_json::to_string_pretty(&json).expect("JSON"),
+    )?;
+    write("table.md", &md)?;
+    write("chart.svg", &chart(&servers, &connections, &cells))?;
+    print!("{md}");
+    Ok(())
+}
+
+const COLORS: [&str; 8] = [
+    "#d9480f", "#495057", "#1971c2", "#f08c00", "#2f9e44", "#9c36b5", "#0c8599", "#e64980",
+];
+
+/// A grouped bar chart of req/s (log scale), one group per connection count.
+fn chart(servers: &[String], connections: &[u32], cells: &BTreeMap<(String, u32), Cell>) -> String {
+    let (width, height) = (860.0, 440.0);
+    let (left, right, top, bottom) = (70.0, 170.0, 40.0, 50.0);
+    let plot_w = width - left - right;
+    let plot_h = height - top - bottom;
+    let values: Vec<f64> = cells.values().map(|c| c.rps).filter(|v| *v > 0.0).collect();
+    let lo = values
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+        .max(1.0);
+    let hi = values.iter().copied().fold(1.0, f64::max);
+    let (lo_exp, hi_exp) = (
+        lo.log10().floor(),
+        hi.log10().ceil().max(lo.log10().floor() + 1.0),
+    );
+    let y = |v: f64| top + plot_h * (1.0 - (v.max(1.0).log10() - lo_exp) / (hi_exp - lo_exp));
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">greeter over HTTP: requests per second (log scale, higher is better)</text>"#,
+        left + plot_w / 2.0
+    );
+    let mut exp = lo_exp;
+    while exp <= hi_exp {
+        let v = 10f64.powf(exp);
+        let yy = y(v);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#dee2e6"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            left + plot_w,
+            left - 6.0,
+            yy + 4.0,
+            if v >= 1000.0 {
+                format!("{}k", v / 1000.0)
+            } else {
+                format!("{v}")
+            }
+        );
+        exp += 1.0;
+    }
+    let group_w = plot_w / connections.len() as f64;
+    let bar_w = (group_w * 0.8) / servers.len() as f64;
+    for (g, &c) in connections.iter().enumerate() {
+        let x0 = left + group_w * g as f64 + group_w * 0.1;
+        for (s, server) in servers.iter().enumerate() {
+            let Some(cell) = cells.get(&(server.clone(), c)) else {
+                continue;
+            };
+            let x = x0 + bar_w * s as f64;
+            let yy = y(cell.rps);
+            let _ = writeln!(
+                svg,
+                r#"<rect x="{x:.1}" y="{yy:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{server}, {c} connections: {:.0} req/s</title></rect>"#,
+                bar_w - 2.0,
+                top + plot_h - yy,
+                COLORS[s % COLORS.len()],
+                cell.rps
+            );
+            let label = if cell.rps >= 1000.0 {
+                format!("{:.0}k", cell.rps / 1000.0)
+            } else {
+                format!("{:.0}", cell.rps)
+            };
+            let _ = writeln!(
+                svg,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{label}</text>"#,
+                x + (bar_w - 2.0) / 2.0,
+                yy - 3.0
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{c} connection{}</text>"#,
+            left + group_w * (g as f64 + 0.5),
+            top + plot_h + 20.0,
+            if c == 1 { "" } else { "s" }
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{left}" x2="{left}" y1="{top}" y2="{}" stroke="#495057"/><line x1="{left}" x2="{}" y1="{}" y2="{}" stroke="#495057"/>"##,
+        top + plot_h,
+        left + plot_w,
+        top + plot_h,
+        top + plot_h
+    );
+    for (s, server) in servers.iter().enumerate() {
+        let yy = top + 10.0 + 22.0 * s as f64;
+        let x = left + plot_w + 20.0;
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{x}" y="{yy}" width="14" height="14" fill="{}"/><text x="{}" y="{}">{server}</text>"#,
+            COLORS[s % COLORS.len()],
+            x + 20.0,
+            yy + 11.0
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["request", file] => {
+            std::fs::write(file, requests::greeter(1)).map_err(|e| format!("{file}: {e}"))
+        }
+        ["check", file, seen] => (|| {
+            let expected: i32 = seen.parse().map_err(|e| format!("{seen}: {e}"))?;
+            let answer = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+            let got = requests::answered_seen(&answer)?;
+            if got == expected {
+                Ok(())
+            } else {
+                Err(format!("seen MODIFY is {got}, expected {expected}"))
+            }
+        })(),
+        ["report", results, out] => report(results, out),
+        _ => Err(
+            "usage: load-tool request FILE | check FILE SEEN | report RESULTS.jsonl OUT_DIR"
+                .to_owned(),
+        ),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("load-tool: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
