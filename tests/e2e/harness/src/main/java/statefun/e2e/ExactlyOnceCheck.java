@@ -15,12 +15,15 @@ import java.util.regex.Pattern;
  * checkpointed tracker, and the tracker's value (carried in each report) must agree. A report above
  * the expected count is a duplication and fails at once (counters only grow, and reports are
  * sent after the last message). The run passes on the first report round in which every instance
- * reports its exact count, and fails as lost messages if {@link #ROUNDS} rounds go by without
- * one. An induced failure and a restore must have happened, and the discard egress must have
+ * reports its exact count, and fails as lost messages once {@link #STABLE_ROUNDS} complete rounds
+ * in a row report the same wrong counts (nothing is in flight any more: delays are at most 250
+ * ms, rounds are 1 s apart), or after {@link #ROUNDS} rounds. An induced failure and a restore must have happened, and the discard egress must have
  * received at least one record per Discard command (it is an at-least-once sink).
  */
 final class ExactlyOnceCheck implements Check {
   static final int ROUNDS = 30;
+  static final int STABLE_ROUNDS = 5;
+  private static final int MAX_LINES = 12;
   private static final Pattern REPORTED =
       Pattern.compile(
           "^e2e/verify \\S+ id=(\\S+) expected=(-?\\d+) actual=(-?\\d+) round=(\\d+)$");
@@ -82,18 +85,41 @@ final class ExactlyOnceCheck implements Check {
           return finish(totals, e.getKey(), startedNanos);
         }
       }
-      if (!rounds.isEmpty()) {
-        var latest = rounds.lastEntry();
+      // complete rounds, newest first
+      List<long[]> complete = new ArrayList<>();
+      int newest = -1;
+      for (var e : rounds.descendingMap().entrySet()) {
+        if (reportsPerRound.get(e.getKey()) == n) {
+          complete.add(e.getValue());
+          newest = Math.max(newest, e.getKey());
+        }
+      }
+      if (!complete.isEmpty()) {
+        long[] latest = complete.get(0);
         lastProblems = new ArrayList<>();
+        int wrong = 0;
         for (int i = 0; i < n; i++) {
-          if (latest.getValue()[i] >= 0 && latest.getValue()[i] < expected[i]) {
-            lastProblems.add(
-                String.format(
-                    "LOSS: %s counted %d, expected %d (round %d)",
-                    Workload.instanceId(i), latest.getValue()[i], expected[i], latest.getKey()));
+          if (latest[i] < expected[i]) {
+            if (++wrong <= MAX_LINES) {
+              lastProblems.add(
+                  String.format(
+                      "LOSS: %s counted %d, expected %d (round %d)",
+                      Workload.instanceId(i), latest[i], expected[i], newest));
+            }
           }
         }
-        if (latest.getKey() >= ROUNDS) {
+        if (wrong > MAX_LINES) {
+          lastProblems.add(String.format("... %d instances below their count in all", wrong));
+        }
+        boolean stable = complete.size() >= STABLE_ROUNDS;
+        for (int k = 1; stable && k < STABLE_ROUNDS; k++) {
+          stable = java.util.Arrays.equals(complete.get(k), latest);
+        }
+        if (stable) {
+          return Verdict.fail(
+              "the counts stayed wrong for " + STABLE_ROUNDS + " report rounds", lastProblems);
+        }
+        if (newest >= ROUNDS) {
           return Verdict.fail(
               "no report round had every count right after " + ROUNDS + " rounds", lastProblems);
         }

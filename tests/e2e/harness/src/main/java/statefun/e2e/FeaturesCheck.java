@@ -15,6 +15,12 @@ import java.util.function.Supplier;
 final class FeaturesCheck implements Check {
   private static final long GRACE_MS = 1500;
 
+  /**
+   * A wrong set of records that has not changed for this long is final: the last record of the
+   * scenario (the delayed "check") is due 2.5 s after the start.
+   */
+  private static final long SETTLED_MS = 8000;
+
   private final Path out;
   private final Path expectedFile;
 
@@ -34,6 +40,7 @@ final class FeaturesCheck implements Check {
     }
     Collections.sort(expected);
     long matchedSince = 0;
+    long changedAt = System.nanoTime();
     List<String> actual = List.of();
     while (System.nanoTime() < deadlineNanos) {
       if (jobError.get() != null) {
@@ -43,7 +50,11 @@ final class FeaturesCheck implements Check {
       if (!restores.isEmpty()) {
         return diff("the job restarted (a task failed; see the JVM log)", expected, actual);
       }
+      List<String> previous = actual;
       actual = actual();
+      if (!actual.equals(previous)) {
+        changedAt = System.nanoTime();
+      }
       if (actual.equals(expected)) {
         long now = System.nanoTime();
         if (matchedSince == 0) {
@@ -61,6 +72,14 @@ final class FeaturesCheck implements Check {
         matchedSince = 0;
         if (actual.size() > expected.size()) {
           return diff("more egress records than expected", expected, actual);
+        }
+        if (!actual.isEmpty() && System.nanoTime() - changedAt > SETTLED_MS * 1_000_000L) {
+          return diff(
+              "the egress records differ from the expected ones and have not changed for "
+                  + SETTLED_MS / 1000
+                  + " s",
+              expected,
+              actual);
         }
       }
       Check.sleep(100);

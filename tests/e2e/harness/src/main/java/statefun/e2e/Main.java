@@ -120,6 +120,13 @@ public final class Main {
     }
     if (jobError != null && !verdict.passed) {
       summary.append("  job error: ").append(jobError).append(System.lineSeparator());
+      Throwable root = jobError;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      if (root != jobError) {
+        summary.append("  root cause: ").append(root).append(System.lineSeparator());
+      }
       jobError.printStackTrace(System.out);
     }
     Files.write(out.resolve("summary.txt"), summary.toString().getBytes(StandardCharsets.UTF_8));
