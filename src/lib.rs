@@ -161,6 +161,10 @@ pub use statefun_macros::{StateSpec, Type, function};
 #[doc(inline)]
 pub use statefun_actix as actix;
 
+/// Serves functions over HTTP until SIGINT or SIGTERM: [`actix::serve`].
+#[cfg(feature = "actix")]
+pub use statefun_actix::serve;
+
 #[cfg(feature = "http-client")]
 pub mod remote;
 
