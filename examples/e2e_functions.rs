@@ -288,11 +288,11 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
             state.long.set("l".to_owned());
             state.plain.set(42);
             ctx.send_after(
-                Duration::from_millis(2500),
+                Duration::from_millis(3500),
                 OutgoingMessage::new(me.clone(), "check")?,
             );
             ctx.send_after_with_token(
-                Duration::from_millis(1000),
+                Duration::from_millis(2000),
                 boom_token,
                 OutgoingMessage::new(me, "boom")?,
             )?;

@@ -167,6 +167,9 @@ final class ExactlyOnceCheck implements Check {
     if (induceFailure && (failures.size() != 1 || restores.isEmpty())) {
       return Verdict.fail("the induced failure or the restore did not happen", lines);
     }
+    if (restores.size() != failures.size()) {
+      return Verdict.fail("the job restarted without an induced failure (see the JVM log)", lines);
+    }
     if (discarded < t.discards) {
       return Verdict.fail("LOSS on the discard egress", lines);
     }

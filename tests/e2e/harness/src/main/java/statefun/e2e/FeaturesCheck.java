@@ -17,7 +17,7 @@ final class FeaturesCheck implements Check {
 
   /**
    * A wrong set of records that has not changed for this long is final: the last record of the
-   * scenario (the delayed "check") is due 2.5 s after the start.
+   * scenario (the delayed "check") is due 3.5 s after the start.
    */
   private static final long SETTLED_MS = 8000;
 
