@@ -25,7 +25,7 @@
 //! }
 //!
 //! let handler = Handler::new(Functions::new().with(greet));
-//! // With the `actix` feature: `statefun::actix::serve(handler, ("0.0.0.0", 8000)).await?`.
+//! // With the `actix` feature: `statefun::serve(handler, ("0.0.0.0", 8000)).await?`.
 //!
 //! // One real request, as the StateFun runtime sends it: `seen` is 41, the message "bob".
 //! # use prost::Message as _;
@@ -74,7 +74,10 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `actix` | yes | `statefun::actix`: an actix-web service for your functions (`serve`, `Endpoint`) |
+//! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
+//! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
+//! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
+//! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines) |
 //!
 //! # Mistakes are compile errors
 //!
