@@ -387,5 +387,5 @@ async fn main() -> std::io::Result<()> {
         .with(keeper)
         .with(cmd);
     eprintln!("e2e functions on http://127.0.0.1:{port}/statefun");
-    statefun::actix::serve(functions, ("127.0.0.1", port)).await
+    statefun::serve(functions, ("127.0.0.1", port)).await
 }
