@@ -72,7 +72,9 @@ say "run directory: $RUN_DIR"
 # 1. Build the function service and the Java driver.
 if [ -z "${E2E_SERVICE_CMD:-}" ]; then
   t="$(now)"
-  cargo_flags=(--example e2e_functions)
+  # --all-features: the same feature set as `cargo test --workspace --all-features`, so the
+  # build shares its artifacts instead of compiling the dependency graph again.
+  cargo_flags=(--example e2e_functions --all-features)
   [ "$PROFILE" = release ] && cargo_flags+=(--release)
   say "cargo build ${cargo_flags[*]}"
   (cd "$ROOT" && cargo build --quiet "${cargo_flags[@]}")
