@@ -71,13 +71,16 @@ fn statefun(handler: &Handler, body: &Bytes) -> Bytes {
     run_now(handler.handle(body.clone())).expect("the handler answers")
 }
 
-/// The limit: decode the `ToFunction`, look at every argument, count, and encode the same
-/// `FromFunction` (one MODIFY of `seen`), with prost alone.
+/// The limit: the same greeter written with prost alone. Decode the `ToFunction`, decode
+/// the `seen` state (`IntWrapper`) and every string argument (`StringWrapper`) with prost,
+/// count, and encode the same `FromFunction` (one MODIFY of `seen`). Raw `demo/bytes`
+/// arguments are only looked at (their length), as the reader does.
 fn prost_alone(body: &Bytes) -> Bytes {
     use pb::from_function::{
         InvocationResponse, PersistedValueMutation, Response,
         persisted_value_mutation::MutationType,
     };
+    use statefun::proto::types::{IntWrapper, StringWrapper};
     let request = pb::ToFunction::decode(body.clone()).expect("a ToFunction");
     let Some(to_function::Request::Invocation(batch)) = request.request else {
         panic!("not an invocation batch");
@@ -88,10 +91,16 @@ fn prost_alone(body: &Bytes) -> Bytes {
         .find(|s| s.state_name == "seen")
         .and_then(|s| s.state_value.as_ref())
         .map_or(0, |v| {
-            i32::from_le_bytes(v.value[1..5].try_into().expect("an int"))
+            IntWrapper::decode(v.value.clone()).expect("an int").value
         });
     for invocation in &batch.invocations {
-        black_box(invocation.argument.as_ref().map(|a| a.value.len()));
+        let argument = invocation.argument.as_ref().expect("an argument");
+        if argument.typename == "io.statefun.types/string" {
+            let name = StringWrapper::decode(argument.value.clone()).expect("a string");
+            black_box(name);
+        } else {
+            black_box(argument.value.len());
+        }
         seen += 1;
     }
     pb::FromFunction {
@@ -102,7 +111,7 @@ fn prost_alone(body: &Bytes) -> Bytes {
                 state_value: Some(pb::TypedValue {
                     typename: "io.statefun.types/int".to_owned(),
                     has_value: true,
-                    value: requests::int(seen),
+                    value: IntWrapper { value: seen }.encode_to_vec().into(),
                 }),
             }],
             ..Default::default()

@@ -195,6 +195,19 @@ impl Functions {
         Ok(self)
     }
 
+    /// The function registered as `namespace/name`, found without building the typename:
+    /// a scan of a few typenames is faster than hashing a newly allocated one.
+    fn find(&self, namespace: &str, name: &str) -> Option<(&TypeName, &Registered)> {
+        if self.by_name.len() <= 16 {
+            self.by_name
+                .iter()
+                .find(|(t, _)| t.name() == name && t.namespace() == namespace)
+        } else {
+            let type_name = TypeName::from_parts(namespace, name).ok()?;
+            self.by_name.get_key_value(&type_name)
+        }
+    }
+
     /// The registered typenames, sorted.
     pub fn type_names(&self) -> Vec<&TypeName> {
         let mut names: Vec<_> = self.by_name.keys().collect();
@@ -270,9 +283,27 @@ impl Handler {
             return Err(Error::EmptyBody);
         }
         let request = pb::ToFunction::decode(body).map_err(Error::MalformedRequest)?;
-        let Some(to_function::Request::Invocation(batch)) = request.request else {
+        let Some(to_function::Request::Invocation(mut batch)) = request.request else {
             return Err(RequestError::MissingInvocation.into());
         };
+        // The common case: a registered target. Its typename is the registered one (for
+        // functions of the macro, a `&'static str`): no allocation, no parsing.
+        let found = batch
+            .target
+            .as_ref()
+            .and_then(|t| self.functions.find(&t.namespace, &t.r#type));
+        if let Some((type_name, registered)) = found {
+            if batch.invocations.is_empty() {
+                return Err(RequestError::NoInvocations.into());
+            }
+            let id = batch.target.take().map(|t| t.id).unwrap_or_default();
+            let target = Address::new(type_name.clone(), id);
+            return self
+                .run(registered, target, batch.state, batch.invocations)
+                .await;
+        }
+
+        // Otherwise say precisely what is wrong, in this order.
         let target = Address::from_proto(batch.target)
             .map_err(RequestError::InvalidTarget)?
             .ok_or(RequestError::MissingTarget)?;
@@ -290,18 +321,28 @@ impl Handler {
                     .collect(),
             });
         };
+        self.run(registered, target, batch.state, batch.invocations)
+            .await
+    }
 
+    async fn run(
+        &self,
+        registered: &Registered,
+        target: Address,
+        state: Vec<to_function::PersistedValue>,
+        invocations: Vec<to_function::Invocation>,
+    ) -> Result<pb::FromFunction, Error> {
         let span = tracing::debug_span!(
             "statefun.batch",
             function = %target.type_name(),
             id = %target.id(),
-            batch_size = batch.invocations.len(),
+            batch_size = invocations.len(),
         );
         let batch = Batch {
             specs: &registered.specs,
             target,
-            state: batch.state,
-            invocations: batch.invocations,
+            state,
+            invocations,
         };
         registered.function.run(batch).instrument(span).await
     }
@@ -347,6 +388,10 @@ struct Erased<F>(F);
 
 impl<F: Function> ErasedFunction for Erased<F> {
     fn run<'a>(&'a self, mut batch: Batch<'a>) -> BoxFuture<'a, Result<pb::FromFunction, Error>> {
+        // Keep this future small: it is boxed once per batch, and glibc's malloc takes a
+        // slower path (`malloc_consolidate`) for blocks of 1 KiB and more. So no copies of
+        // the typename and id are kept for error messages (they are taken from the
+        // context when an error happens) and the invocation loop is its own future.
         Box::pin(async move {
             let cells = match batch.cells() {
                 Ok(cells) => cells,
@@ -365,45 +410,24 @@ impl<F: Function> ErasedFunction for Erased<F> {
             let Batch {
                 specs,
                 target,
+                state: received,
                 invocations,
-                ..
             } = batch;
-            let type_name = target.type_name().clone();
-            let id = target.id().to_owned();
-            let state_error = |source| Error::State {
-                type_name: type_name.clone(),
-                id: id.clone(),
-                source,
-            };
+            drop(received);
 
-            let mut state =
-                F::State::from_cells(&mut Cells::new(specs, cells)).map_err(state_error)?;
-            let mut ctx = Context::new(target);
-            let run = async {
-                for (index, invocation) in invocations.into_iter().enumerate() {
-                    let caller = Address::from_proto(invocation.caller).map_err(|source| {
-                        Error::InvalidRequest(RequestError::InvalidCaller { index, source })
-                    })?;
-                    ctx.set_caller(caller);
-                    let message = Message::from_proto(invocation.argument);
-                    self.0
-                        .invoke(&mut ctx, &mut state, message)
-                        .await
-                        .map_err(|source| Error::FunctionFailed {
-                            type_name: type_name.clone(),
-                            id: id.clone(),
-                            source,
-                        })?;
-                }
-                Ok(())
+            let mut state = match F::State::from_cells(&mut Cells::new(specs, cells)) {
+                Ok(state) => state,
+                Err(source) => return Err(state_error(&target, source)),
             };
-            let outcome = AssertUnwindSafe(run)
+            let mut ctx = Context::new(target);
+            let outcome = AssertUnwindSafe(invoke_all(&self.0, &mut ctx, &mut state, invocations))
                 .catch_unwind()
                 .await
                 .unwrap_or_else(|panic| {
+                    let me = ctx.self_address();
                     Err(Error::FunctionPanicked {
-                        type_name: type_name.clone(),
-                        id: id.clone(),
+                        type_name: me.type_name().clone(),
+                        id: me.id().to_owned(),
                         message: panic_message(&*panic),
                     })
                 });
@@ -413,13 +437,48 @@ impl<F: Function> ErasedFunction for Erased<F> {
             }
 
             let mut mutations = Mutations::new(specs);
-            state.write_mutations(&mut mutations).map_err(state_error)?;
+            if let Err(source) = state.write_mutations(&mut mutations) {
+                return Err(state_error(ctx.self_address(), source));
+            }
             Ok(pb::FromFunction {
                 response: Some(from_function::Response::InvocationResult(
                     ctx.into_response(mutations.into_proto()),
                 )),
             })
         })
+    }
+}
+
+/// Runs the batch's invocations in order against one state and one context.
+async fn invoke_all<F: Function>(
+    function: &F,
+    ctx: &mut Context,
+    state: &mut F::State,
+    invocations: Vec<to_function::Invocation>,
+) -> Result<(), Error> {
+    for (index, invocation) in invocations.into_iter().enumerate() {
+        let caller = Address::from_proto(invocation.caller).map_err(|source| {
+            Error::InvalidRequest(RequestError::InvalidCaller { index, source })
+        })?;
+        ctx.set_caller(caller);
+        let message = Message::from_proto(invocation.argument);
+        if let Err(source) = function.invoke(ctx, state, message).await {
+            let me = ctx.self_address();
+            return Err(Error::FunctionFailed {
+                type_name: me.type_name().clone(),
+                id: me.id().to_owned(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn state_error(target: &Address, source: StateError) -> Error {
+    Error::State {
+        type_name: target.type_name().clone(),
+        id: target.id().to_owned(),
+        source,
     }
 }
 
