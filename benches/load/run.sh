@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# HTTP load benchmark: our greeter, a bare actix-web handler (the limit) and the official
+# SDKs' greeters (Python, JavaScript, Go, Java), under the same load, alternating, in one
+# run. Loopback only; every load run is bounded by DURATION. See docs/benchmarks.md.
+#
+#   benches/load/run.sh                 # install, build, check, measure, report
+#   ROUNDS=5 DURATION=10 benches/load/run.sh
+#   SERVERS="statefun bare-actix go" benches/load/run.sh
+#
+# Settings (environment):
+#   SERVERS      which servers (default: statefun bare-actix python js go java)
+#   CONNECTIONS  connection counts (default: 1 16 64)
+#   ROUNDS       rounds; each round runs every server at every connection count, in a
+#                rotated order (default 3)
+#   DURATION     seconds per load run (default 5); WARMUP seconds per server first (5)
+#   SERVER_CPUS  CPUs the servers may use (taskset list, default 1)
+#   LOAD_CPUS    CPUs wrk may use (default 0); WRK_THREADS (default 1)
+#   OUT          where results go (default target/bench-results/load)
+#
+# Installs what is missing: wrk (Debian apt), the Python SDK and aiohttp (PyPI, into a
+# venv), the JavaScript SDK (npm), the Go SDK (Go module proxy), the Java SDK and Undertow
+# (Maven Central). Build products live in target/bench-peers.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+WORK=$ROOT/target/bench-peers
+OUT=${OUT:-$ROOT/target/bench-results/load}
+SERVERS=${SERVERS:-statefun bare-actix python js go java}
+CONNECTIONS=${CONNECTIONS:-1 16 64}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-5}
+SERVER_CPUS=${SERVER_CPUS:-1}
+LOAD_CPUS=${LOAD_CPUS:-0}
+WRK_THREADS=${WRK_THREADS:-1}
+EXPECTED_SEEN=42 # the request carries seen = 41 and one invocation
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+has() { [[ " $SERVERS " == *" $1 "* ]]; }
+mkdir -p "$WORK" "$OUT/logs"
+
+# ---------------------------------------------------------------- install and build
+apt_install() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    log "installing $2 (apt)"
+    apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+apt_install wrk wrk
+apt_install curl curl
+apt_install taskset util-linux
+
+log "building the Rust servers (release)"
+cargo build --release --quiet --example load-greeter --example load-bare-actix --example load-tool
+BIN=$ROOT/target/release/examples
+
+if has python; then
+  log "Python SDK (PyPI) into $WORK/python"
+  mkdir -p "$WORK/python"
+  [ -x "$WORK/python/venv/bin/python" ] || python3 -m venv "$WORK/python/venv"
+  "$WORK/python/venv/bin/pip" install --quiet --disable-pip-version-check \
+    -r benches/peers/python/requirements.txt
+fi
+if has js; then
+  log "JavaScript SDK (npm) into $WORK/js"
+  mkdir -p "$WORK/js"
+  cp benches/peers/js/package.json benches/peers/js/greeter.js "$WORK/js/"
+  (cd "$WORK/js" && npm install --silent --no-audit --no-fund >/dev/null)
+fi
+if has go; then
+  log "Go SDK (module proxy), building $WORK/go/greeter"
+  mkdir -p "$WORK/go"
+  cp benches/peers/go/go.mod benches/peers/go/go.sum benches/peers/go/main.go "$WORK/go/"
+  (cd "$WORK/go" && go build -o greeter .)
+fi
+if has java; then
+  log "Java SDK and Undertow (Maven Central), building $WORK/java"
+  rm -rf "$WORK/java" && mkdir -p "$WORK/java"
+  cp -r benches/peers/java/pom.xml benches/peers/java/src "$WORK/java/"
+  (cd "$WORK/java" && mvn -q -B package dependency:copy-dependencies -DincludeScope=runtime >/dev/null)
+fi
+
+# ---------------------------------------------------------------- start the servers
+declare -A PORT PID
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+start() { # name port command...
+  local name=$1 port=$2
+  shift 2
+  PORT[$name]=$port
+  PORT=$port taskset -c "$SERVER_CPUS" "$@" >"$OUT/logs/$name.log" 2>&1 &
+  PID[$name]=$!
+  PIDS+=($!)
+}
+
+has statefun && start statefun 18080 "$BIN/load-greeter"
+has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
+has python && start python 18082 "$WORK/python/venv/bin/python" benches/peers/python/greeter.py
+has js && start js 18083 env NODE_PATH="$WORK/js/node_modules" node "$WORK/js/greeter.js"
+has go && start go 18084 "$WORK/go/greeter"
+has java && start java 18085 java -cp "$WORK/java/target/classes:$WORK/java/target/dependency/*" bench.Greeter
+
+# `env` and `taskset` exec the server, so $! is the server's own PID (VmHWM is its peak).
+"$BIN/load-tool" request "$WORK/request.bin"
+url() { echo "http://127.0.0.1:${PORT[$1]}/statefun"; }
+
+log "checking every answer before timing"
+for name in $SERVERS; do
+  ok=
+  for _ in $(seq 1 120); do
+    if curl -s -o /dev/null "$(url "$name")" 2>/dev/null; then ok=1 && break; fi
+    kill -0 "${PID[$name]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  [ -n "$ok" ] || { echo "$name did not start; see $OUT/logs/$name.log" >&2; exit 1; }
+  meta=$(curl -sS -o "$WORK/answer-$name.bin" -w '%{http_code} %{content_type}' \
+    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/request.bin" "$(url "$name")")
+  case "$meta" in
+  "200 application/octet-stream"*) ;;
+  *) echo "$name answered '$meta'" >&2 && exit 1 ;;
+  esac
+  "$BIN/load-tool" check "$WORK/answer-$name.bin" "$EXPECTED_SEEN" ||
+    { echo "$name: wrong FromFunction" >&2 && exit 1; }
+  echo "$name: 200, application/octet-stream, FromFunction with seen MODIFY = $EXPECTED_SEEN" >&2
+done
+
+# ---------------------------------------------------------------- measure
+load() { # name connections seconds -> RESULT json on stdout
+  BODY_FILE=$WORK/request.bin taskset -c "$LOAD_CPUS" wrk -t"$WRK_THREADS" -c"$2" -d"$3s" \
+    --timeout 5s -s benches/load/wrk.lua "$(url "$1")" | sed -n 's/^RESULT //p'
+}
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/${PID[$1]}/status"; }
+
+log "warm-up: ${WARMUP}s per server at 16 connections"
+for name in $SERVERS; do load "$name" 16 "$WARMUP" >/dev/null; done
+
+RESULTS=$OUT/results.jsonl
+: >"$RESULTS"
+read -r -a order <<<"$SERVERS"
+for round in $(seq 1 "$ROUNDS"); do
+  for c in $CONNECTIONS; do
+    log "round $round/$ROUNDS, $c connection(s): ${order[*]}"
+    for name in "${order[@]}"; do
+      result=$(load "$name" "$c" "$DURATION")
+      [ -n "$result" ] || { echo "wrk gave no result for $name" >&2 && exit 1; }
+      kill -0 "${PID[$name]}" 2>/dev/null || { echo "$name died; see $OUT/logs/$name.log" >&2 && exit 1; }
+      line="{\"server\":\"$name\",\"connections\":$c,\"round\":$round,\"hwm_kib\":$(hwm_kib "$name"),${result#\{}"
+      echo "$line" >>"$RESULTS"
+      echo "  $line" >&2
+    done
+    order=("${order[@]:1}" "${order[0]}") # rotate: no server always runs first or last
+  done
+done
+
+# ---------------------------------------------------------------- report
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) CPUs"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "servers on CPUs $SERVER_CPUS, wrk on CPUs $LOAD_CPUS with $WRK_THREADS thread(s)"
+  echo "rounds: $ROUNDS x ${DURATION}s per server and connection count, warm-up ${WARMUP}s"
+  echo "rustc: $(rustc --version)"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  has python && echo "python: $("$WORK/python/venv/bin/python" --version 2>&1), $("$WORK/python/venv/bin/pip" list 2>/dev/null | grep -Ei '^(apache-flink-statefun|aiohttp|protobuf) ' | tr -s ' ' | paste -sd, -)"
+  has js && echo "node: $(node --version), apache-flink-statefun $(node -p "require('$WORK/js/node_modules/apache-flink-statefun/package.json').version")"
+  has go && echo "go: $(go version | cut -d' ' -f3), $(grep -h 'statefun-sdk-go' benches/peers/go/go.mod | tr -s ' \t' ' ')"
+  has java && echo "java: $(java -version 2>&1 | head -1), statefun-sdk-java 3.3.0, undertow-core 2.3.21.Final"
+} >"$OUT/machine.txt"
+"$BIN/load-tool" report "$RESULTS" "$OUT"
+cat "$OUT/machine.txt"
+echo "results: $OUT/{results.jsonl,results.csv,results.json,table.md,chart.svg}" >&2
