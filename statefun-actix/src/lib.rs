@@ -401,11 +401,12 @@ impl Config {
         #[cfg(feature = "gzip")]
         if self.gzip {
             response.insert_header((header::VARY, "accept-encoding"));
-            if answer.len() >= GZIP_MIN_BYTES && accepts_gzip(req) {
-                if let Ok(compressed) = gzip(&answer) {
-                    response.insert_header((header::CONTENT_ENCODING, "gzip"));
-                    return response.body(compressed);
-                }
+            if answer.len() >= GZIP_MIN_BYTES
+                && accepts_gzip(req)
+                && let Ok(compressed) = gzip(&answer)
+            {
+                response.insert_header((header::CONTENT_ENCODING, "gzip"));
+                return response.body(compressed);
             }
         }
         response.body(answer)

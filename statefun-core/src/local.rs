@@ -247,7 +247,6 @@ pub struct LocalRuntime {
     instances: HashMap<Address, Instance>,
     ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
     timers: Vec<Timer>,
-    timer_seq: u64,
     egress: Vec<(TypeName, EgressRecord)>,
     batches: Vec<BatchRecord>,
     now: Duration,
@@ -292,7 +291,6 @@ impl LocalRuntime {
             instances: HashMap::new(),
             ready: VecDeque::new(),
             timers: Vec::new(),
-            timer_seq: 0,
             egress: Vec::new(),
             batches: Vec::new(),
             now: Duration::ZERO,
@@ -680,14 +678,33 @@ impl LocalRuntime {
             ));
         }
         let mut delayed_targets = Vec::new();
+        // The tokens of this sender's pending delayed messages, as they will be after each
+        // send and cancellation of the response, in order.
+        let mut pending_tokens: Vec<&str> = self
+            .timers
+            .iter()
+            .filter(|t| t.sender == *target)
+            .filter_map(|t| t.token.as_deref())
+            .collect();
         for delayed in &result.delayed_invocations {
+            let token = delayed.cancellation_token.as_str();
             if delayed.is_cancellation_request {
-                if delayed.cancellation_token.is_empty() {
+                if token.is_empty() {
                     return Err(LocalError::CancellationWithoutToken(target.clone()));
                 }
-            } else {
-                delayed_targets.push(address(target, delayed.target.clone())?);
+                pending_tokens.retain(|t| *t != token);
+                continue;
             }
+            if !token.is_empty() {
+                if pending_tokens.contains(&token) {
+                    return Err(LocalError::DuplicateToken {
+                        address: target.clone(),
+                        token: token.to_owned(),
+                    });
+                }
+                pending_tokens.push(token);
+            }
+            delayed_targets.push(address(target, delayed.target.clone())?);
         }
         let mut delayed_targets = delayed_targets.into_iter();
         let mut egress = Vec::with_capacity(result.outgoing_egresses.len());
@@ -736,19 +753,6 @@ impl LocalRuntime {
                 });
                 continue;
             }
-            if let Some(token) = &token {
-                if self
-                    .timers
-                    .iter()
-                    .any(|t| t.sender == *target && t.token.as_ref() == Some(token))
-                {
-                    return Err(LocalError::DuplicateToken {
-                        address: target.clone(),
-                        token: token.clone(),
-                    });
-                }
-            }
-            self.timer_seq += 1;
             self.timers.push(Timer {
                 due: now + Duration::from_millis(u64::try_from(delayed.delay_in_ms).unwrap_or(0)),
                 sender: target.clone(),
@@ -767,14 +771,15 @@ impl LocalRuntime {
 }
 
 fn decode_egress(value: pb::TypedValue) -> EgressRecord {
-    if KAFKA_PRODUCER_RECORD == *value.typename {
-        if let Ok(record) = egress_pb::KafkaProducerRecord::decode(value.value.clone()) {
-            return EgressRecord::Kafka(record);
-        }
-    } else if KINESIS_EGRESS_RECORD == *value.typename {
-        if let Ok(record) = egress_pb::KinesisEgressRecord::decode(value.value.clone()) {
-            return EgressRecord::Kinesis(record);
-        }
+    if KAFKA_PRODUCER_RECORD == *value.typename
+        && let Ok(record) = egress_pb::KafkaProducerRecord::decode(value.value.clone())
+    {
+        return EgressRecord::Kafka(record);
+    }
+    if KINESIS_EGRESS_RECORD == *value.typename
+        && let Ok(record) = egress_pb::KinesisEgressRecord::decode(value.value.clone())
+    {
+        return EgressRecord::Kinesis(record);
     }
     EgressRecord::Value {
         type_name: value.typename,

@@ -117,10 +117,10 @@ impl ValueSpec {
 
     /// This spec with `expiration`.
     pub fn with_expiration(mut self, expiration: Expiration) -> Result<Self, SpecError> {
-        if let Expiration::AfterCall(ttl) | Expiration::AfterWrite(ttl) = expiration {
-            if ttl.as_millis() == 0 {
-                return Err(SpecError::ZeroExpiration(self.name.into_owned()));
-            }
+        if let Expiration::AfterCall(ttl) | Expiration::AfterWrite(ttl) = expiration
+            && ttl.as_millis() == 0
+        {
+            return Err(SpecError::ZeroExpiration(self.name.into_owned()));
         }
         self.expiration = expiration;
         Ok(self)
