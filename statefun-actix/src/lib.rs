@@ -63,9 +63,31 @@
 //! | empty body, not a protobuf `ToFunction`, or a `ToFunction` the protocol does not allow (no invocation, no target, no invocations, bad typename) | 400 | why |
 //! | the target's function type is not registered | 404 | the typename and the registered ones |
 //! | the function returned an error or panicked, or a state value cannot be decoded | 500 | typename, id and error; the service keeps serving |
+//! | the batch did not finish within the time limit (default 2 minutes, see [`Endpoint::timeout`]) | 504 | typename, id and the limit; the batch is dropped, the service keeps serving |
 //!
 //! The default (async) transport of the runtime retries any non-2xx answer until its call
 //! timeout; the OkHttp transport fails the job on a 4xx other than 408/409/420/429/499.
+//! How each kind of hostile or broken input is answered, with the exact bodies, is in
+//! `docs/robustness.md` of the repository.
+//!
+//! # TLS
+//!
+//! With the `tls` feature, [`Endpoint::serve_tls`] serves HTTPS with a certificate and key
+//! from PEM files, optionally requiring client certificates signed by a CA (mutual TLS);
+//! see [`TlsConfig`]. rustls with the `ring` provider: no OpenSSL is needed.
+//!
+//! ```no_run
+//! # async fn run(functions: statefun_core::Functions) -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "tls")] {
+//! use statefun_actix::{Endpoint, TlsConfig};
+//!
+//! let tls = TlsConfig::from_pem_files("service.pem", "service.key")?.client_ca("ca.pem")?;
+//! println!("{}", functions.module_yaml("https://functions:8443/statefun"));
+//! Endpoint::new(functions).serve_tls(("0.0.0.0", 8443), tls).await?;
+//! # }
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Tracing
 //!
@@ -88,6 +110,7 @@
 //! | Feature | Default | What it adds |
 //! |---|---|---|
 //! | `gzip` | off | [`Endpoint::gzip`]: gzip-compressed responses when the request accepts them |
+//! | `tls` | off | [`TlsConfig`], [`Endpoint::serve_tls`]: HTTPS with rustls, optional client certificates |
 
 use std::{
     any::Any,
@@ -96,7 +119,7 @@ use std::{
     panic::AssertUnwindSafe,
     pin::pin,
     sync::Arc,
-    time::Instant,
+    time::{Duration, Instant},
 };
 
 use actix_web::{
@@ -113,13 +136,24 @@ use futures_util::{
     FutureExt, StreamExt,
     future::{Either, select},
 };
-use statefun_core::{Error, Functions, Handler};
+use prost::Message as _;
+use statefun_core::{Error, Functions, Handler, proto::reqreply as pb};
+
+#[cfg(feature = "tls")]
+mod tls;
+#[cfg(feature = "tls")]
+pub use tls::{TlsConfig, TlsError};
 
 /// The path [`Endpoint`] and [`serve`] answer on unless told otherwise.
 pub const DEFAULT_PATH: &str = "/statefun";
 
 /// The default request body limit: 32 MiB, the runtime's default `payload_max_bytes`.
 pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// How long a batch may run by default before it is abandoned with 504: 2 minutes, the
+/// runtime's default call timeout (`transport.call` in module.yaml), after which the
+/// runtime no longer waits for the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Serves `functions` on `addr` at [`DEFAULT_PATH`] until SIGINT or SIGTERM, then stops
 /// gracefully (see the [crate docs](crate#shutdown)).
@@ -152,6 +186,7 @@ pub struct Endpoint {
 struct Config {
     handler: Handler,
     body_limit: usize,
+    timeout: Option<Duration>,
     #[cfg(feature = "gzip")]
     gzip: bool,
 }
@@ -161,7 +196,8 @@ impl fmt::Debug for Endpoint {
         let mut d = f.debug_struct("Endpoint");
         d.field("path", &self.path)
             .field("functions", self.config.handler.functions())
-            .field("body_limit", &self.config.body_limit);
+            .field("body_limit", &self.config.body_limit)
+            .field("timeout", &self.config.timeout);
         #[cfg(feature = "gzip")]
         d.field("gzip", &self.config.gzip);
         d.finish()
@@ -170,13 +206,14 @@ impl fmt::Debug for Endpoint {
 
 impl Endpoint {
     /// An endpoint for `functions` (a [`Functions`] or a [`Handler`]) at [`DEFAULT_PATH`]
-    /// with a body limit of [`DEFAULT_BODY_LIMIT`].
+    /// with a body limit of [`DEFAULT_BODY_LIMIT`] and a time limit of [`DEFAULT_TIMEOUT`].
     pub fn new(functions: impl Into<Handler>) -> Self {
         Self {
             path: DEFAULT_PATH.to_owned(),
             config: Arc::new(Config {
                 handler: functions.into(),
                 body_limit: DEFAULT_BODY_LIMIT,
+                timeout: Some(DEFAULT_TIMEOUT),
                 #[cfg(feature = "gzip")]
                 gzip: false,
             }),
@@ -199,6 +236,28 @@ impl Endpoint {
         self
     }
 
+    /// Abandons a batch that has not finished after `limit` (default [`DEFAULT_TIMEOUT`],
+    /// the runtime's default call timeout) and answers 504 with the function's typename
+    /// and id; `None` waits forever. Keep it at most the runtime's `transport.call`
+    /// timeout: the runtime does not wait longer for the answer and retries the batch.
+    ///
+    /// The batch's future is dropped at the limit, so an `async` function stops at its
+    /// next `.await` and none of its effects are sent. A function that blocks its thread
+    /// (a long synchronous loop, blocking I/O) cannot be interrupted: it keeps that worker
+    /// thread until it returns, and the answer is sent then.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # let functions = statefun_core::Functions::new();
+    /// let endpoint = statefun_actix::Endpoint::new(functions).timeout(Duration::from_secs(30));
+    /// assert_eq!(endpoint.time_limit(), Some(Duration::from_secs(30)));
+    /// assert_eq!(endpoint.timeout(None).time_limit(), None);
+    /// ```
+    pub fn timeout(mut self, limit: impl Into<Option<Duration>>) -> Self {
+        Arc::make_mut(&mut self.config).timeout = limit.into();
+        self
+    }
+
     /// Gzip-compresses responses of at least 1 KiB when the request's `Accept-Encoding`
     /// allows it. Off by default: `FromFunction` answers are usually small and the
     /// compression costs CPU on every request; turn it on when answers carry large state
@@ -217,6 +276,11 @@ impl Endpoint {
     /// The request body limit in bytes.
     pub fn limit(&self) -> usize {
         self.config.body_limit
+    }
+
+    /// How long a batch may run before it is answered 504 ([`Endpoint::timeout`]).
+    pub fn time_limit(&self) -> Option<Duration> {
+        self.config.timeout
     }
 
     /// The functions served.
@@ -255,6 +319,38 @@ impl Endpoint {
         let server = HttpServer::new(move || App::new().service(endpoint.clone()))
             .disable_signals()
             .listen(listener)?;
+        run(server.run()).await
+    }
+
+    /// Like [`Endpoint::serve`], over HTTPS (feature `tls`): see [`TlsConfig`].
+    ///
+    /// ```no_run
+    /// # async fn run(functions: statefun_core::Functions) -> Result<(), Box<dyn std::error::Error>> {
+    /// use statefun_actix::{Endpoint, TlsConfig};
+    ///
+    /// let tls = TlsConfig::from_pem_files("service.pem", "service.key")?;
+    /// Endpoint::new(functions).serve_tls(("0.0.0.0", 8443), tls).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "tls")]
+    pub async fn serve_tls(self, addr: impl ToSocketAddrs, tls: TlsConfig) -> io::Result<()> {
+        let config = tls.server_config()?;
+        let endpoint = self;
+        let server = HttpServer::new(move || App::new().service(endpoint.clone()))
+            .disable_signals()
+            .bind_rustls_0_23(addr, config)?;
+        run(server.run()).await
+    }
+
+    /// Like [`Endpoint::serve_tls`], on a listener you bound.
+    #[cfg(feature = "tls")]
+    pub async fn serve_tls_listener(self, listener: TcpListener, tls: TlsConfig) -> io::Result<()> {
+        let config = tls.server_config()?;
+        let endpoint = self;
+        let server = HttpServer::new(move || App::new().service(endpoint.clone()))
+            .disable_signals()
+            .listen_rustls_0_23(listener, config)?;
         run(server.run()).await
     }
 }
@@ -303,6 +399,10 @@ impl Rejection {
                 format!(
                     "the request body is longer than the limit of {limit} bytes; raise it with `Endpoint::body_limit`"
                 ),
+            ),
+            Self::Payload(actix_web::error::PayloadError::Incomplete(_)) => (
+                StatusCode::BAD_REQUEST,
+                "could not read the request body: it ended early (invalid chunked encoding, or the connection closed)".to_owned(),
             ),
             Self::Payload(e) => (
                 StatusCode::BAD_REQUEST,
@@ -372,9 +472,23 @@ impl Config {
 
     /// Runs the dispatcher; the error text is returned for the request's log event.
     async fn dispatch(&self, req: &HttpRequest, body: Bytes) -> (HttpResponse, Option<String>) {
-        let outcome = AssertUnwindSafe(self.handler.handle(body))
-            .catch_unwind()
-            .await;
+        // A reference count, kept to name the target if the batch times out.
+        let request = body.clone();
+        let batch = AssertUnwindSafe(self.handler.handle(body)).catch_unwind();
+        let outcome = match self.timeout {
+            // The timer is only registered if the batch does not finish at its first poll.
+            Some(limit) => match actix_web::rt::time::timeout(limit, batch).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    let text = timed_out(&request, limit);
+                    let response = HttpResponse::GatewayTimeout()
+                        .content_type(TEXT)
+                        .body(text.clone());
+                    return (response, Some(text));
+                }
+            },
+            None => batch.await,
+        };
         match outcome {
             Ok(Ok(answer)) => (self.ok(req, answer), None),
             Ok(Err(error)) => {
@@ -422,15 +536,38 @@ fn status_of(error: &Error) -> StatusCode {
     }
 }
 
+/// The text of a 504: the function and id, read again from the request (only when a batch
+/// times out, so the cost does not matter).
+fn timed_out(request: &Bytes, limit: Duration) -> String {
+    let target = pb::ToFunction::decode(request.clone())
+        .ok()
+        .and_then(|r| match r.request? {
+            pb::to_function::Request::Invocation(batch) => batch.target,
+        });
+    match target {
+        Some(t) => format!(
+            "function {}/{} (id `{}`) did not finish within {limit:?}; the batch was abandoned and none of its effects were sent (the limit is set with `Endpoint::timeout`)",
+            t.namespace, t.r#type, t.id
+        ),
+        None => format!(
+            "the request was not answered within {limit:?}; it was abandoned (the limit is set with `Endpoint::timeout`)"
+        ),
+    }
+}
+
 /// The error and the causes its message does not already include.
 fn describe(error: &Error) -> String {
     use std::error::Error as _;
     let mut text = error.to_string();
-    // Each variant's message includes its direct source; add the deeper ones.
-    let mut cause = error.source().and_then(|s| s.source());
+    // Messages usually include their direct source, often more: add only the causes whose
+    // text is not there yet.
+    let mut cause = error.source();
     while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
         cause = c.source();
     }
     text

@@ -1,0 +1,708 @@
+//! Hostile and broken input through the real HTTP server, as a table: for every row the
+//! expected status and a part of the body, and a valid request right after it must still
+//! be answered correctly (no row leaves the service or a connection in a bad state).
+//!
+//! The table, with the answers actually received, is rendered into `docs/robustness.md`
+//! between the `bad-input-table` markers, and this test fails if the document differs:
+//! run `STATEFUN_BLESS=1 cargo test -p statefun-actix --test bad_input` to regenerate it.
+
+use std::{
+    io::{Read as _, Write as _},
+    net::{SocketAddr, TcpListener, TcpStream},
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use bytes::Bytes;
+use prost::Message as _;
+use statefun_actix::Endpoint;
+use statefun_core::{
+    BoxError, Cells, Context, Function, Functions, Message, Mutations, State, StateError, Type,
+    TypeName, Value, ValueSpec,
+    proto::reqreply::{
+        self as pb, FromFunction, ToFunction, TypedValue, from_function, to_function,
+    },
+};
+
+// ---------------------------------------------------------------- functions under test
+
+/// `demo/greeter`: counts string messages in `seen`; fails on "fail", panics on "panic".
+struct Greeter;
+
+struct Seen {
+    seen: Value<i32>,
+}
+
+impl State for Seen {
+    fn specs() -> Vec<ValueSpec> {
+        vec![ValueSpec::new::<i32>("seen").unwrap()]
+    }
+    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
+        Ok(Seen {
+            seen: cells.next_value()?,
+        })
+    }
+    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
+        out.write(&self.seen)
+    }
+}
+
+impl Function for Greeter {
+    type State = Seen;
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/greeter")
+    }
+    async fn invoke(
+        &self,
+        _: &mut Context,
+        state: &mut Seen,
+        msg: Message,
+    ) -> Result<(), BoxError> {
+        match msg.as_str()? {
+            "fail" => return Err("asked to fail".into()),
+            "panic" => panic!("asked to panic"),
+            _ => {}
+        }
+        state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
+        Ok(())
+    }
+}
+
+/// `demo/sleeper`: never returns.
+struct Sleeper;
+
+impl Function for Sleeper {
+    type State = ();
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("demo/sleeper")
+    }
+    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+        std::future::pending::<()>().await;
+        Ok(())
+    }
+}
+
+/// The body limit of the server under test.
+const LIMIT: usize = 1 << 20;
+/// Its time limit.
+const TIMEOUT: Duration = Duration::from_secs(1);
+
+fn endpoint() -> Endpoint {
+    Endpoint::new(Functions::new().with(Greeter).with(Sleeper))
+        .body_limit(LIMIT)
+        .timeout(TIMEOUT)
+}
+
+// ---------------------------------------------------------------- requests
+
+fn address(type_name: &str, id: &str) -> pb::Address {
+    let (namespace, name) = type_name.split_once('/').unwrap();
+    pb::Address {
+        namespace: namespace.into(),
+        r#type: name.into(),
+        id: id.into(),
+    }
+}
+
+fn typed<T: Type>(value: &T) -> TypedValue {
+    TypedValue {
+        typename: T::type_name().to_string(),
+        has_value: true,
+        value: value.encode().unwrap(),
+    }
+}
+
+fn text(s: &str) -> Option<TypedValue> {
+    Some(typed(&s.to_owned()))
+}
+
+fn batch(
+    target: Option<pb::Address>,
+    state: Vec<(&str, Option<TypedValue>)>,
+    arguments: Vec<Option<TypedValue>>,
+) -> Vec<u8> {
+    ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target,
+                state: state
+                    .into_iter()
+                    .map(|(name, value)| to_function::PersistedValue {
+                        state_name: name.into(),
+                        state_value: value,
+                    })
+                    .collect(),
+                invocations: arguments
+                    .into_iter()
+                    .map(|argument| to_function::Invocation {
+                        caller: None,
+                        argument,
+                    })
+                    .collect(),
+            },
+        )),
+    }
+    .encode_to_vec()
+}
+
+/// A greeting for `demo/greeter/id` with `seen` = `seen`, messages `texts`.
+fn greet(id: &str, seen: Option<i32>, texts: &[&str]) -> Vec<u8> {
+    batch(
+        Some(address("demo/greeter", id)),
+        vec![("seen", seen.map(|s| typed(&s)))],
+        texts.iter().map(|t| text(t)).collect(),
+    )
+}
+
+/// Deterministic pseudo-random bytes (xorshift64).
+fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- the client
+
+struct Answer {
+    /// `None`: the connection was closed without an answer.
+    status: Option<u16>,
+    body: Vec<u8>,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+fn send(url: &str, method: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Answer {
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = agent()
+        .run(request.body(body).unwrap())
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    Answer {
+        status: Some(response.status().as_u16()),
+        body: response
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap(),
+    }
+}
+
+/// Writes `bytes` on a new connection, half-closes it, reads the answer until EOF.
+fn raw(addr: SocketAddr, bytes: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(bytes).unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n");
+    let status = std::str::from_utf8(&answer)
+        .ok()
+        .and_then(|s| s.strip_prefix("HTTP/1.1 "))
+        .and_then(|s| s.get(..3))
+        .and_then(|s| s.parse().ok());
+    Answer {
+        status,
+        body: head_end.map_or(answer.clone(), |end| answer[end + 4..].to_vec()),
+    }
+}
+
+/// What the documentation shows of an answer.
+fn describe(answer: &Answer) -> String {
+    if answer.status.is_none() {
+        return "(connection closed, no answer)".into();
+    }
+    if answer.status == Some(200) {
+        let Ok(from) = FromFunction::decode(&answer.body[..]) else {
+            return "(not a FromFunction)".into();
+        };
+        return match from.response {
+            Some(from_function::Response::InvocationResult(result)) => {
+                let mutations: Vec<_> = result
+                    .state_mutations
+                    .iter()
+                    .map(|m| {
+                        let value = m.state_value.clone().unwrap_or_default();
+                        match <i32 as Type>::decode(value.value) {
+                            Ok(n) => format!("{} = {n}", m.state_name),
+                            Err(_) => m.state_name.clone(),
+                        }
+                    })
+                    .collect();
+                format!(
+                    "`FromFunction` invocation result, mutations: {}",
+                    mutations.join(", ")
+                )
+            }
+            Some(from_function::Response::IncompleteInvocationContext(missing)) => {
+                let names: Vec<_> = missing
+                    .missing_values
+                    .iter()
+                    .map(|s| s.state_name.as_str())
+                    .collect();
+                format!(
+                    "`FromFunction` incomplete invocation context, missing: {}",
+                    names.join(", ")
+                )
+            }
+            None => "`FromFunction`, empty".into(),
+        };
+    }
+    let text = String::from_utf8_lossy(&answer.body);
+    let text = text.trim();
+    let mut shown: String = text.chars().take(200).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    if shown.is_empty() {
+        "(empty)".into()
+    } else {
+        shown
+    }
+}
+
+// ---------------------------------------------------------------- the table
+
+enum Input {
+    /// `POST` with `Content-Type: application/octet-stream`.
+    Post(Vec<u8>),
+    /// Another method or other headers.
+    Http {
+        method: &'static str,
+        headers: &'static [(&'static str, &'static str)],
+        body: Vec<u8>,
+    },
+    /// Raw bytes on a new connection.
+    Raw(Vec<u8>),
+}
+
+struct Row {
+    input: &'static str,
+    request: Input,
+    status: Option<u16>,
+    says: &'static str,
+}
+
+fn row(input: &'static str, request: Input, status: u16, says: &'static str) -> Row {
+    Row {
+        input,
+        request,
+        status: Some(status),
+        says,
+    }
+}
+
+fn rows() -> Vec<Row> {
+    use Input::*;
+    let valid = greet("alice", Some(41), &["hi"]);
+    let wrong_type = batch(
+        Some(address("demo/greeter", "bob")),
+        vec![("seen", text("forty-one"))],
+        vec![text("hi")],
+    );
+    let bad_state_bytes = batch(
+        Some(address("demo/greeter", "bob")),
+        vec![(
+            "seen",
+            Some(TypedValue {
+                typename: "io.statefun.types/int".into(),
+                has_value: true,
+                value: Bytes::from_static(b"\x0d\x01"),
+            }),
+        )],
+        vec![text("hi")],
+    );
+    let invalid_utf8 = batch(
+        Some(address("demo/greeter", "carl")),
+        vec![("seen", None)],
+        vec![Some(TypedValue {
+            typename: "io.statefun.types/string".into(),
+            has_value: true,
+            value: Bytes::from_static(b"\x0a\x03\xff\xfe\xfd"),
+        })],
+    );
+    let no_value = batch(
+        Some(address("demo/greeter", "dana")),
+        vec![("seen", None)],
+        vec![Some(TypedValue {
+            typename: "io.statefun.types/string".into(),
+            has_value: false,
+            value: Bytes::new(),
+        })],
+    );
+    let no_argument = batch(
+        Some(address("demo/greeter", "dana")),
+        vec![("seen", None)],
+        vec![None],
+    );
+    let invalid_caller = ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: Some(address("demo/greeter", "erin")),
+                state: vec![to_function::PersistedValue {
+                    state_name: "seen".into(),
+                    state_value: None,
+                }],
+                invocations: vec![to_function::Invocation {
+                    caller: Some(pb::Address {
+                        namespace: "".into(),
+                        r#type: "x".into(),
+                        id: "1".into(),
+                    }),
+                    argument: text("hi"),
+                }],
+            },
+        )),
+    }
+    .encode_to_vec();
+    let ten_thousand = greet("fred", Some(0), &["hi"; 10_000]);
+    let over_limit = greet("gina", None, &[&"x".repeat(LIMIT)]);
+    let truncated = valid[..valid.len() / 2].to_vec();
+    let chunked_garbage =
+        b"POST /statefun HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".to_vec();
+    let mut short_body = b"POST /statefun HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n".to_vec();
+    short_body.extend_from_slice(&valid);
+    let mut huge_header = b"POST /statefun HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    huge_header.extend(std::iter::repeat_n(b'a', 128 * 1024));
+    huge_header.extend_from_slice(b"\r\n\r\n");
+
+    vec![
+        row(
+            "a valid request (for comparison)",
+            Post(valid.clone()),
+            200,
+            "",
+        ),
+        row("empty body", Post(vec![]), 400, "the request body is empty"),
+        row(
+            "truncated protobuf (the first half of a valid request)",
+            Post(truncated),
+            400,
+            "not a valid protobuf `ToFunction`",
+        ),
+        row(
+            "random bytes (256, fixed seed)",
+            Post(random_bytes(0x5eed, 256)),
+            400,
+            "ToFunction",
+        ),
+        row(
+            "well-formed protobuf without `invocation` (`08 01`)",
+            Post(vec![0x08, 0x01]),
+            400,
+            "no `invocation`",
+        ),
+        row(
+            "a batch without target",
+            Post(batch(None, vec![], vec![text("hi")])),
+            400,
+            "no target address",
+        ),
+        row(
+            "a target with an empty namespace",
+            Post(batch(
+                Some(pb::Address {
+                    namespace: "".into(),
+                    r#type: "greeter".into(),
+                    id: "x".into(),
+                }),
+                vec![],
+                vec![text("hi")],
+            )),
+            400,
+            "target's function type is invalid",
+        ),
+        row(
+            "no invocations",
+            Post(batch(Some(address("demo/greeter", "x")), vec![], vec![])),
+            400,
+            "no invocations",
+        ),
+        row(
+            "unknown function",
+            Post(batch(
+                Some(address("shop/nowhere", "x")),
+                vec![],
+                vec![text("hi")],
+            )),
+            404,
+            "no function `shop/nowhere` is registered here (registered: demo/greeter, demo/sleeper)",
+        ),
+        row(
+            "declared state missing (normal negotiation)",
+            Post(batch(
+                Some(address("demo/greeter", "x")),
+                vec![],
+                vec![text("hi")],
+            )),
+            200,
+            "",
+        ),
+        row(
+            "unknown extra state (ignored)",
+            Post(batch(
+                Some(address("demo/greeter", "x")),
+                vec![("seen", None), ("zzz", text("?"))],
+                vec![text("hi")],
+            )),
+            200,
+            "",
+        ),
+        row(
+            "state value with a wrong typename (`seen` as a string)",
+            Post(wrong_type),
+            500,
+            "state `seen` holds a `io.statefun.types/string`",
+        ),
+        row(
+            "state value that does not decode (`seen` = `0d 01`)",
+            Post(bad_state_bytes),
+            500,
+            "state `seen` could not be decoded",
+        ),
+        row(
+            "invalid UTF-8 in a string message",
+            Post(invalid_utf8),
+            500,
+            "not valid UTF-8",
+        ),
+        row(
+            "a message without a value (`has_value` false)",
+            Post(no_value),
+            500,
+            "carries no value",
+        ),
+        row(
+            "an invocation without argument",
+            Post(no_argument),
+            500,
+            "the message is a ``",
+        ),
+        row(
+            "an invalid caller address",
+            Post(invalid_caller),
+            400,
+            "caller is invalid",
+        ),
+        row("a batch of 10,000 invocations", Post(ten_thousand), 200, ""),
+        row(
+            "user error mid-batch (`hi`, `fail`, `hi`)",
+            Post(greet("hank", Some(1), &["hi", "fail", "hi"])),
+            500,
+            "function demo/greeter (id `hank`) failed: asked to fail",
+        ),
+        row(
+            "user panic mid-batch (`hi`, `panic`, `hi`)",
+            Post(greet("ivan", Some(1), &["hi", "panic", "hi"])),
+            500,
+            "function demo/greeter (id `ivan`) panicked: asked to panic",
+        ),
+        row(
+            "a function that never returns (time limit 1 s)",
+            Post(batch(
+                Some(address("demo/sleeper", "zzz")),
+                vec![],
+                vec![text("hi")],
+            )),
+            504,
+            "function demo/sleeper (id `zzz`) did not finish within 1s",
+        ),
+        row(
+            "body over the limit (1 MiB)",
+            Post(over_limit),
+            413,
+            "longer than the limit of 1048576 bytes",
+        ),
+        row(
+            "`GET`",
+            Http {
+                method: "GET",
+                headers: &[],
+                body: vec![],
+            },
+            405,
+            "answers POST requests only",
+        ),
+        row(
+            "`PUT` with a valid body",
+            Http {
+                method: "PUT",
+                headers: &[("content-type", "application/octet-stream")],
+                body: valid.clone(),
+            },
+            405,
+            "answers POST requests only",
+        ),
+        row(
+            "`Content-Type: application/json`",
+            Http {
+                method: "POST",
+                headers: &[("content-type", "application/json")],
+                body: valid.clone(),
+            },
+            415,
+            "expected Content-Type application/octet-stream, got `application/json`",
+        ),
+        row(
+            "`Content-Encoding: gzip`",
+            Http {
+                method: "POST",
+                headers: &[("content-encoding", "gzip")],
+                body: valid.clone(),
+            },
+            415,
+            "Content-Encoding `gzip` are not supported",
+        ),
+        row(
+            "not HTTP at all (raw bytes on the socket)",
+            Raw(random_bytes(7, 64)),
+            400,
+            "",
+        ),
+        row("invalid chunked encoding", Raw(chunked_garbage), 400, ""),
+        Row {
+            input: "body shorter than its `Content-Length`, then the client half-closes",
+            request: Raw(short_body),
+            status: None,
+            says: "",
+        },
+        row("a 128 KiB header", Raw(huge_header), 431, ""),
+    ]
+}
+
+#[test]
+fn every_bad_input_is_answered_and_the_next_request_succeeds() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new()
+            .block_on(endpoint().serve_listener(listener))
+            .unwrap()
+    });
+    let url = format!("http://{addr}/statefun");
+
+    let mut table = String::from("| # | input | status | answer (body) |\n|---|---|---|---|\n");
+    let mut failures = Vec::new();
+    for (i, row) in rows().into_iter().enumerate() {
+        let started = Instant::now();
+        let answer = match row.request {
+            Input::Post(body) => send(
+                &url,
+                "POST",
+                &[("content-type", "application/octet-stream")],
+                body,
+            ),
+            Input::Http {
+                method,
+                headers,
+                body,
+            } => send(&url, method, headers, body),
+            Input::Raw(bytes) => raw(addr, &bytes),
+        };
+        let elapsed = started.elapsed();
+        let shown = describe(&answer);
+        let status = answer
+            .status
+            .map_or_else(|| "—".to_owned(), |s| s.to_string());
+        table.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            i + 1,
+            row.input,
+            status,
+            shown.replace('|', "\\|").replace('\n', " ")
+        ));
+        if answer.status != row.status {
+            failures.push(format!(
+                "row {} ({}): status {:?}, expected {:?}: {shown}",
+                i + 1,
+                row.input,
+                answer.status,
+                row.status
+            ));
+        }
+        let body = String::from_utf8_lossy(&answer.body);
+        if !body.contains(row.says) {
+            failures.push(format!(
+                "row {} ({}): body does not contain {:?}: {body}",
+                i + 1,
+                row.input,
+                row.says
+            ));
+        }
+        if row.status == Some(504) {
+            assert!(
+                elapsed >= TIMEOUT && elapsed < TIMEOUT * 10,
+                "timed out after {elapsed:?}"
+            );
+        }
+
+        // The service is unharmed: a valid request right after is answered correctly.
+        let seen = i as i32 * 7;
+        let after = send(
+            &url,
+            "POST",
+            &[("content-type", "application/octet-stream")],
+            greet(&format!("after-{i}"), Some(seen), &["hi"]),
+        );
+        assert_eq!(after.status, Some(200), "after row {}", i + 1);
+        assert_eq!(
+            describe(&after),
+            format!(
+                "`FromFunction` invocation result, mutations: seen = {}",
+                seen + 1
+            ),
+            "after row {}",
+            i + 1
+        );
+    }
+    assert!(failures.is_empty(), "{}\n\n{table}", failures.join("\n"));
+    check_document(&table);
+}
+
+/// The table in `docs/robustness.md` is the one this test produced.
+fn check_document(table: &str) {
+    const START: &str =
+        "<!-- bad-input-table:start (generated by statefun-actix/tests/bad_input.rs) -->\n";
+    const END: &str = "<!-- bad-input-table:end -->";
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/robustness.md");
+    let document = std::fs::read_to_string(&path).unwrap_or_default();
+    let (before, after) = match (document.find(START), document.find(END)) {
+        (Some(start), Some(end)) if start < end => {
+            (&document[..start + START.len()], &document[end..])
+        }
+        _ => ("", ""),
+    };
+    let current = format!("{before}{table}{after}");
+    if std::env::var_os("STATEFUN_BLESS").is_some() {
+        assert!(
+            !before.is_empty(),
+            "{} has no bad-input-table markers",
+            path.display()
+        );
+        std::fs::write(&path, current).unwrap();
+        return;
+    }
+    assert!(
+        !before.is_empty() && current == document,
+        "the bad-input table in {} is out of date; regenerate it with \
+         `STATEFUN_BLESS=1 cargo test -p statefun-actix --test bad_input`:\n\n{table}",
+        path.display()
+    );
+}
