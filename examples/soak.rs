@@ -68,6 +68,11 @@ const TIME_LIMIT: Duration = Duration::from_millis(200);
 fn serve(port: u16) -> std::io::Result<()> {
     // Deliberate panics are part of the load: keep stderr quiet.
     std::panic::set_hook(Box::new(|_| {}));
+    // Stop when the driver goes away, however it ends: it holds our stdin.
+    std::thread::spawn(|| {
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+        std::process::exit(0);
+    });
     let functions = Functions::new().with(greeter).with(sleeper);
     let endpoint = Endpoint::new(functions)
         .body_limit(BODY_LIMIT)
@@ -347,7 +352,8 @@ fn rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Kills the service when the driver ends, however it ends.
+/// Kills the service when the driver ends; if the driver is killed instead, the service
+/// sees its stdin close and exits.
 struct Service(Child);
 
 impl Drop for Service {
@@ -376,7 +382,7 @@ fn drive() -> ExitCode {
         .port();
     let child = Command::new(std::env::current_exe().unwrap())
         .args(["serve", &port.to_string()])
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .expect("start the service");

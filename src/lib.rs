@@ -76,6 +76,7 @@
 //! |---|---|---|
 //! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
 //! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
+//! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Endpoint::serve_tls` |
 //! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
 //! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines) |
 //!
