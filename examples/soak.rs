@@ -18,7 +18,8 @@
 //!
 //! Environment: `SOAK_SECONDS` (measured time after warm-up, default 180),
 //! `SOAK_WARMUP` (default 20), `SOAK_CLIENTS` (default 4), `SOAK_SAMPLE` (RSS sampling
-//! period in seconds, default 5). Exits 1 on any unexpected answer or an RSS growth of 10%
+//! period in seconds, default 5), `SOAK_KINDS` (only these kinds, comma-separated, e.g.
+//! `Valid,Timeout`: to find what a problem comes from). Exits 1 on any unexpected answer or an RSS growth of 10%
 //! or more between the end of warm-up and the end.
 
 use std::{
@@ -169,15 +170,17 @@ impl Rng {
         self.0
     }
 
-    fn kind(&mut self) -> Kind {
-        let mut pick = (self.next() % 1000) as u32;
-        for (kind, weight) in MIX {
+    /// A kind from `mix`, by weight.
+    fn kind(&mut self, mix: &[(Kind, u32)]) -> Kind {
+        let total: u32 = mix.iter().map(|m| m.1).sum();
+        let mut pick = (self.next() % u64::from(total)) as u32;
+        for &(kind, weight) in mix {
             if pick < weight {
                 return kind;
             }
             pick -= weight;
         }
-        unreachable!("the weights add up to 1000")
+        unreachable!("the pick is below the total weight")
     }
 }
 
@@ -374,6 +377,15 @@ fn drive() -> ExitCode {
     let warmup = env("SOAK_WARMUP", 20);
     let clients = env("SOAK_CLIENTS", 4);
     let sample = env("SOAK_SAMPLE", 5).max(1);
+    // SOAK_KINDS=Valid,Timeout: only these kinds (for finding what a problem comes from).
+    let mix: Vec<(Kind, u32)> = match std::env::var("SOAK_KINDS") {
+        Ok(kinds) => MIX
+            .into_iter()
+            .filter(|(k, _)| kinds.split(',').any(|n| n.trim() == format!("{k:?}")))
+            .collect(),
+        Err(_) => MIX.to_vec(),
+    };
+    assert!(!mix.is_empty(), "SOAK_KINDS names no kind of {MIX:?}");
 
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -411,8 +423,13 @@ fn drive() -> ExitCode {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let threads: Vec<_> = (0..clients)
         .map(|c| {
-            let (stop, measuring, tally, url) =
-                (stop.clone(), measuring.clone(), tally.clone(), url.clone());
+            let (stop, measuring, tally, url, mix) = (
+                stop.clone(),
+                measuring.clone(),
+                tally.clone(),
+                url.clone(),
+                mix.clone(),
+            );
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
@@ -424,20 +441,22 @@ fn drive() -> ExitCode {
                 let mut local: BTreeMap<Kind, (u64, u64)> = BTreeMap::new();
                 let mut examples = Vec::new();
                 let mut was_measuring = false;
+                let mut previous = None;
                 while !stop.load(Ordering::Relaxed) {
                     let now_measuring = measuring.load(Ordering::Relaxed);
                     if now_measuring && !was_measuring {
                         local.clear(); // count the measured period only
                         was_measuring = true;
                     }
-                    let kind = rng.kind();
+                    let kind = rng.kind(&mix);
                     let outcome = exchange(&agent, &url, kind, &mut rng);
+                    let after = previous.replace(kind);
                     let entry = local.entry(kind).or_default();
                     entry.0 += 1;
                     if let Err(why) = outcome {
                         entry.1 += 1;
                         if examples.len() < 5 {
-                            examples.push(format!("{kind:?}: {why}"));
+                            examples.push(format!("{kind:?} (after {after:?}): {why}"));
                         }
                     }
                 }

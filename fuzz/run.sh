@@ -17,7 +17,7 @@ targets=${FUZZ_TARGETS:-"handler_structured handler_bytes"}
 # -a: debug assertions (integer overflow checks) in the SDK under test.
 flags=(-s none -a)
 # Bounded: time, memory per process, time per input.
-libfuzzer=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1)
+libfuzzer=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 -dict="$PWD/statefun.dict")
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "==> installing cargo-fuzz (crates.io)"

@@ -358,13 +358,18 @@ impl Endpoint {
 impl HttpServiceFactory for Endpoint {
     fn register(self, config: &mut AppService) {
         let shared = self.config;
+        let limit = shared.body_limit;
         web::resource(self.path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let shared = Arc::clone(&shared);
                 async move { shared.answer(req, body).await }
             }))
-            .default_service(web::to(|| async {
-                HttpResponse::MethodNotAllowed()
+            .default_service(web::to(move |mut body: web::Payload| async move {
+                let mut response = HttpResponse::MethodNotAllowed();
+                if !discard(&mut body, 0, discard_budget(limit)).await {
+                    response.force_close();
+                }
+                response
                     .insert_header((header::ALLOW, "POST"))
                     .content_type(TEXT)
                     .body("a StateFun endpoint answers POST requests only")
@@ -374,6 +379,14 @@ impl HttpServiceFactory for Endpoint {
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
+
+/// A request answered with an error status before reaching the dispatcher.
+struct Rejected {
+    reason: Rejection,
+    /// Whether its body was read to the end: if not, the answer closes the connection (a
+    /// client would otherwise send its next request on a connection the server drops).
+    drained: bool,
+}
 
 /// Why a request was answered with an error status before reaching the dispatcher.
 enum Rejection {
@@ -427,11 +440,13 @@ impl Config {
                     span.record("bytes", body.len());
                     self.dispatch(&req, body).await
                 }
-                Err(rejection) => {
-                    let (status, text) = rejection.status_and_text();
-                    let response = HttpResponse::build(status)
-                        .content_type(TEXT)
-                        .body(text.clone());
+                Err(Rejected { reason, drained }) => {
+                    let (status, text) = reason.status_and_text();
+                    let mut response = HttpResponse::build(status);
+                    if !drained {
+                        response.force_close();
+                    }
+                    let response = response.content_type(TEXT).body(text.clone());
                     (response, Some(text))
                 }
             }
@@ -449,17 +464,24 @@ impl Config {
         response
     }
 
-    async fn receive(&self, req: &HttpRequest, body: web::Payload) -> Result<Bytes, Rejection> {
+    async fn receive(&self, req: &HttpRequest, mut body: web::Payload) -> Result<Bytes, Rejected> {
         let headers = req.headers();
-        if let Some(value) = headers.get(header::CONTENT_TYPE)
-            && !is_octet_stream(value)
-        {
-            return Err(Rejection::ContentType(lossy(value)));
-        }
-        if let Some(value) = headers.get(header::CONTENT_ENCODING)
-            && !value.as_bytes().eq_ignore_ascii_case(b"identity")
-        {
-            return Err(Rejection::ContentEncoding(lossy(value)));
+        let reason = match (
+            headers.get(header::CONTENT_TYPE),
+            headers.get(header::CONTENT_ENCODING),
+        ) {
+            (Some(value), _) if !is_octet_stream(value) => {
+                Some(Rejection::ContentType(lossy(value)))
+            }
+            (_, Some(value)) if !value.as_bytes().eq_ignore_ascii_case(b"identity") => {
+                Some(Rejection::ContentEncoding(lossy(value)))
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            // Read the body anyway (within the limit), so the connection stays usable.
+            let drained = discard(&mut body, 0, discard_budget(self.body_limit)).await;
+            return Err(Rejected { reason, drained });
         }
         let length = headers
             .get(header::CONTENT_LENGTH)
@@ -574,12 +596,15 @@ fn describe(error: &Error) -> String {
 }
 
 /// Reads the whole body: a body that arrives in one chunk is kept as is, without a copy.
-async fn read_body(mut body: web::Payload, limit: usize, hint: usize) -> Result<Bytes, Rejection> {
+async fn read_body(mut body: web::Payload, limit: usize, hint: usize) -> Result<Bytes, Rejected> {
     let mut first: Option<Bytes> = None;
     let mut rest: Option<BytesMut> = None;
     let mut total = 0usize;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(Rejection::Payload)?;
+        let chunk = chunk.map_err(|e| Rejected {
+            reason: Rejection::Payload(e),
+            drained: false,
+        })?;
         total += chunk.len();
         if total > limit {
             return Err(too_large(body, limit, total).await);
@@ -605,17 +630,32 @@ async fn read_body(mut body: web::Payload, limit: usize, hint: usize) -> Result<
 /// sends the whole body before it reads the answer) sees the 413 instead of a broken pipe.
 const DISCARD_MAX: usize = 64 * 1024 * 1024;
 
-/// Reads and discards what is left of a body over the limit (up to [`DISCARD_MAX`] more
-/// bytes; past that the connection is closed), then rejects it.
-async fn too_large(mut body: web::Payload, limit: usize, mut read: usize) -> Rejection {
-    let budget = limit.saturating_add(DISCARD_MAX);
+/// How much of a rejected body is read and discarded at most.
+fn discard_budget(limit: usize) -> usize {
+    limit.saturating_add(DISCARD_MAX)
+}
+
+/// Reads and discards the rest of a rejected body (`read` bytes of it are gone already),
+/// up to `budget` bytes in all; whether it reached the end.
+async fn discard(body: &mut web::Payload, mut read: usize, budget: usize) -> bool {
     while read <= budget {
         match body.next().await {
             Some(Ok(chunk)) => read += chunk.len(),
-            Some(Err(_)) | None => break,
+            Some(Err(_)) => return false,
+            None => return true,
         }
     }
-    Rejection::TooLarge(limit)
+    false
+}
+
+/// Reads and discards what is left of a body over the limit (up to [`DISCARD_MAX`] more
+/// bytes; past that the connection is closed), then rejects it.
+async fn too_large(mut body: web::Payload, limit: usize, read: usize) -> Rejected {
+    let drained = discard(&mut body, read, discard_budget(limit)).await;
+    Rejected {
+        reason: Rejection::TooLarge(limit),
+        drained,
+    }
 }
 
 fn is_octet_stream(value: &HeaderValue) -> bool {

@@ -175,12 +175,18 @@ struct Answer {
     body: Vec<u8>,
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
+/// One client for the whole table: its keep-alive connection is reused after every
+/// answer, so a row that leaves a connection unusable fails the request after it.
+fn agent() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .max_idle_connections_per_host(1)
+            .build()
+            .into()
+    })
 }
 
 fn send(url: &str, method: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Answer {
@@ -705,4 +711,97 @@ fn check_document(table: &str) {
          `STATEFUN_BLESS=1 cargo test -p statefun-actix --test bad_input`:\n\n{table}",
         path.display()
     );
+}
+
+// ---------------------------------------------------------------- keep-alive
+
+/// Reads one HTTP/1.1 response (with a `Content-Length`) from `stream`: its status and
+/// whether the server announced `Connection: close`.
+fn read_response(stream: &mut TcpStream) -> Option<(u16, bool)> {
+    let mut buffer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buffer.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => buffer.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let head = String::from_utf8_lossy(&buffer).to_ascii_lowercase();
+    let status = head.get(9..12)?.parse().ok()?;
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    Some((status, head.contains("connection: close")))
+}
+
+/// A request whose body arrives after the headers (as from a client that writes them
+/// separately) and is answered before it is read must not break the connection: the
+/// next request on it is answered.
+#[test]
+fn early_answers_keep_the_connection_usable() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new()
+            .block_on(endpoint().serve_listener(listener))
+            .unwrap()
+    });
+    let valid = greet("kim", Some(1), &["hi"]);
+    let head = |method: &str, headers: &str, length: usize| {
+        format!(
+            "{method} /statefun HTTP/1.1\r\nHost: x\r\n{headers}Content-Length: {length}\r\n\r\n"
+        )
+    };
+    let big = greet("kim", None, &[&"x".repeat(LIMIT)]);
+    let cases: [(&str, String, &[u8], u16); 4] = [
+        (
+            "wrong content type",
+            head("POST", "Content-Type: application/json\r\n", valid.len()),
+            &valid,
+            415,
+        ),
+        (
+            "compressed body",
+            head("POST", "Content-Encoding: gzip\r\n", valid.len()),
+            &valid,
+            415,
+        ),
+        ("PUT", head("PUT", "", valid.len()), &valid, 405),
+        ("over the limit", head("POST", "", big.len()), &big, 413),
+    ];
+    for (case, head, body, status) in cases {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        // The server may have answered and closed already: then writing fails, or the
+        // answer says `Connection: close`.
+        let _ = stream.write_all(body);
+        let (got, close) = read_response(&mut stream).expect(case);
+        assert_eq!(got, status, "{case}");
+        if close {
+            continue;
+        }
+        let sent = stream
+            .write_all(head_of_valid(valid.len()).as_bytes())
+            .and_then(|()| stream.write_all(&valid));
+        let answer = sent.ok().and_then(|()| read_response(&mut stream));
+        assert_eq!(
+            answer.map(|a| a.0),
+            Some(200),
+            "{case}: the next request on the connection was not answered"
+        );
+    }
+}
+
+fn head_of_valid(length: usize) -> String {
+    format!(
+        "POST /statefun HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n"
+    )
 }
