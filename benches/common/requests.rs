@@ -137,3 +137,53 @@ pub fn answered_seen(answer: &[u8]) -> Result<i32, String> {
         _ => Err(format!("not an io.statefun.types/int: {:?}", value.value)),
     }
 }
+
+/// The limit: the same greeter written with prost alone. Decode the `ToFunction`, decode
+/// the `seen` state (`IntWrapper`) and every string argument (`StringWrapper`) with prost,
+/// count, and encode the same `FromFunction` (one MODIFY of `seen`). Raw `demo/bytes`
+/// arguments are only looked at (their length), as the reader does.
+pub fn prost_alone(body: &Bytes) -> Bytes {
+    use pb::from_function::{
+        InvocationResponse, PersistedValueMutation, Response,
+        persisted_value_mutation::MutationType,
+    };
+    use statefun::proto::types::{IntWrapper, StringWrapper};
+    let request = pb::ToFunction::decode(body.clone()).expect("a ToFunction");
+    let Some(to_function::Request::Invocation(batch)) = request.request else {
+        panic!("not an invocation batch");
+    };
+    let mut seen = batch
+        .state
+        .iter()
+        .find(|s| s.state_name == "seen")
+        .and_then(|s| s.state_value.as_ref())
+        .map_or(0, |v| {
+            IntWrapper::decode(v.value.clone()).expect("an int").value
+        });
+    for invocation in &batch.invocations {
+        let argument = invocation.argument.as_ref().expect("an argument");
+        if argument.typename == "io.statefun.types/string" {
+            let name = StringWrapper::decode(argument.value.clone()).expect("a string");
+            std::hint::black_box(name);
+        } else {
+            std::hint::black_box(argument.value.len());
+        }
+        seen += 1;
+    }
+    pb::FromFunction {
+        response: Some(Response::InvocationResult(InvocationResponse {
+            state_mutations: vec![PersistedValueMutation {
+                mutation_type: MutationType::Modify as i32,
+                state_name: "seen".to_owned(),
+                state_value: Some(pb::TypedValue {
+                    typename: "io.statefun.types/int".to_owned(),
+                    has_value: true,
+                    value: IntWrapper { value: seen }.encode_to_vec().into(),
+                }),
+            }],
+            ..Default::default()
+        })),
+    }
+    .encode_to_vec()
+    .into()
+}

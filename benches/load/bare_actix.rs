@@ -6,6 +6,13 @@
 //! ```sh
 //! PORT=8001 cargo run --release --example load-bare-actix
 //! ```
+//!
+//! Two variants split the gap between this limit and the statefun service:
+//! - `HANDLER=prost`: the route runs the greeter written with prost alone (decode the
+//!   `ToFunction` and the wrappers, encode the `FromFunction`): the limit of any service
+//!   that speaks the protocol with prost;
+//! - `HANDLER=statefun`: the route calls the statefun dispatcher (`Handler::handle`): the
+//!   SDK's core without its HTTP adapter.
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use prost::Message as _;
@@ -40,12 +47,24 @@ fn answer() -> Bytes {
     .into()
 }
 
+#[allow(dead_code)]
+#[path = "../common/functions.rs"]
+mod functions;
+#[allow(dead_code)]
+#[path = "../common/requests.rs"]
+mod requests;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::io::Result<()> {
     let port: u16 = std::env::var("PORT")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(8001);
+    match std::env::var("HANDLER").as_deref() {
+        Ok("statefun") => return with_handler(port, false).await,
+        Ok("prost") => return with_handler(port, true).await,
+        _ => {}
+    }
     let answer = answer();
     eprintln!("bare actix-web on http://127.0.0.1:{port}/statefun");
     HttpServer::new(move || {
@@ -59,6 +78,43 @@ async fn main() -> std::io::Result<()> {
                     HttpResponse::Ok()
                         .content_type("application/octet-stream")
                         .body(answer)
+                }
+            }),
+        )
+    })
+    .bind(("127.0.0.1", port))?
+    .run()
+    .await
+}
+
+/// The route calls the dispatcher (or the prost-only greeter); nothing of the adapter (no
+/// header checks, no spans, actix's default body limit of 256 KiB).
+async fn with_handler(port: u16, prost_alone: bool) -> std::io::Result<()> {
+    let handler = statefun::Handler::new(statefun::Functions::new().with(functions::greeter));
+    let what = if prost_alone {
+        "prost alone"
+    } else {
+        "the statefun Handler"
+    };
+    eprintln!("actix-web + {what} on http://127.0.0.1:{port}/statefun");
+    HttpServer::new(move || {
+        let handler = handler.clone();
+        App::new().route(
+            "/statefun",
+            web::post().to(move |body: Bytes| {
+                let handler = handler.clone();
+                async move {
+                    if prost_alone {
+                        return HttpResponse::Ok()
+                            .content_type("application/octet-stream")
+                            .body(requests::prost_alone(&body));
+                    }
+                    match handler.handle(body).await {
+                        Ok(answer) => HttpResponse::Ok()
+                            .content_type("application/octet-stream")
+                            .body(answer),
+                        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
+                    }
                 }
             }),
         )

@@ -8,7 +8,10 @@
 #   SERVERS="statefun bare-actix go" benches/load/run.sh
 #
 # Settings (environment):
-#   SERVERS      which servers (default: statefun bare-actix python js go java)
+#   SERVERS      which servers (default: statefun bare-actix python js go java); two more
+#                split statefun's gap to bare-actix: actix-prost (a bare actix route running
+#                the greeter with prost alone) and actix-handler (a bare actix route calling
+#                the statefun dispatcher, without the adapter)
 #   CONNECTIONS  connection counts (default: 1 16 64)
 #   ROUNDS       rounds; each round runs every server at every connection count, in a
 #                rotated order (default 3)
@@ -100,6 +103,8 @@ start() { # name port command...
 
 has statefun && start statefun 18080 "$BIN/load-greeter"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
+has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"
+has actix-handler && start actix-handler 18086 env HANDLER=statefun "$BIN/load-bare-actix"
 has python && start python 18082 "$WORK/python/venv/bin/python" benches/peers/python/greeter.py
 has js && start js 18083 env NODE_PATH="$WORK/js/node_modules" node "$WORK/js/greeter.js"
 has go && start go 18084 "$WORK/go/greeter"
