@@ -26,11 +26,7 @@ use std::{
 };
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use prost::Message as _;
-use statefun::{
-    Bytes, Functions, Handler,
-    proto::reqreply::{self as pb, to_function},
-};
+use statefun::{Bytes, Functions, Handler};
 use statefun_bench_alloc::{Allocations, Counting, measure};
 
 #[global_allocator]
