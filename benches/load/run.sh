@@ -8,10 +8,11 @@
 #   SERVERS="statefun bare-actix go" benches/load/run.sh
 #
 # Settings (environment):
-#   SERVERS      which servers (default: statefun bare-actix python js go java); two more
-#                split statefun's gap to bare-actix: actix-prost (a bare actix route running
-#                the greeter with prost alone) and actix-handler (a bare actix route calling
-#                the statefun dispatcher, without the adapter)
+#   SERVERS      which servers (default: all eight): statefun, bare-actix (the limit),
+#                python, js, go, java (the official SDKs), and two that split statefun's
+#                gap to bare-actix: actix-prost (a bare actix route running the greeter
+#                with prost alone) and actix-handler (a bare actix route calling the
+#                statefun dispatcher, without the statefun-actix adapter)
 #   CONNECTIONS  connection counts (default: 1 16 64)
 #   ROUNDS       rounds; each round runs every server at every connection count, in a
 #                rotated order (default 3)
@@ -28,7 +29,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 WORK=$ROOT/target/bench-peers
 OUT=${OUT:-$ROOT/target/bench-results/load}
-SERVERS=${SERVERS:-statefun bare-actix python js go java}
+SERVERS=${SERVERS:-statefun bare-actix actix-prost actix-handler python js go java}
 CONNECTIONS=${CONNECTIONS:-1 16 64}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
