@@ -65,6 +65,10 @@
 //! | the function returned an error or panicked, or a state value cannot be decoded | 500 | typename, id and error; the service keeps serving |
 //! | the batch did not finish within the time limit (default 2 minutes, see [`Endpoint::timeout`]) | 504 | typename, id and the limit; the batch is dropped, the service keeps serving |
 //!
+//! The body of a request answered without the dispatcher (405, 413, 415) is still read
+//! and thrown away (up to the body limit plus 64 MiB), so that the keep-alive connection
+//! can carry the next request; a body longer than that gets `Connection: close`.
+//!
 //! The default (async) transport of the runtime retries any non-2xx answer until its call
 //! timeout; the OkHttp transport fails the job on a 4xx other than 408/409/420/429/499.
 //! How each kind of hostile or broken input is answered, with the exact bodies, is in
