@@ -141,6 +141,9 @@ load() { # name connections seconds -> RESULT json on stdout
     --timeout 5s -s benches/load/wrk.lua "$(url "$1")" | sed -n 's/^RESULT //p'
 }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/${PID[$1]}/status"; }
+# CPU time (user + system, all threads) the server has used so far, in clock ticks.
+cpu_ticks() { sed 's/.*) //' "/proc/${PID[$1]}/stat" | awk '{print $12 + $13}'; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 log "warm-up: ${WARMUP}s per server at 16 connections"
 for name in $SERVERS; do load "$name" 16 "$WARMUP" >/dev/null; done
@@ -152,10 +155,12 @@ for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNECTIONS; do
     log "round $round/$ROUNDS, $c connection(s): ${order[*]}"
     for name in "${order[@]}"; do
+      before=$(cpu_ticks "$name")
       result=$(load "$name" "$c" "$DURATION")
+      cpu_us=$((($(cpu_ticks "$name") - before) * TICK_US))
       [ -n "$result" ] || { echo "wrk gave no result for $name" >&2 && exit 1; }
       kill -0 "${PID[$name]}" 2>/dev/null || { echo "$name died; see $OUT/logs/$name.log" >&2 && exit 1; }
-      line="{\"server\":\"$name\",\"connections\":$c,\"round\":$round,\"hwm_kib\":$(hwm_kib "$name"),${result#\{}"
+      line="{\"server\":\"$name\",\"connections\":$c,\"round\":$round,\"hwm_kib\":$(hwm_kib "$name"),\"cpu_us\":$cpu_us,${result#\{}"
       echo "$line" >>"$RESULTS"
       echo "  $line" >&2
     done

@@ -29,6 +29,9 @@ struct Run {
     errors: u64,
     /// The server's VmHWM after the run, in KiB.
     hwm_kib: u64,
+    /// CPU time (user + system) the server used during the run, in µs.
+    #[serde(default)]
+    cpu_us: u64,
 }
 
 /// Aggregated over the rounds of one server at one connection count.
@@ -40,6 +43,8 @@ struct Cell {
     hwm_kib: u64,
     /// Median over rounds of statefun's req/s divided by this server's, same round.
     ours_over_this: f64,
+    /// Median over rounds of the server's CPU time per request, in µs.
+    cpu_per_request_us: f64,
     rounds: usize,
 }
 
@@ -59,7 +64,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 const OURS: &str = "statefun";
 
 /// The servers in order of appearance, the connection counts, and the cells.
-type Aggregate = (Vec<String>, Vec<u32>, BTreeMap<(String, u32), Cell>);
+type Aggregate = (Vec<String>, Vec<u32>, Cells);
+
+/// The aggregated cells by server and connection count.
+type Cells = BTreeMap<(String, u32), Cell>;
 
 fn aggregate(runs: &[Run]) -> Aggregate {
     let mut servers: Vec<String> = Vec::new();
@@ -102,6 +110,11 @@ fn aggregate(runs: &[Run]) -> Aggregate {
                     errors: mine.iter().map(|r| r.errors).sum(),
                     hwm_kib: mine.iter().map(|r| r.hwm_kib).max().unwrap_or(0),
                     ours_over_this: median(ratios),
+                    cpu_per_request_us: median(
+                        mine.iter()
+                            .map(|r| r.cpu_us as f64 / r.requests.max(1) as f64)
+                            .collect(),
+                    ),
                     rounds: mine.len(),
                 },
             );
@@ -131,11 +144,11 @@ fn report(results: &str, out: &str) -> Result<(), String> {
     let (servers, connections, cells) = aggregate(&runs);
 
     let mut csv = String::from(
-        "server,connections,rounds,requests_per_s,p50_us,p99_us,peak_rss_mib,errors,statefun_over_this\n",
+        "server,connections,rounds,requests_per_s,p50_us,p99_us,peak_rss_mib,errors,statefun_over_this,cpu_us_per_request,cpu_over_statefun\n",
     );
     let mut json = Vec::new();
     let mut md = String::from(
-        "| server | connections | req/s | p50 | p99 | peak RSS | statefun ÷ this (req/s) |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "| server | connections | req/s | p50 | p99 | peak RSS | statefun ÷ this (req/s) | server CPU / request | this ÷ statefun (CPU / request) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for &c in &connections {
         for server in &servers {
@@ -143,16 +156,27 @@ fn report(results: &str, out: &str) -> Result<(), String> {
                 continue;
             };
             let mib = cell.hwm_kib as f64 / 1024.0;
+            let ours_cpu = cells
+                .get(&(OURS.to_owned(), c))
+                .map_or(f64::NAN, |o| o.cpu_per_request_us);
+            let cpu_ratio = cell.cpu_per_request_us / ours_cpu;
             let _ = writeln!(
                 csv,
-                "{server},{c},{},{:.0},{:.0},{:.0},{mib:.1},{},{:.3}",
-                cell.rounds, cell.rps, cell.p50_us, cell.p99_us, cell.errors, cell.ours_over_this
+                "{server},{c},{},{:.0},{:.0},{:.0},{mib:.1},{},{:.3},{:.2},{cpu_ratio:.3}",
+                cell.rounds,
+                cell.rps,
+                cell.p50_us,
+                cell.p99_us,
+                cell.errors,
+                cell.ours_over_this,
+                cell.cpu_per_request_us
             );
             json.push(serde_json::json!({
                 "server": server, "connections": c, "rounds": cell.rounds,
                 "requests_per_s": cell.rps, "p50_us": cell.p50_us, "p99_us": cell.p99_us,
                 "peak_rss_mib": mib, "errors": cell.errors,
                 "statefun_over_this": cell.ours_over_this,
+                "cpu_us_per_request": cell.cpu_per_request_us, "cpu_over_statefun": cpu_ratio,
             }));
             let errors = if cell.errors > 0 {
                 format!(" ({} errors)", cell.errors)
@@ -161,7 +185,7 @@ fn report(results: &str, out: &str) -> Result<(), String> {
             };
             let _ = writeln!(
                 md,
-                "| {server} | {c} | {:.0}{errors} | {} | {} | {mib:.1} MiB | {} |",
+                "| {server} | {c} | {:.0}{errors} | {} | {} | {mib:.1} MiB | {} | {:.1} µs | {} |",
                 cell.rps,
                 latency(cell.p50_us),
                 latency(cell.p99_us),
@@ -169,6 +193,12 @@ fn report(results: &str, out: &str) -> Result<(), String> {
                     "1".to_owned()
                 } else {
                     format!("{:.2}×", cell.ours_over_this)
+                },
+                cell.cpu_per_request_us,
+                if server == OURS {
+                    "1".to_owned()
+                } else {
+                    format!("{cpu_ratio:.2}×")
                 },
             );
         }
@@ -183,7 +213,40 @@ fn report(results: &str, out: &str) -> Result<(), String> {
         &serde_json::to_string_pretty(&json).expect("JSON"),
     )?;
     write("table.md", &md)?;
-    write("chart.svg", &chart(&servers, &connections, &cells))?;
+    let rps = |c: &Cell| c.rps;
+    let cpu = |c: &Cell| c.cpu_per_request_us;
+    let thousands = |v: f64| {
+        if v >= 1000.0 {
+            format!("{:.0}k", v / 1000.0)
+        } else {
+            format!("{v:.0}")
+        }
+    };
+    let micros = |v: f64| {
+        if v >= 10.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    write(
+        "chart.svg",
+        &chart(
+            "greeter over HTTP: requests per second (log scale, higher is better)",
+            (&servers, &connections, &cells),
+            rps,
+            thousands,
+        ),
+    )?;
+    write(
+        "cpu.svg",
+        &chart(
+            "greeter over HTTP: server CPU µs per request (log scale, lower is better)",
+            (&servers, &connections, &cells),
+            cpu,
+            micros,
+        ),
+    )?;
     print!("{md}");
     Ok(())
 }
@@ -192,8 +255,13 @@ const COLORS: [&str; 8] = [
     "#d9480f", "#495057", "#1971c2", "#f08c00", "#2f9e44", "#9c36b5", "#0c8599", "#e64980",
 ];
 
-/// A grouped bar chart of req/s (log scale), one group per connection count.
-fn chart(servers: &[String], connections: &[u32], cells: &BTreeMap<(String, u32), Cell>) -> String {
+/// A grouped bar chart (log scale) of one value per cell, one group per connection count.
+fn chart(
+    title: &str,
+    (servers, connections, cells): (&[String], &[u32], &Cells),
+    value: impl Fn(&Cell) -> f64,
+    label: impl Fn(f64) -> String,
+) -> String {
     let (width, height) = (860.0, 440.0);
     let (left, right, top, bottom) = (70.0, 170.0, 40.0, 50.0);
     let plot_w = width - left - right;
@@ -209,7 +277,7 @@ fn chart(servers: &[String], connections: &[u32], cells: &BTreeMap<(String, u32)
         lo.log10().floor(),
         hi.log10().ceil().max(lo.log10().floor() + 1.0),
     );
-    let y = |v: f64| top + plot_h * (1.0 - (v.max(1.0).log10() - lo_exp) / (hi_exp - lo_exp));
+    let y = |v: f64| top + plot_h * (1.0 - (v.max(0.1).log10() - lo_exp) / (hi_exp - lo_exp));
 
     let mut svg = String::new();
     let _ = writeln!(
@@ -219,7 +287,7 @@ fn chart(servers: &[String], connections: &[u32], cells: &BTreeMap<(String, u32)
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
     let _ = writeln!(
         svg,
-        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">greeter over HTTP: requests per second (log scale, higher is better)</text>"#,
+        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">{title}</text>"#,
         left + plot_w / 2.0
     );
     let mut exp = lo_exp;
@@ -232,11 +300,7 @@ fn chart(servers: &[String], connections: &[u32], cells: &BTreeMap<(String, u32)
             left + plot_w,
             left - 6.0,
             yy + 4.0,
-            if v >= 1000.0 {
-                format!("{}k", v / 1000.0)
-            } else {
-                format!("{v}")
-            }
+            label(v)
         );
         exp += 1.0;
     }
@@ -249,20 +313,20 @@ fn chart(servers: &[String], connections: &[u32], cells: &BTreeMap<(String, u32)
                 continue;
             };
             let x = x0 + bar_w * s as f64;
-            let yy = y(cell.rps);
+            let v = value(cell);
+            if !v.is_finite() || v <= 0.0 {
+                continue;
+            }
+            let yy = y(v);
             let _ = writeln!(
                 svg,
-                r#"<rect x="{x:.1}" y="{yy:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{server}, {c} connections: {:.0} req/s</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{yy:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{server}, {c} connections: {}</title></rect>"#,
                 bar_w - 2.0,
                 top + plot_h - yy,
                 COLORS[s % COLORS.len()],
-                cell.rps
+                label(v)
             );
-            let label = if cell.rps >= 1000.0 {
-                format!("{:.0}k", cell.rps / 1000.0)
-            } else {
-                format!("{:.0}", cell.rps)
-            };
+            let label = label(v);
             let _ = writeln!(
                 svg,
                 r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{label}</text>"#,
