@@ -17,35 +17,20 @@ use bytes::Bytes;
 use prost::Message as _;
 use statefun_actix::Endpoint;
 use statefun_core::{
-    BoxError, Cells, Context, Function, Functions, Message, Mutations, State, StateError, Type,
-    TypeName, Value, ValueSpec,
+    BoxError, Context, Function, Functions, Message, Type, TypeName,
     proto::reqreply::{
         self as pb, FromFunction, ToFunction, TypedValue, from_function, to_function,
     },
 };
 
+#[path = "../../tests/support/seen.rs"]
+mod seen;
+use seen::Seen;
+
 // ---------------------------------------------------------------- functions under test
 
 /// `demo/greeter`: counts string messages in `seen`; fails on "fail", panics on "panic".
 struct Greeter;
-
-struct Seen {
-    seen: Value<i32>,
-}
-
-impl State for Seen {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<i32>("seen").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Seen {
-            seen: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.seen)
-    }
-}
 
 impl Function for Greeter {
     type State = Seen;

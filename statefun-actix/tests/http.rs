@@ -19,28 +19,14 @@ use statefun_core::{
     },
 };
 
+#[path = "../../tests/support/seen.rs"]
+mod seen;
+use seen::Seen;
+
 // ---------------------------------------------------------------- functions under test
 
 /// `demo/greeter`: counts messages in `seen`.
 struct Greeter;
-
-struct Seen {
-    seen: Value<i32>,
-}
-
-impl State for Seen {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<i32>("seen").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Seen {
-            seen: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.seen)
-    }
-}
 
 impl Function for Greeter {
     type State = Seen;

@@ -14,23 +14,9 @@ use statefun_core::{
     ValueSpec, codec,
 };
 
-struct Seen {
-    seen: Value<i32>,
-}
-
-impl State for Seen {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<i32>("seen").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            seen: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.seen)
-    }
-}
+#[path = "../../tests/support/seen.rs"]
+mod seen;
+use seen::Seen;
 
 struct Greeter;
 
