@@ -118,12 +118,11 @@ fn check(handler: &Handler, case: &Case) {
         _ => return,
     };
     let path = format!(
-        "{}/../shared/conformance/vectors/{vector}/request.bin",
+        "{}/tests/conformance/vectors/{vector}/request.bin",
         env!("CARGO_MANIFEST_DIR")
     );
-    if let Ok(bytes) = std::fs::read(path) {
-        assert_eq!(bytes, case.body, "the {vector} request bytes");
-    }
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(bytes, case.body, "the {vector} request bytes");
 }
 
 fn criterion_benches(c: &mut Criterion, handler: &Handler, cases: &[Case]) {

@@ -176,7 +176,7 @@ impl Service {
 
 fn conformance_vector(name: &str, file: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance/vectors")
+        .join("tests/conformance/vectors")
         .join(name)
         .join(file);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -30,7 +30,7 @@ async fn greet(_ctx: &mut Context, state: &mut Greeter, msg: Message) -> anyhow:
 
 fn vector(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance/vectors")
+        .join("tests/conformance/vectors")
         .join(name)
 }
 

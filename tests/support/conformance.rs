@@ -1,4 +1,4 @@
-//! Shared by the conformance tests: loads the vectors in `../shared/conformance/vectors`
+//! Shared by the conformance tests: loads the vectors in `tests/conformance/vectors`
 //! and compares `FromFunction` answers field by field, as that folder's README asks.
 //!
 //! Include with `#[path = ".../tests/support/conformance.rs"] mod conformance;`.
@@ -22,17 +22,17 @@ pub struct Vector {
     pub python_status: u16,
 }
 
-/// The conformance folder: `../shared/conformance/vectors` next to the project root.
+/// The conformance folder: `tests/conformance/vectors` at the workspace root.
 pub fn vectors_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for candidate in [root.join("../shared"), root.join("../../shared")] {
-        let dir = candidate.join("conformance/vectors");
+    for candidate in [root.clone(), root.join("..")] {
+        let dir = candidate.join("tests/conformance/vectors");
         if dir.is_dir() {
             return dir;
         }
     }
     panic!(
-        "the conformance vectors are missing: expected ../shared/conformance/vectors next to {}",
+        "the conformance vectors are missing: expected tests/conformance/vectors at the workspace root above {}",
         root.display()
     );
 }
