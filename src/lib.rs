@@ -108,7 +108,7 @@
 //! ```compile_fail
 //! #[derive(statefun::StateSpec)]
 //! struct Greeter {
-//!     #[state(name = "Seen")]
+//!     #[state(name = "last-seen")]
 //!     seen: statefun::Value<i32>,
 //! }
 //! ```
