@@ -19,7 +19,7 @@
 //!     | cargo run --features cli --bin statefun-local module.yaml
 //! ```
 
-use statefun::{BoxError, Context, Functions, Message, OutgoingMessage, StateSpec, Value};
+use statefun::{BoxError, Context, Functions, Message, StateSpec, Value};
 
 /// The greeter's state: one value per person (the function's id is the person's name).
 #[derive(StateSpec)]
@@ -37,8 +37,8 @@ async fn greeter(ctx: &mut Context, state: &mut Greeter, msg: Message) -> Result
 
     let greeting = greeting(name, seen);
     tracing::info!(person = %ctx.self_address().id(), seen, "{greeting}");
-    if let Some(caller) = ctx.caller().cloned() {
-        ctx.send(OutgoingMessage::new(caller, greeting.as_str())?);
+    if ctx.caller().is_some() {
+        ctx.reply(&greeting)?;
     }
     Ok(())
 }

@@ -178,8 +178,9 @@ pub mod __private {
     pub use statefun_core;
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        BoxError, Bytes, Cells, CodecError, Context, Expiration, Function, IntoFunctionResult,
-        Message, Mutations, State, StateError, StateField, Type, TypeName, ValueSpec,
+        BoxError, Bytes, Cells, CodecError, Context, Expiration, Function, InfallibleEncode,
+        IntoFunctionResult, Message, Mutations, State, StateError, StateField, Type, TypeName,
+        ValueSpec,
     };
     pub use std::{
         clone::Clone,
@@ -191,36 +192,4 @@ pub mod __private {
         time::Duration,
         vec::Vec,
     };
-
-    /// What a `#[statefun(raw)]` newtype wraps: `Bytes` (sent without copying) or
-    /// `Vec<u8>`.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be the bytes of a `raw` StateFun type",
-        label = "not `Bytes` or `Vec<u8>`",
-        note = "a `raw` type is a newtype around bytes: `struct Blob(statefun::Bytes);` or `struct Blob(Vec<u8>);`"
-    )]
-    pub trait RawBytes: Sized {
-        /// The bytes to send.
-        fn to_bytes(&self) -> Bytes;
-        /// The value from received bytes.
-        fn from_bytes(bytes: Bytes) -> Self;
-    }
-
-    impl RawBytes for Bytes {
-        fn to_bytes(&self) -> Bytes {
-            self.clone()
-        }
-        fn from_bytes(bytes: Bytes) -> Self {
-            bytes
-        }
-    }
-
-    impl RawBytes for Vec<u8> {
-        fn to_bytes(&self) -> Bytes {
-            Bytes::copy_from_slice(self)
-        }
-        fn from_bytes(bytes: Bytes) -> Self {
-            bytes.into()
-        }
-    }
 }

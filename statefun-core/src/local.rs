@@ -342,7 +342,7 @@ impl LocalRuntime {
         target: Address,
         value: &V,
     ) -> Result<(), CodecError> {
-        let message = OutgoingMessage::new(target, value)?;
+        let message = OutgoingMessage::try_new(target, value)?;
         self.send_message(message);
         Ok(())
     }

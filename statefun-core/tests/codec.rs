@@ -5,8 +5,8 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use prost::Message as _;
 use statefun_core::{
-    EgressError, EgressMessage, Encode, Message, SpecError, Type, TypeName, TypeNameError,
-    ValueSpec,
+    EgressError, EgressMessage, Encode, InfallibleEncode, Message, SpecError, Type, TypeName,
+    TypeNameError, ValueSpec,
     proto::{egress, types as wrappers},
     state::is_valid_state_name,
 };
@@ -170,10 +170,23 @@ proptest! {
     }
 
     #[test]
+    fn infallible_encoding_is_the_codec(i: i32, l: i64, f: f32, d: f64, b: bool, s: String) {
+        prop_assert_eq!(i.encode_infallible(), Type::encode(&i).unwrap());
+        prop_assert_eq!(l.encode_infallible(), Type::encode(&l).unwrap());
+        prop_assert_eq!(f.encode_infallible(), Type::encode(&f).unwrap());
+        prop_assert_eq!(d.encode_infallible(), Type::encode(&d).unwrap());
+        prop_assert_eq!(b.encode_infallible(), Type::encode(&b).unwrap());
+        prop_assert_eq!(s.encode_infallible(), Type::encode(&s).unwrap());
+        prop_assert_eq!(s.as_str().encode_infallible(), Type::encode(&s).unwrap());
+        prop_assert_eq!(s.as_str().encode_value().unwrap(), Type::encode(&s).unwrap());
+    }
+
+    #[test]
     fn string_round_trips(v: String) {
         prop_assert_eq!(<String as Type>::decode(Type::encode(&v).unwrap()).unwrap(), v.clone());
-        let message = Message::new(v.as_str()).unwrap();
+        let message = Message::new(v.as_str());
         prop_assert_eq!(message.as_str().unwrap(), v.as_str());
+        prop_assert_eq!(Message::try_new(&v).unwrap(), message);
     }
 
     #[test]
@@ -372,7 +385,7 @@ fn kinesis_record_bytes_and_rules() {
 
 #[test]
 fn message_accessors_check_the_typename() {
-    let message = Message::new(&42i32).unwrap();
+    let message = Message::new(&42i32);
     assert!(message.is::<i32>());
     assert!(!message.is::<i64>());
     assert_eq!(message.as_i32().unwrap(), 42);

@@ -10,8 +10,8 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use prost::Message as _;
 use statefun_core::{
-    Address, BoxError, Cells, Context, EgressMessage, Function, Functions, Handler, Message,
-    Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
+    Address, BoxError, CancellationToken, Cells, Context, EgressMessage, Function, Functions,
+    Handler, Message, Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
     local::{EgressRecord, Endpoint, LocalError, LocalRuntime},
     proto::reqreply::{self as pb, FromFunction, from_function},
 };
@@ -87,10 +87,10 @@ impl Function for Counter {
             ("fail", _) => return Err("the counter refuses".into()),
             ("later", token) => ctx.send_after_with_token(
                 Duration::from_secs(2),
-                token,
-                OutgoingMessage::new(ctx.self_address().clone(), "inc")?,
-            )?,
-            ("cancel", token) => ctx.cancel_delayed(token)?,
+                CancellationToken::new(token)?,
+                OutgoingMessage::new(ctx.self_address().clone(), "inc"),
+            ),
+            ("cancel", token) => ctx.cancel_delayed(CancellationToken::new(token)?),
             ("egress", _) => {
                 let id = ctx.self_address().id().to_owned();
                 ctx.send_egress(
@@ -100,9 +100,9 @@ impl Function for Counter {
                         .value(format!("{}", state.count.get_or_default()))
                         .build()?,
                 );
-                ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default())?);
+                ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default()));
             }
-            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")?),
+            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")),
             (other, _) => return Err(format!("unknown command {other}").into()),
         }
         Ok(())
@@ -118,7 +118,7 @@ impl Function for Pinger {
         PINGER
     }
     async fn invoke(&self, ctx: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping")?);
+        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping"));
         Ok(())
     }
 }

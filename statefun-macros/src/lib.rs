@@ -56,7 +56,7 @@ use crate::errors::{Errors, Mistake};
 /// let mut ctx = Context::new(Address::new(greet::TYPE_NAME, "alice"));
 /// let mut state = Seen { seen: Value::default() };
 /// # futures_lite_block_on(async {
-/// greet::call(&mut ctx, &mut state, Message::new("bob")?).await?;
+/// greet::call(&mut ctx, &mut state, Message::new("bob")).await?;
 /// assert_eq!(state.seen.get(), Some(&1));
 /// # Ok::<(), BoxError>(())
 /// # })?;
