@@ -316,6 +316,51 @@ fn kafka_record_bytes() {
 }
 
 #[test]
+fn egress_values_from_borrowed_and_owned_bytes() {
+    let received: Vec<u8> = vec![0xff, 0, 7];
+    let borrowed: &[u8] = &received;
+    let build = |record: statefun_core::KafkaRecordBuilder| {
+        let message = record.topic("t").build().unwrap();
+        egress::KafkaProducerRecord::decode(message.raw_value().clone())
+            .unwrap()
+            .value_bytes
+    };
+    let kafka = || EgressMessage::kafka(TypeName::from_static("demo/k"));
+    assert_eq!(build(kafka().value(borrowed)), received);
+    assert_eq!(build(kafka().value(received.clone())), received);
+    assert_eq!(
+        build(kafka().value(Bytes::from(received.clone()))),
+        received
+    );
+    assert_eq!(build(kafka().value(String::from("hé"))), "hé".as_bytes());
+
+    let kinesis = EgressMessage::kinesis(TypeName::from_static("demo/k"))
+        .stream("s")
+        .partition_key("p")
+        .value(borrowed)
+        .build()
+        .unwrap();
+    let record = egress::KinesisEgressRecord::decode(kinesis.raw_value().clone()).unwrap();
+    assert_eq!(record.value_bytes, received);
+}
+
+#[test]
+fn generic_egress_and_messages_without_a_result() {
+    let egress = TypeName::from_static("demo/out");
+    let message = EgressMessage::new(egress.clone(), "hi");
+    assert_eq!(message.type_name(), "io.statefun.types/string");
+    assert_eq!(
+        message.raw_value(),
+        &Type::encode(&"hi".to_owned()).unwrap()
+    );
+    assert_eq!(
+        EgressMessage::try_new(egress, &7i64).unwrap().raw_value(),
+        &Type::encode(&7i64).unwrap()
+    );
+    assert_eq!(Message::new(&true), Message::try_new(&true).unwrap());
+}
+
+#[test]
 fn kafka_record_requires_topic_and_value() {
     let builder = || EgressMessage::kafka(TypeName::from_static("demo/k"));
     assert!(matches!(

@@ -7,8 +7,8 @@ use bytes::Bytes;
 use from_function::{expiration_spec::ExpireMode, persisted_value_mutation::MutationType};
 use prost::Message as _;
 use statefun_core::{
-    Address, BoxError, CancellationToken, Cells, Context, Error, Function, Functions, Handler,
-    Message, Mutations, OutgoingMessage, RegistryError, RequestError, State, StateError,
+    Address, BoxError, CancellationToken, Cells, Context, ContextError, Error, Function, Functions,
+    Handler, Message, Mutations, OutgoingMessage, RegistryError, RequestError, State, StateError,
     TokenError, TypeName, Value, ValueSpec,
     proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
 };
@@ -459,6 +459,47 @@ async fn delayed_messages_and_cancellations_keep_call_order() {
         ("test", "other", "x")
     );
     assert_eq!(r.outgoing_messages.len(), 2);
+}
+
+/// A type whose encoding always fails, as a serde impl can.
+struct Unencodable;
+
+impl statefun_core::Type for Unencodable {
+    fn type_name() -> TypeName {
+        TypeName::from_static("demo/unencodable")
+    }
+    fn encode(&self) -> Result<Bytes, statefun_core::CodecError> {
+        Err(statefun_core::CodecError::Custom("cannot encode".into()))
+    }
+    fn decode(_: Bytes) -> Result<Self, statefun_core::CodecError> {
+        Ok(Unencodable)
+    }
+}
+
+#[test]
+fn reply_goes_to_the_caller_of_the_current_message() {
+    let mut ctx = Context::new(Address::new(COUNTER, "me"));
+    assert!(matches!(ctx.reply("hi"), Err(ContextError::NoCaller)));
+    assert!(ctx.sent().is_empty());
+
+    let bob = Address::new(COUNTER, "bob");
+    let mut ctx = ctx.with_caller(Some(bob.clone()));
+    ctx.reply("hi").unwrap();
+    ctx.reply(&7i32).unwrap();
+    assert_eq!(
+        ctx.sent(),
+        [
+            OutgoingMessage::new(bob.clone(), "hi"),
+            OutgoingMessage::new(bob, &7i32)
+        ]
+    );
+    let error = ctx.reply(&Unencodable).unwrap_err();
+    assert!(matches!(error, ContextError::Encode(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the reply could not be encoded: cannot encode"
+    );
+    assert_eq!(ctx.sent().len(), 2);
 }
 
 #[test]
