@@ -15,17 +15,21 @@ mod service;
 
 use serde_json::{Value as Json, json};
 
-/// Runs the command with `args`, `stdin` as its input.
-fn statefun_local<S: AsRef<OsStr>>(args: &[S], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_statefun-local"))
+/// The command with `args`, its stdout and stderr captured.
+fn command<S: AsRef<OsStr>>(args: &[S]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_statefun-local"));
+    command
         .args(args)
-        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Runs the command with `args`, `stdin` as its input.
+fn statefun_local<S: AsRef<OsStr>>(args: &[S], stdin: impl AsRef<[u8]>) -> Output {
+    let mut child = command(args).stdin(Stdio::piped()).spawn().unwrap();
     // A command that exits before reading closes the pipe: that is not the test's concern.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_ref());
     child.wait_with_output().unwrap()
 }
 
@@ -147,16 +151,19 @@ fn a_module_yaml_that_cannot_be_used_exits_with_status_2() {
 #[test]
 fn a_run_where_a_line_fails_prints_the_error_and_exits_with_status_1() {
     let module = module_yaml("failing-run");
-    let input = r#"{"target": "demo/greeter/bob", "typename": "io.statefun.types/string", "value": "bob"}
-{"target": "demo/greeter/bob", "typename": "io.statefun.types/int", "value": 7}
-
-not json
-{"advance_ms": 1000}
-"#;
+    let input = [
+        &br#"{"target": "demo/greeter/bob", "typename": "io.statefun.types/string", "value": "bob"}"#[..],
+        br#"{"target": "demo/greeter/bob", "typename": "io.statefun.types/int", "value": 7}"#,
+        b"",
+        b"not json",
+        b"\"caf\xe9\"",
+        br#"{"advance_ms": 1000}"#,
+    ]
+    .join(&b'\n');
     let output = statefun_local(&[&module], input);
     assert_eq!(output.status.code(), Some(1));
     let lines = json_lines(&output.stdout);
-    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines.len(), 5, "{lines:?}");
     assert_eq!(lines[0], greeting("hello bob #1", "bob"));
     assert_eq!(lines[1]["line"], 2);
     let error = lines[1]["error"].as_str().unwrap();
@@ -171,13 +178,17 @@ not json
     assert!(error.starts_with("not JSON: "), "{error}");
     assert_eq!(
         lines[3],
+        json!({"line": 5, "error": "not UTF-8: invalid utf-8 sequence of 1 bytes from index 4"})
+    );
+    assert_eq!(
+        lines[4],
         greeting("hello reminder #2", "reminder"),
         "the run went on after the failures"
     );
     // Batches: negotiation and bob's first message, the failed one, the reminder.
     assert_eq!(
         text(&output.stderr),
-        "lines read: 5, messages delivered: 2, batches: 4, egress records: 2, failures: 2\n"
+        "lines read: 6, messages delivered: 2, batches: 4, egress records: 2, failures: 3\n"
     );
     std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
 }
@@ -237,5 +248,45 @@ fn dump_state_prints_every_state_value_at_the_end() {
     let output = statefun_local(&[&module], input.lines().next().unwrap());
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "");
+    std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
+}
+
+/// Linux: `/dev/full` and the error texts.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_stdin_or_unwritable_stdout_ends_the_run_with_status_1() {
+    let module = module_yaml("io-failures");
+    let message =
+        r#"{"target": "demo/greeter/bob", "typename": "io.statefun.types/string", "value": "bob"}"#;
+
+    // A directory as stdin: every read fails.
+    let stdin = std::fs::File::open(module.parent().unwrap()).unwrap();
+    let output = command(&[&module]).stdin(stdin).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(text(&output.stdout), "");
+    assert_eq!(
+        text(&output.stderr),
+        "stdin: Is a directory (os error 21)\n\
+         lines read: 0, messages delivered: 0, batches: 0, egress records: 0, failures: 0\n"
+    );
+
+    // A full device as stdout: the first egress record cannot be written.
+    let input = module.with_file_name("input.jsonl");
+    std::fs::write(&input, format!("{message}\n{message}\n")).unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = command(&[&module])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stderr),
+        "stdout: No space left on device (os error 28)\n\
+         lines read: 1, messages delivered: 1, batches: 2, egress records: 1, failures: 0\n"
+    );
     std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
 }

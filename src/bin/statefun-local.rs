@@ -138,13 +138,15 @@ fn run(
     out: &mut impl Write,
     counts: &mut Counts,
 ) -> Result<(), String> {
-    for line in input.lines() {
+    for line in input.split(b'\n') {
+        // Read as bytes: a line that is not UTF-8 fails alone, the run goes on.
         let line = line.map_err(|e| format!("stdin: {e}"))?;
         counts.lines += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = handle_line(runtime, &line);
+        let result = match String::from_utf8(line) {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => handle_line(runtime, &line),
+            Err(e) => Err(format!("not UTF-8: {}", e.utf8_error())),
+        };
         let mut lines: Vec<Json> = runtime
             .take_all_egress()
             .into_iter()
