@@ -11,12 +11,12 @@
 //! `http://localhost:PORT/statefun`), `RUST_LOG` (default `info`).
 //!
 //! Try it without a cluster: stdout is exactly the module.yaml, which the local runtime
-//! reads to find the service.
+//! reads to find the service; `--dump-state` prints the state it ends with.
 //!
 //! ```text
 //! cargo run --example greeter > module.yaml &
 //! echo '{"target": "demo/greeter/alice", "typename": "io.statefun.types/string", "value": "bob"}' \
-//!     | cargo run --features cli --bin statefun-local module.yaml
+//!     | cargo run --features cli --bin statefun-local -- --dump-state module.yaml
 //! ```
 
 use statefun::{BoxError, Context, Functions, Message, StateSpec, Value};

@@ -78,7 +78,7 @@
 //! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
 //! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Endpoint::serve_tls` |
 //! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
-//! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines) |
+//! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines; `statefun-local --help`) |
 //!
 //! # Mistakes are compile errors
 //!
