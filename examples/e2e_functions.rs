@@ -383,6 +383,6 @@ async fn main() -> std::io::Result<()> {
         .with(mailer)
         .with(keeper)
         .with(cmd);
-    eprintln!("e2e functions on http://127.0.0.1:{port}/statefun");
+    statefun::logging::init();
     statefun::serve(functions, ("127.0.0.1", port)).await
 }

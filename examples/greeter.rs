@@ -55,14 +55,7 @@ fn greeting(name: &str, seen: i32) -> String {
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     // Logs go to stderr, so that stdout is just the module.yaml.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    statefun::logging::init();
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "0.0.0.0".into());
     let port: u16 = match std::env::var("PORT") {
@@ -75,7 +68,6 @@ async fn main() -> Result<(), BoxError> {
     let functions = Functions::new().with(greeter);
     println!("# module.yaml for a StateFun cluster that reaches this service at {public_url}");
     println!("{}", functions.module_yaml(&public_url));
-    eprintln!("serving on http://{host}:{port}/statefun (Ctrl-C to stop)");
 
     statefun::serve(functions, (host.as_str(), port)).await?;
     Ok(())

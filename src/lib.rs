@@ -76,7 +76,7 @@
 //! |---|---|---|
 //! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
 //! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
-//! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Endpoint::serve_tls` |
+//! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Server::bind_tls` |
 //! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
 //! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines; `statefun-local --help`) |
 //!
@@ -168,6 +168,9 @@ pub use statefun_actix as actix;
 /// Serves functions over HTTP until SIGINT or SIGTERM: [`actix::serve`].
 #[cfg(feature = "actix")]
 pub use statefun_actix::serve;
+
+#[cfg(feature = "logging")]
+pub mod logging;
 
 #[cfg(feature = "http-client")]
 pub mod remote;
