@@ -53,7 +53,10 @@ fn readme_tutorial_builds_and_passes_its_tests_as_a_standalone_crate() {
         manifest.contains(dependency),
         "the tutorial depends on a clone by path: {manifest}"
     );
-    *manifest = manifest.replace(dependency, &format!("path = {:?}", root.display().to_string()));
+    *manifest = manifest.replace(
+        dependency,
+        &format!("path = {:?}", root.display().to_string()),
+    );
     // Its own workspace: it is a user's crate, not a member of ours.
     manifest.push_str("\n[workspace]\n");
 
