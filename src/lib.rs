@@ -156,6 +156,8 @@
 //!
 //! [Apache Flink Stateful Functions]: https://nightlies.apache.org/flink/flink-statefun-docs-stable/
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub use statefun_core::*;
 
 #[doc(inline)]
