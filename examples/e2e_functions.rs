@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use statefun::{
-    Address, BoxError, Context, EgressMessage, Functions, Message, OutgoingMessage, StateSpec,
-    TypeName, Value,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Functions, Message,
+    OutgoingMessage, StateSpec, TypeName, Value,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ async fn greeter(
     ctx.send(OutgoingMessage::new(
         Address::new(mailer::TYPE_NAME, id.clone()),
         &greeting,
-    )?);
+    ));
     ctx.send_egress(
         EgressMessage::kafka(KAFKA)
             .topic("greetings")
@@ -258,9 +258,9 @@ async fn mailer(ctx: &mut Context, state: &mut MailerState, msg: Message) -> Res
         visits: greeting.visits,
         previous: previous.as_ref().map_or(0, |p| p.visits),
     };
-    ctx.send_egress(EgressMessage::new(OUT, &receipt)?);
+    ctx.send_egress(EgressMessage::try_new(OUT, &receipt)?);
     if let Some(previous) = previous {
-        ctx.send_egress(EgressMessage::new(OUT, &previous)?);
+        ctx.send_egress(EgressMessage::new(OUT, &previous));
     }
     Ok(())
 }
@@ -281,7 +281,7 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
     let command = msg.as_string()?;
     let me = ctx.self_address().clone();
     let id = me.id().to_owned();
-    let boom_token = format!("{id}-boom");
+    let boom_token = CancellationToken::new(format!("{id}-boom"))?;
     match command.as_str() {
         "put" => {
             state.short.set("s".to_owned());
@@ -289,23 +289,23 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
             state.plain.set(42);
             ctx.send_after(
                 Duration::from_millis(3500),
-                OutgoingMessage::new(me.clone(), "check")?,
+                OutgoingMessage::new(me.clone(), "check"),
             );
             ctx.send_after_with_token(
                 Duration::from_millis(2000),
                 boom_token,
-                OutgoingMessage::new(me, "boom")?,
-            )?;
-            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} put"))?);
-            ctx.send_egress(EgressMessage::new(OUT, &42i64)?);
+                OutgoingMessage::new(me, "boom"),
+            );
+            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} put")));
+            ctx.send_egress(EgressMessage::new(OUT, &42i64));
         }
         "cancel" => {
-            ctx.cancel_delayed(boom_token)?;
-            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} cancel"))?);
+            ctx.cancel_delayed(boom_token);
+            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} cancel")));
         }
         "delete" => {
             state.plain.clear();
-            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} delete"))?);
+            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} delete")));
         }
         "check" => {
             fn shown<T: ToString>(v: Option<&T>) -> String {
@@ -317,12 +317,12 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
                 shown(state.long.get()),
                 shown(state.plain.get()),
             );
-            ctx.send_egress(EgressMessage::new(OUT, &line)?);
-            ctx.send_egress(EgressMessage::new(OUT, &state.long.get().is_some())?);
+            ctx.send_egress(EgressMessage::new(OUT, &line));
+            ctx.send_egress(EgressMessage::new(OUT, &state.long.get().is_some()));
         }
         other => {
             let line = format!("{id} {other} (unexpected: a cancelled message was delivered?)");
-            ctx.send_egress(EgressMessage::new(OUT, &line)?);
+            ctx.send_egress(EgressMessage::new(OUT, &line));
         }
     }
     Ok(())
@@ -346,20 +346,17 @@ async fn cmd(ctx: &mut Context, state: &mut Counter, msg: Message) -> Result<(),
             Kind::Increment(_) => state.counter.update(|n| Some(n.unwrap_or(0) + 1)),
             Kind::Send(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
-                ctx.send(OutgoingMessage::new(
-                    to,
-                    &send.commands.unwrap_or_default(),
-                )?);
+                ctx.send(OutgoingMessage::new(to, &send.commands.unwrap_or_default()));
             }
             Kind::SendDelayed(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
                 let delay = Duration::from_millis(u64::try_from(send.delay_ms)?);
-                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default())?;
+                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default());
                 ctx.send_after(delay, message);
             }
             Kind::Discard(_) => {
                 let id = ctx.self_address().id().to_owned();
-                ctx.send_egress(EgressMessage::new(DISCARD, id.as_str())?);
+                ctx.send_egress(EgressMessage::new(DISCARD, id.as_str()));
             }
             Kind::Report(report) => {
                 let reported = Reported {
@@ -368,7 +365,7 @@ async fn cmd(ctx: &mut Context, state: &mut Counter, msg: Message) -> Result<(),
                     actual: state.counter.get_or_default(),
                     round: report.round,
                 };
-                ctx.send_egress(EgressMessage::new(VERIFY, &reported)?);
+                ctx.send_egress(EgressMessage::new(VERIFY, &reported));
             }
         }
     }
@@ -386,6 +383,6 @@ async fn main() -> std::io::Result<()> {
         .with(mailer)
         .with(keeper)
         .with(cmd);
-    eprintln!("e2e functions on http://127.0.0.1:{port}/statefun");
+    statefun::logging::init();
     statefun::serve(functions, ("127.0.0.1", port)).await
 }

@@ -136,7 +136,12 @@ fn start(tls: TlsConfig) -> u16 {
     let endpoint = Endpoint::new(Functions::new().with(Greeter));
     std::thread::spawn(move || {
         actix_web::rt::System::new()
-            .block_on(endpoint.serve_tls_listener(listener, tls))
+            .block_on(async move {
+                statefun_actix::Server::new(endpoint)
+                    .listen_tls(listener, &tls)?
+                    .run()
+                    .await
+            })
             .unwrap()
     });
     port
