@@ -310,48 +310,22 @@ fn module_yaml_carries_an_https_url_as_given() {
 }
 
 #[test]
-fn serve_tls_binds_the_address_it_is_given_or_says_why_not() {
+fn bind_tls_serves_https_on_the_address_it_is_given_or_says_why_not() {
     let dir = certificates();
-    let tls = || TlsConfig::from_pem_files(dir.join("service.pem"), dir.join("service.key"));
-    let endpoint = Endpoint::new(Functions::new().with(Greeter));
+    let tls = TlsConfig::from_pem_files(dir.join("service.pem"), dir.join("service.key")).unwrap();
+    let server = || statefun_actix::Server::new(Endpoint::new(Functions::new().with(Greeter)));
 
-    // An address in use is an error of `serve_tls` itself.
+    // An address in use is an error of `bind_tls` itself, naming the address.
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
-    let error = actix_web::rt::System::new()
-        .block_on(
-            endpoint
-                .clone()
-                .serve_tls(taken.local_addr().unwrap(), tls().unwrap()),
-        )
-        .unwrap_err();
+    let addr = taken.local_addr().unwrap();
+    let error = server().bind_tls(addr, &tls).unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse, "{error}");
+    assert!(error.to_string().contains(&addr.to_string()), "{error}");
 
-    // A free one is served until the process ends.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let tls = tls().unwrap();
-    let serving = std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(endpoint.serve_tls(("127.0.0.1", port), tls))
-    });
+    // A free port (0: the system's choice) is served with HTTPS.
+    let server = server().bind_tls(("127.0.0.1", 0), &tls).unwrap();
+    let port = server.local_addrs().unwrap()[0].port();
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(server.run()).unwrap());
     let url = format!("https://127.0.0.1:{port}/statefun");
-    let agent = client(&dir, None);
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let seen = loop {
-        assert!(
-            !serving.is_finished(),
-            "serve_tls returned: {:?}",
-            serving.join()
-        );
-        match post(&agent, &url, 1) {
-            Ok(seen) => break seen,
-            Err(error) if std::time::Instant::now() > deadline => {
-                panic!("no HTTPS answer on port {port}: {error}")
-            }
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    };
-    assert_eq!(seen, 2);
+    assert_eq!(post(&client(&dir, None), &url, 1).unwrap(), 2);
 }
