@@ -25,6 +25,7 @@
 #   MUTANTS_BASELINE    `skip` to skip the unmutated baseline run (CI: the tests just passed)
 #   MUTANTS_TIMEOUT     test timeout per mutant in seconds (default: set by cargo-mutants
 #                       from the baseline; required with MUTANTS_BASELINE=skip, default 180)
+#   MUTANTS_BUILD_TIMEOUT  build timeout per mutant in seconds (default 900)
 #   MUTANTS_NICE        niceness of the run (default 10: the machine is shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +52,7 @@ case "$out" in /*) ;; *) out=$root/$out ;; esac
 rm -rf "$out"
 mkdir -p "$out"
 
-args=(-j 1)
+args=(-j 1 --build-timeout "${MUTANTS_BUILD_TIMEOUT:-900}")
 if [ -n "$base" ]; then
   git rev-parse --verify --quiet "$base^{commit}" >/dev/null || {
     echo "mutants: no commit $base" >&2
