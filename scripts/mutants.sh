@@ -24,7 +24,7 @@
 #                       `test` to reuse the build of `cargo test`)
 #   MUTANTS_BASELINE    `skip` to skip the unmutated baseline run (CI: the tests just passed)
 #   MUTANTS_TIMEOUT     test timeout per mutant in seconds (default: set by cargo-mutants
-#                       from the baseline; required with MUTANTS_BASELINE=skip, default 180)
+#                       from the baseline; with MUTANTS_BASELINE=skip, 300)
 #   MUTANTS_BUILD_TIMEOUT  build timeout per mutant in seconds (default 900)
 #   MUTANTS_NICE        niceness of the run (default 10: the machine is shared)
 set -euo pipefail
@@ -71,7 +71,7 @@ else
 fi
 [ -z "${MUTANTS_PROFILE:-}" ] || args+=(--profile "$MUTANTS_PROFILE")
 if [ "${MUTANTS_BASELINE:-run}" = skip ]; then
-  args+=(--baseline skip --timeout "${MUTANTS_TIMEOUT:-180}")
+  args+=(--baseline skip --timeout "${MUTANTS_TIMEOUT:-300}")
 elif [ -n "${MUTANTS_TIMEOUT:-}" ]; then
   args+=(--timeout "$MUTANTS_TIMEOUT")
 fi
