@@ -401,6 +401,22 @@ fn compressed_request_bodies_are_415() {
 }
 
 #[test]
+fn identity_content_encoding_is_accepted_in_any_case() {
+    for encoding in ["identity", "IDENTITY"] {
+        let answer = post_with(
+            url(),
+            &greet("erin", Some(2)),
+            &[
+                ("content-type", "application/octet-stream"),
+                ("content-encoding", encoding),
+            ],
+        );
+        assert_eq!(answer.status, 200, "{encoding}: {}", answer.text());
+        assert_eq!(seen_in(&answer.body), 3, "{encoding}");
+    }
+}
+
+#[test]
 fn empty_body_is_400_saying_so() {
     let answer = post(url(), b"");
     assert_eq!(answer.status, 400);
