@@ -547,3 +547,35 @@ async fn states_lists_every_live_value_by_address_in_registration_order() {
         "expired values are not listed"
     );
 }
+
+#[path = "../../tests/support/fragile.rs"]
+mod fragile;
+
+#[tokio::test]
+async fn a_panicking_state_codec_is_an_error_not_an_unwind() {
+    use fragile::{FRAGILE, FragileFunction};
+    let mut runtime = LocalRuntime::new(Functions::new().with(FragileFunction));
+    let x = at(FRAGILE, "x");
+
+    // Encoding the state the function wrote panics.
+    runtime.send(x.clone(), "panic-on-encode").unwrap();
+    let err = runtime.run_until_quiescent().await.unwrap_err();
+    let LocalError::Endpoint { address, source } = &err else {
+        panic!("expected an endpoint error, got {err:?}");
+    };
+    assert_eq!(*address, x);
+    assert_eq!(
+        source.to_string(),
+        "function demo/fragile (id `x`) panicked: assertion `left != right` failed: the codec panicked on encode\n  left: \"panic-on-encode\"\n right: \"panic-on-encode\""
+    );
+
+    // The state written is decoded by the next batch, which panics.
+    runtime.send(x.clone(), "panic-on-decode").unwrap();
+    runtime.run_until_quiescent().await.unwrap();
+    runtime.send(x.clone(), "fine").unwrap();
+    let err = runtime.run_until_quiescent().await.unwrap_err();
+    assert!(
+        err.to_string().contains("function demo/fragile (id `x`) panicked: assertion `left != right` failed: the codec panicked on decode"),
+        "{err}"
+    );
+}
