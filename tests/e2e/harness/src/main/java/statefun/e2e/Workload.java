@@ -24,10 +24,22 @@ final class Workload implements Serializable {
   final int instances;
   final int messages;
 
+  /**
+   * The Kafka topic of every Discard command ("" in the harness scenarios: the function then
+   * writes to the e2e/discard egress). It changes no random draw, so the trees and counts are the
+   * same either way.
+   */
+  final String discardTopic;
+
   Workload(long seed, int instances, int messages) {
+    this(seed, instances, messages, "");
+  }
+
+  Workload(long seed, int instances, int messages, String discardTopic) {
     this.seed = seed;
     this.instances = instances;
     this.messages = messages;
+    this.discardTopic = discardTopic;
   }
 
   static String instanceId(int i) {
@@ -59,7 +71,7 @@ final class Workload implements Serializable {
       if (p < 45 || (depth == 0 && p < 80)) {
         b.addCommands(Command.newBuilder().setIncrement(Increment.getDefaultInstance()));
       } else if (depth == 0 || p >= 90) {
-        b.addCommands(Command.newBuilder().setDiscard(Discard.getDefaultInstance()));
+        b.addCommands(Command.newBuilder().setDiscard(Discard.newBuilder().setTopic(discardTopic)));
       } else if (p < 75) {
         b.addCommands(
             Command.newBuilder()
