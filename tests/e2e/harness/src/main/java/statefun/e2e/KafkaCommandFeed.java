@@ -20,7 +20,8 @@ import statefun.e2e.generated.Report;
  * in rounds, until the run ends. Meanwhile it follows the job's progress through the offsets that
  * the job's consumer group commits on each completed checkpoint, writes them to OUT/progress.txt
  * (run.sh times its replica kills by it) and, once a completed checkpoint covers a quarter of the
- * input, writes the control record that makes {@link Failer} fail the job.
+ * input, writes the control record that makes {@link Failer} fail the job. The report rounds start
+ * once a completed checkpoint covers the whole input.
  */
 final class KafkaCommandFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaCommandFeed.class);
@@ -116,6 +117,12 @@ final class KafkaCommandFeed implements AutoCloseable {
       LOG.info("e2e feed: all {} messages written to {}", workload.messages, topics.commands);
       while (running && !failureRequested) {
         failureRequested = maybeRequestFailure(producer);
+        Thread.sleep(50);
+      }
+      // Report once a completed checkpoint covers the whole input (as the harness scenario's
+      // source reports once it has sent everything), or after a minute regardless.
+      long waitUntil = System.nanoTime() + 60_000_000_000L;
+      while (running && committed < workload.messages && System.nanoTime() < waitUntil) {
         Thread.sleep(50);
       }
       int round = 0;
