@@ -21,6 +21,7 @@
 #   E2E_KAFKA_VERSION=V        the broker (org.apache.kafka:kafka_2.13:V; default in kafka/pom.xml)
 #   E2E_MESSAGES, E2E_INSTANCES, E2E_SEED   size of the exactly-once workloads (defaults 10000,
 #                              64, 7; tests/e2e/expected/exactly-once.txt holds the defaults' counts)
+#   E2E_RATE=1000              input messages per second of the Kafka exactly-once producer
 #   E2E_BROKEN=memory-counter  serve the deliberately broken e2e/cmd (counts in process memory):
 #                              the exactly-once scenarios must then FAIL
 #   E2E_SERVICE_CMD="..."      run this instead of the Rust example (it must listen on
@@ -52,6 +53,9 @@ MVN=(mvn -B -q)
 MESSAGES="${E2E_MESSAGES:-10000}"
 INSTANCES="${E2E_INSTANCES:-64}"
 SEED="${E2E_SEED:-7}"
+# The Kafka exactly-once producer writes this many messages per second, so that the job's
+# progress (and with it the replica failures and the induced Flink failure) spreads over ~10 s.
+RATE="${E2E_RATE:-1000}"
 
 # ---------------------------------------------------------------------------------------------
 # Processes: every one is ours, started here, recorded by PID and stopped by PID.
@@ -405,7 +409,7 @@ for scenario in "${SCENARIOS[@]}"; do
       >"$out/cargo-test.log" 2>&1
     rc=$?
     set -e
-    grep -E '^\[local\]' "$out/cargo-test.log" | sed 's/^/[e2e]   /' || true
+    grep -o '\[local\].*' "$out/cargo-test.log" | sed 's/^/[e2e]   /' || true
     wall="$(since "$t")"
     if [ "$rc" -eq 0 ]; then
       passed=$((passed + 1)); say "scenario local: PASS ($wall s)"
@@ -440,7 +444,7 @@ for scenario in "${SCENARIOS[@]}"; do
     kafka-exactly-once)
       args=(--scenario kafka-exactly-once --kafka "$KAFKA" --topic-prefix eo-
         --instances "$INSTANCES" --messages "$MESSAGES" --seed "$SEED" --induce-failure true
-        --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
+        --rate "$RATE" --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
         --function-url "$NGINX_URL")
       PLAN=("0.15 kill 1 0.5" "0.60 term 2") ;;
     kafka-direct)
@@ -448,7 +452,7 @@ for scenario in "${SCENARIOS[@]}"; do
       # type. r1 is killed and comes back 2 s later; the runtime retries the same URL meanwhile.
       args=(--scenario kafka-exactly-once --kafka "$KAFKA" --topic-prefix direct-
         --instances "$INSTANCES" --messages "$MESSAGES" --seed "$SEED" --induce-failure false
-        --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
+        --rate "$RATE" --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
         --function-url "$(replica_url 1)")
       PLAN=("0.30 kill 1 2") ;;
   esac
