@@ -341,8 +341,12 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
 group.initial.rebalance.delay.ms=0
 EOF
-  # A cluster id is 16 random bytes, base64url without padding.
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  # A cluster id is 16 random bytes, base64url without padding (not starting with '-', which
+  # the storage tool would take for an option).
+  cluster_id="-"
+  while [ "${cluster_id#-}" != "$cluster_id" ]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
   local kafka_java=(java -Xmx384m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
     -Dorg.slf4j.simpleLogger.showDateTime=true -cp "$(cat "$KAFKA_DIR/classpath")")
   if ! "${kafka_java[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
@@ -458,7 +462,7 @@ for scenario in "${SCENARIOS[@]}"; do
   esac
   args+=(--out "$out")
   t="$(now)" # the scenario's own time, without the broker's and nginx's start
-  if [ -n "$NGINX_PID" ]; then
+  if [ "$scenario" = kafka-features ] || [ "$scenario" = kafka-exactly-once ]; then
     nginx_from=$(($(wc -l <"$NGINX_DIR/access.log" 2>/dev/null || echo 0) + 1))
   fi
 
