@@ -43,6 +43,9 @@ final class KafkaCommandFeed implements AutoCloseable {
     }
   }
 
+  /** Messages written before the paced input waits for the job's first checkpoint. */
+  private static final int START_BATCH = 100;
+
   private final String bootstrap;
   private final Topics topics;
   private final Workload workload;
@@ -95,6 +98,15 @@ final class KafkaCommandFeed implements AutoCloseable {
       long started = System.nanoTime();
       boolean failureRequested = !induceFailure;
       for (int i = 0; i < workload.messages && running; i++) {
+        if (i == START_BATCH && ratePerSecond > 0) {
+          // The job takes seconds to start: hold the paced input back until it has checkpointed
+          // its first records, so that its progress follows the pace from then on.
+          producer.flush();
+          while (running && committed == 0) {
+            Thread.sleep(20);
+          }
+          started = System.nanoTime() - (long) i * 1_000_000_000L / ratePerSecond;
+        }
         Workload.Message m = workload.message(i);
         Workload.apply(expected, m.target, m.commands, null);
         producer.send(
