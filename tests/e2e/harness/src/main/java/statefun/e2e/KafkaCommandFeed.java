@@ -10,9 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import statefun.e2e.generated.Command;
 import statefun.e2e.generated.Commands;
-import statefun.e2e.generated.Report;
 
 /**
  * The user's producer in the Kafka exactly-once scenario: writes the {@link Workload} to the
@@ -141,16 +139,7 @@ final class KafkaCommandFeed implements AutoCloseable {
       while (running) {
         round++;
         for (int i = 0; i < workload.instances; i++) {
-          Commands report =
-              Commands.newBuilder()
-                  .addCommands(
-                      Command.newBuilder()
-                          .setReport(
-                              Report.newBuilder()
-                                  .setExpected(expected[i])
-                                  .setRound(round)
-                                  .setTopic(topics.reports)))
-                  .build();
+          Commands report = Workload.report(expected[i], round, topics.reports);
           producer.send(
               new ProducerRecord<>(
                   topics.commands, KafkaIo.utf8(Workload.instanceId(i)), report.toByteArray()));

@@ -6,6 +6,7 @@ import statefun.e2e.generated.Command;
 import statefun.e2e.generated.Commands;
 import statefun.e2e.generated.Discard;
 import statefun.e2e.generated.Increment;
+import statefun.e2e.generated.Report;
 import statefun.e2e.generated.Send;
 import statefun.e2e.generated.SendDelayed;
 
@@ -119,6 +120,19 @@ final class Workload implements Serializable {
           break;
       }
     }
+  }
+
+  /**
+   * The request to report a counter: {@code expected} is what the instance must have counted;
+   * {@code topic} ("" in the harness scenarios) is the Kafka topic the report goes to.
+   */
+  static Commands report(long expected, int round, String topic) {
+    return Commands.newBuilder()
+        .addCommands(
+            Command.newBuilder()
+                .setReport(
+                    Report.newBuilder().setExpected(expected).setRound(round).setTopic(topic)))
+        .build();
   }
 
   static int index(String instanceId) {
