@@ -14,8 +14,9 @@
 # /usr/sbin); Maven downloads into ~/.m2 on the first run and works offline after that. Every
 # process it starts listens on 127.0.0.1 only and is stopped by its PID when the script ends,
 # also on failure or Ctrl-C. Environment knobs:
-#   E2E_PROFILE=release        build the service with --release (default: debug, which shares
-#                              the build cache of `cargo test`)
+#   E2E_PROFILE=release        build the service with --release (default: debug, the build of
+#                              `cargo test --workspace --all-features --no-run`, which it shares
+#                              with CI's test step)
 #   E2E_RUN_DIR=DIR            where logs, configs and egress files go (default: a new /tmp dir)
 #   E2E_MAVEN_OFFLINE=1        pass -o to Maven
 #   E2E_KAFKA_VERSION=V        the broker (org.apache.kafka:kafka_2.13:V; default in kafka/pom.xml)
@@ -138,21 +139,40 @@ say "run directory: $RUN_DIR"
 # ---------------------------------------------------------------------------------------------
 # 1. Build the function service and the Java driver.
 # ---------------------------------------------------------------------------------------------
+# The example and the local runtime's test as `cargo test --workspace --all-features` (the
+# README's test command, run by CI just before) builds them: the same command resolves the
+# same features and so reuses that build instead of compiling the dependency graph again.
+artifact() { # kind name: the executable of that target in the cargo messages on stdin
+  grep "\"kind\":\[\"$1\"\]" | grep "\"name\":\"$2\"" \
+    | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
+}
+t="$(now)"
+say "cargo test --workspace --all-features --no-run"
+if ! (cd "$ROOT" && cargo test --workspace --all-features --no-run --message-format=json \
+  2>"$RUN_DIR/cargo-build.log" >"$RUN_DIR/cargo-build.json"); then
+  print_log "$RUN_DIR/cargo-build.log" "cargo log"
+  say "FAIL: the workspace did not build"
+  exit 1
+fi
+LOCAL_TEST="$(artifact test e2e_local <"$RUN_DIR/cargo-build.json" || true)"
 if [ -z "${E2E_SERVICE_CMD:-}" ]; then
-  t="$(now)"
-  # --all-features: the same feature set as `cargo test --workspace --all-features`, so the
-  # build shares its artifacts instead of compiling the dependency graph again.
-  cargo_flags=(--example e2e_functions --all-features)
-  [ "$PROFILE" = release ] && cargo_flags+=(--release)
-  say "cargo build ${cargo_flags[*]}"
-  (cd "$ROOT" && cargo build --quiet "${cargo_flags[@]}")
-  TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
-    | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-  SERVICE_CMD=("$TARGET_DIR/$PROFILE/examples/e2e_functions")
-  say "service built in $(since "$t") s"
+  if [ "$PROFILE" = release ]; then
+    say "cargo build --release --example e2e_functions --all-features"
+    (cd "$ROOT" && cargo build --quiet --release --example e2e_functions --all-features \
+      --message-format=json 2>>"$RUN_DIR/cargo-build.log" >"$RUN_DIR/cargo-build-release.json")
+    service_bin="$(artifact example e2e_functions <"$RUN_DIR/cargo-build-release.json" || true)"
+  else
+    service_bin="$(artifact example e2e_functions <"$RUN_DIR/cargo-build.json" || true)"
+  fi
+  if [ -z "$service_bin" ] || [ ! -x "$service_bin" ]; then
+    say "FAIL: no executable of examples/e2e_functions.rs in cargo's output"
+    exit 1
+  fi
+  SERVICE_CMD=("$service_bin")
 else
   SERVICE_CMD=(bash -c "$E2E_SERVICE_CMD")
 fi
+say "built in $(since "$t") s; service: ${SERVICE_CMD[*]}"
 
 JAVA_FLAGS=()
 if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct; then
@@ -407,11 +427,15 @@ for scenario in "${SCENARIOS[@]}"; do
   notes=()
 
   if [ "$scenario" = local ]; then
-    say "scenario local: cargo test --test e2e_local (statefun::local::LocalRuntime)"
+    say "scenario local: tests/e2e_local through statefun::local::LocalRuntime"
     set +e
-    (cd "$ROOT" && cargo test --quiet --all-features --test e2e_local -- --nocapture) \
-      >"$out/cargo-test.log" 2>&1
-    rc=$?
+    if [ -x "$LOCAL_TEST" ]; then
+      (cd "$ROOT" && "$LOCAL_TEST" --nocapture) >"$out/cargo-test.log" 2>&1
+      rc=$?
+    else
+      echo "no executable of tests/e2e_local in cargo's output" >"$out/cargo-test.log"
+      rc=1
+    fi
     set -e
     grep -o '\[local\].*' "$out/cargo-test.log" | sed 's/^/[e2e]   /' || true
     wall="$(since "$t")"
