@@ -21,8 +21,8 @@ use std::{collections::BTreeMap, sync::Mutex, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use statefun::{
-    Address, BoxError, Context, EgressMessage, Functions, Message, OutgoingMessage, StateSpec,
-    TypeName, Value,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Functions, Message,
+    OutgoingMessage, StateSpec, TypeName, Value,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ async fn greeter(
     ctx.send(OutgoingMessage::new(
         Address::new(mailer::TYPE_NAME, id.clone()),
         &greeting,
-    )?);
+    ));
     ctx.send_egress(
         EgressMessage::kafka(KAFKA)
             .topic("greetings")
@@ -268,9 +268,9 @@ async fn mailer(ctx: &mut Context, state: &mut MailerState, msg: Message) -> Res
         visits: greeting.visits,
         previous: previous.as_ref().map_or(0, |p| p.visits),
     };
-    ctx.send_egress(EgressMessage::new(OUT, &receipt)?);
+    ctx.send_egress(EgressMessage::try_new(OUT, &receipt)?);
     if let Some(previous) = previous {
-        ctx.send_egress(EgressMessage::new(OUT, &previous)?);
+        ctx.send_egress(EgressMessage::new(OUT, &previous));
     }
     Ok(())
 }
@@ -291,7 +291,7 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
     let command = msg.as_string()?;
     let me = ctx.self_address().clone();
     let id = me.id().to_owned();
-    let boom_token = format!("{id}-boom");
+    let boom_token = CancellationToken::new(format!("{id}-boom"))?;
     match command.as_str() {
         "put" => {
             state.short.set("s".to_owned());
@@ -299,23 +299,23 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
             state.plain.set(42);
             ctx.send_after(
                 Duration::from_millis(3500),
-                OutgoingMessage::new(me.clone(), "check")?,
+                OutgoingMessage::new(me.clone(), "check"),
             );
             ctx.send_after_with_token(
                 Duration::from_millis(2000),
                 boom_token,
-                OutgoingMessage::new(me, "boom")?,
-            )?;
-            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} put"))?);
-            ctx.send_egress(EgressMessage::new(OUT, &42i64)?);
+                OutgoingMessage::new(me, "boom"),
+            );
+            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} put")));
+            ctx.send_egress(EgressMessage::new(OUT, &42i64));
         }
         "cancel" => {
-            ctx.cancel_delayed(boom_token)?;
-            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} cancel"))?);
+            ctx.cancel_delayed(boom_token);
+            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} cancel")));
         }
         "delete" => {
             state.plain.clear();
-            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} delete"))?);
+            ctx.send_egress(EgressMessage::new(OUT, &format!("{id} delete")));
         }
         "check" => {
             fn shown<T: ToString>(v: Option<&T>) -> String {
@@ -327,12 +327,12 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
                 shown(state.long.get()),
                 shown(state.plain.get()),
             );
-            ctx.send_egress(EgressMessage::new(OUT, &line)?);
-            ctx.send_egress(EgressMessage::new(OUT, &state.long.get().is_some())?);
+            ctx.send_egress(EgressMessage::new(OUT, &line));
+            ctx.send_egress(EgressMessage::new(OUT, &state.long.get().is_some()));
         }
         other => {
             let line = format!("{id} {other} (unexpected: a cancelled message was delivered?)");
-            ctx.send_egress(EgressMessage::new(OUT, &line)?);
+            ctx.send_egress(EgressMessage::new(OUT, &line));
         }
     }
     Ok(())
@@ -382,22 +382,19 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
             Kind::Increment(_) => *counter += 1,
             Kind::Send(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
-                ctx.send(OutgoingMessage::new(
-                    to,
-                    &send.commands.unwrap_or_default(),
-                )?);
+                ctx.send(OutgoingMessage::new(to, &send.commands.unwrap_or_default()));
             }
             Kind::SendDelayed(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
                 let delay = Duration::from_millis(u64::try_from(send.delay_ms)?);
-                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default())?;
+                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default());
                 ctx.send_after(delay, message);
             }
             Kind::Discard(discard) => {
                 let id = ctx.self_address().id().to_owned();
                 let record = match discard.topic.as_str() {
-                    "" => EgressMessage::new(DISCARD, id.as_str())?,
-                    topic => kafka_record(topic, &id, id.clone())?,
+                    "" => EgressMessage::new(DISCARD, id.as_str()),
+                    topic => kafka_record(topic, &id, &id)?,
                 };
                 ctx.send_egress(record);
             }
@@ -410,7 +407,7 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
                     round: report.round,
                 };
                 let record = match report.topic.as_str() {
-                    "" => EgressMessage::new(VERIFY, &reported)?,
+                    "" => EgressMessage::new(VERIFY, &reported),
                     topic => kafka_record(topic, &id, prost::Message::encode_to_vec(&reported))?,
                 };
                 ctx.send_egress(record);
@@ -421,11 +418,7 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
 }
 
 /// A record for the Kafka egress `e2e/kafka`, keyed by the instance id.
-fn kafka_record(
-    topic: &str,
-    id: &str,
-    value: impl Into<bytes::Bytes>,
-) -> Result<EgressMessage, BoxError> {
+fn kafka_record(topic: &str, id: &str, value: impl AsRef<[u8]>) -> Result<EgressMessage, BoxError> {
     Ok(EgressMessage::kafka(KAFKA)
         .topic(topic)
         .key(id)
@@ -450,6 +443,6 @@ async fn main() -> std::io::Result<()> {
         .and_then(|p| p.parse().ok())
         .unwrap_or(8000);
     let functions = functions();
-    eprintln!("e2e functions on http://127.0.0.1:{port}/statefun");
+    statefun::logging::init();
     statefun::serve(functions, ("127.0.0.1", port)).await
 }

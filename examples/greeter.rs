@@ -11,15 +11,15 @@
 //! `http://localhost:PORT/statefun`), `RUST_LOG` (default `info`).
 //!
 //! Try it without a cluster: stdout is exactly the module.yaml, which the local runtime
-//! reads to find the service.
+//! reads to find the service; `--dump-state` prints the state it ends with.
 //!
 //! ```text
 //! cargo run --example greeter > module.yaml &
 //! echo '{"target": "demo/greeter/alice", "typename": "io.statefun.types/string", "value": "bob"}' \
-//!     | cargo run --features cli --bin statefun-local module.yaml
+//!     | cargo run --features cli --bin statefun-local -- --dump-state module.yaml
 //! ```
 
-use statefun::{BoxError, Context, Functions, Message, OutgoingMessage, StateSpec, Value};
+use statefun::{BoxError, Context, Functions, Message, StateSpec, Value};
 
 /// The greeter's state: one value per person (the function's id is the person's name).
 #[derive(StateSpec)]
@@ -37,8 +37,8 @@ async fn greeter(ctx: &mut Context, state: &mut Greeter, msg: Message) -> Result
 
     let greeting = greeting(name, seen);
     tracing::info!(person = %ctx.self_address().id(), seen, "{greeting}");
-    if let Some(caller) = ctx.caller().cloned() {
-        ctx.send(OutgoingMessage::new(caller, greeting.as_str())?);
+    if ctx.caller().is_some() {
+        ctx.reply(&greeting)?;
     }
     Ok(())
 }
@@ -55,14 +55,7 @@ fn greeting(name: &str, seen: i32) -> String {
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     // Logs go to stderr, so that stdout is just the module.yaml.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    statefun::logging::init();
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "0.0.0.0".into());
     let port: u16 = match std::env::var("PORT") {
@@ -75,7 +68,6 @@ async fn main() -> Result<(), BoxError> {
     let functions = Functions::new().with(greeter);
     println!("# module.yaml for a StateFun cluster that reaches this service at {public_url}");
     println!("{}", functions.module_yaml(&public_url));
-    eprintln!("serving on http://{host}:{port}/statefun (Ctrl-C to stop)");
 
     statefun::serve(functions, (host.as_str(), port)).await?;
     Ok(())

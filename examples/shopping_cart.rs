@@ -20,8 +20,8 @@ use std::{collections::BTreeMap, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use statefun::{
-    Address, BoxError, Context, EgressMessage, Functions, Message, OutgoingMessage, StateSpec,
-    TypeName, Value,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Functions, Message,
+    OutgoingMessage, StateSpec, TokenError, TypeName, Value,
 };
 
 /// The Kafka egress both functions write to; its `id` in module.yaml must be the same.
@@ -116,7 +116,7 @@ pub(crate) async fn shopping_cart(
         let request = RequestItem {
             quantity: add.quantity,
         };
-        ctx.send(OutgoingMessage::new(stock, &request)?);
+        ctx.send(OutgoingMessage::try_new(stock, &request)?);
     } else if msg.is::<ItemAvailability>() {
         let availability: ItemAvailability = msg.decode()?;
         if availability.in_stock {
@@ -127,7 +127,7 @@ pub(crate) async fn shopping_cart(
             tracing::info!(user_id, item = availability.item_id, "out of stock");
         }
     } else if msg.is::<Checkout>() {
-        ctx.cancel_delayed(reminder_token(&user_id))?;
+        ctx.cancel_delayed(reminder_token(&user_id)?);
         let Some(cart) = state.cart.take() else {
             tracing::info!(user_id, "checkout of an empty cart");
             return Ok(());
@@ -161,20 +161,20 @@ pub(crate) async fn shopping_cart(
 }
 
 /// The reminder's cancellation token: one per user, so a new one replaces the old.
-fn reminder_token(user_id: &str) -> String {
-    format!("cart-reminder-{user_id}")
+fn reminder_token(user_id: &str) -> Result<CancellationToken, TokenError> {
+    CancellationToken::new(format!("cart-reminder-{user_id}"))
 }
 
 /// Cancels the pending reminder (if any) and schedules a new one.
 fn remind_later(ctx: &mut Context, user_id: &str) -> Result<(), BoxError> {
-    let token = reminder_token(user_id);
-    ctx.cancel_delayed(token.as_str())?;
+    let token = reminder_token(user_id)?;
+    ctx.cancel_delayed(token.clone());
     let me = ctx.self_address().clone();
     ctx.send_after_with_token(
         REMINDER_AFTER,
         token,
-        OutgoingMessage::new(me, &Reminder {})?,
-    )?;
+        OutgoingMessage::try_new(me, &Reminder {})?,
+    );
     Ok(())
 }
 
@@ -202,11 +202,7 @@ pub(crate) async fn inventory(
             quantity: request.quantity,
             in_stock,
         };
-        let cart = ctx
-            .caller()
-            .cloned()
-            .ok_or("RequestItem must come from a cart")?;
-        ctx.send(OutgoingMessage::new(cart, &answer)?);
+        ctx.reply(&answer)?;
     } else {
         return Err(format!("shop/stock cannot handle a {}", msg.type_name()).into());
     }
@@ -232,14 +228,7 @@ spec:
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     // Logs go to stderr, so that stdout is just the module.yaml.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    statefun::logging::init();
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "0.0.0.0".into());
     let port: u16 = match std::env::var("PORT") {
@@ -252,7 +241,6 @@ async fn main() -> Result<(), BoxError> {
     let functions = functions();
     println!("# module.yaml for a StateFun cluster that reaches this service at {public_url}");
     println!("{}---\n{EGRESS_YAML}", functions.module_yaml(&public_url));
-    eprintln!("serving on http://{host}:{port}/statefun (Ctrl-C to stop)");
 
     statefun::serve(functions, (host.as_str(), port)).await?;
     Ok(())

@@ -75,10 +75,13 @@ fn serve(port: u16) -> std::io::Result<()> {
         let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
         std::process::exit(0);
     });
+    // Deliberate failures are part of the load: the driver sets `RUST_LOG=off` unless told
+    // otherwise.
+    statefun::logging::init();
     let functions = Functions::new().with(greeter).with(sleeper);
     let endpoint = Endpoint::new(functions)
-        .body_limit(BODY_LIMIT)
-        .timeout(TIME_LIMIT);
+        .with_body_limit(BODY_LIMIT)
+        .with_timeout(TIME_LIMIT);
     actix_web::rt::System::new().block_on(endpoint.serve(("127.0.0.1", port)))
 }
 
@@ -395,6 +398,10 @@ fn drive() -> ExitCode {
         .port();
     let child = Command::new(std::env::current_exe().unwrap())
         .args(["serve", &port.to_string()])
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "off".to_owned()),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

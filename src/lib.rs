@@ -76,9 +76,9 @@
 //! |---|---|---|
 //! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
 //! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
-//! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Endpoint::serve_tls` |
+//! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Server::bind_tls` |
 //! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
-//! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines) |
+//! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines; `statefun-local --help`) |
 //!
 //! # Mistakes are compile errors
 //!
@@ -108,7 +108,7 @@
 //! ```compile_fail
 //! #[derive(statefun::StateSpec)]
 //! struct Greeter {
-//!     #[state(name = "Seen")]
+//!     #[state(name = "last-seen")]
 //!     seen: statefun::Value<i32>,
 //! }
 //! ```
@@ -156,6 +156,8 @@
 //!
 //! [Apache Flink Stateful Functions]: https://nightlies.apache.org/flink/flink-statefun-docs-stable/
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub use statefun_core::*;
 
 #[doc(inline)]
@@ -169,6 +171,9 @@ pub use statefun_actix as actix;
 #[cfg(feature = "actix")]
 pub use statefun_actix::serve;
 
+#[cfg(feature = "logging")]
+pub mod logging;
+
 #[cfg(feature = "http-client")]
 pub mod remote;
 
@@ -178,8 +183,9 @@ pub mod __private {
     pub use statefun_core;
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        BoxError, Bytes, Cells, CodecError, Context, Expiration, Function, IntoFunctionResult,
-        Message, Mutations, State, StateError, StateField, Type, TypeName, ValueSpec,
+        BoxError, Bytes, Cells, CodecError, Context, Expiration, Function, InfallibleEncode,
+        IntoFunctionResult, Message, Mutations, State, StateError, StateField, Type, TypeName,
+        ValueSpec,
     };
     pub use std::{
         clone::Clone,
@@ -191,36 +197,4 @@ pub mod __private {
         time::Duration,
         vec::Vec,
     };
-
-    /// What a `#[statefun(raw)]` newtype wraps: `Bytes` (sent without copying) or
-    /// `Vec<u8>`.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be the bytes of a `raw` StateFun type",
-        label = "not `Bytes` or `Vec<u8>`",
-        note = "a `raw` type is a newtype around bytes: `struct Blob(statefun::Bytes);` or `struct Blob(Vec<u8>);`"
-    )]
-    pub trait RawBytes: Sized {
-        /// The bytes to send.
-        fn to_bytes(&self) -> Bytes;
-        /// The value from received bytes.
-        fn from_bytes(bytes: Bytes) -> Self;
-    }
-
-    impl RawBytes for Bytes {
-        fn to_bytes(&self) -> Bytes {
-            self.clone()
-        }
-        fn from_bytes(bytes: Bytes) -> Self {
-            bytes
-        }
-    }
-
-    impl RawBytes for Vec<u8> {
-        fn to_bytes(&self) -> Bytes {
-            Bytes::copy_from_slice(self)
-        }
-        fn from_bytes(bytes: Bytes) -> Self {
-            bytes.into()
-        }
-    }
 }

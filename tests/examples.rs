@@ -12,7 +12,7 @@ use std::{
     net::{TcpListener, TcpStream},
     path::PathBuf,
     process::{Child, Command, Stdio},
-    sync::mpsc,
+    sync::{Arc, Mutex, mpsc},
     time::{Duration, Instant},
 };
 
@@ -20,7 +20,7 @@ use prost::Message as _;
 use statefun::{
     Address, Type, TypeName,
     local::{EgressRecord, LocalRuntime},
-    proto::reqreply::{FromFunction, from_function},
+    proto::reqreply::{FromFunction, ToFunction, TypedValue, from_function, to_function},
 };
 
 #[path = "../examples/shopping_cart.rs"]
@@ -46,11 +46,20 @@ fn example(name: &str) -> PathBuf {
     path
 }
 
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
 /// A running example; killed when dropped.
 struct Service {
     child: Child,
     url: String,
     stdout: mpsc::Receiver<String>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Drop for Service {
@@ -72,12 +81,22 @@ impl Service {
         let mut child = Command::new(example(name))
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err = child.stderr.take().unwrap();
+        let collected = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                let mut text = collected.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
         let (tx, stdout) = mpsc::channel();
         let out = child.stdout.take().unwrap();
         std::thread::spawn(move || {
@@ -102,6 +121,23 @@ impl Service {
             child,
             url: format!("http://127.0.0.1:{port}/statefun"),
             stdout,
+            stderr,
+        }
+    }
+
+    /// Waits until the service's stderr contains `needle`; returns all of it.
+    fn logged(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.stderr.lock().unwrap().clone();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "stderr never contained {needle:?}:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -128,13 +164,12 @@ impl Service {
     }
 
     fn post(&self, body: &[u8]) -> (u16, String, Vec<u8>) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        let mut response = agent
-            .post(&self.url)
+        self.post_to(&self.url, body)
+    }
+
+    fn post_to(&self, url: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut response = agent()
+            .post(url)
             .header("content-type", "application/octet-stream")
             .send(body)
             .unwrap();
@@ -221,8 +256,110 @@ fn greeter_example_answers_the_conformance_request() {
     // The answer matches the official Python SDK's, byte for byte.
     assert_eq!(body, conformance_vector("a-greeter", "python-response.bin"));
 
+    // Nothing fails silently: the start, a failed batch and a wrong path are on stderr.
+    let port = service
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim_end_matches("/statefun");
+    let started = service.logged("serving 1 function(s): demo/greeter");
+    assert!(
+        started.contains(&format!("listening on http://127.0.0.1:{port}/statefun")),
+        "{started}"
+    );
+    // The same request with an int argument: the greeter reads a string, so it fails.
+    let mut wrong_type =
+        ToFunction::decode(&conformance_vector("a-greeter", "request.bin")[..]).unwrap();
+    let Some(to_function::Request::Invocation(batch)) = &mut wrong_type.request else {
+        panic!("a-greeter is an invocation batch");
+    };
+    batch.invocations[0].argument = Some(TypedValue {
+        typename: "io.statefun.types/int".into(),
+        has_value: true,
+        value: Type::encode(&7).unwrap(),
+    });
+    let (status, _, _) = service.post(&wrong_type.encode_to_vec());
+    assert_eq!(status, 500);
+    let failed = service.logged("request failed");
+    assert!(
+        failed.contains("ERROR") && failed.contains("function demo/greeter (id `alice`) failed"),
+        "{failed}"
+    );
+    let (status, _, text) = service.post_to(&format!("http://127.0.0.1:{port}/"), b"");
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&text));
+    service.logged("WARN");
+    assert!(
+        service
+            .logged("no StateFun endpoint at `/`")
+            .contains("WARN")
+    );
+
     #[cfg(unix)]
     service.stop();
+}
+
+#[test]
+fn own_server_example_serves_its_routes_and_stops_gracefully() {
+    let service = Service::start("own_server");
+    let base = service.url.trim_end_matches("/statefun").to_owned();
+    let mut version = agent().get(format!("{base}/version")).call().unwrap();
+    assert_eq!(version.status(), 200);
+    assert_eq!(
+        version.body_mut().read_to_string().unwrap(),
+        env!("CARGO_PKG_VERSION")
+    );
+
+    // demo/echo/alice, called by demo/greeter/bob with "hi": the reply goes to bob.
+    let request = ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
+                target: Some(address("demo", "echo", "alice")),
+                state: vec![],
+                invocations: vec![to_function::Invocation {
+                    caller: Some(address("demo", "greeter", "bob")),
+                    argument: Some(TypedValue {
+                        typename: "io.statefun.types/string".into(),
+                        has_value: true,
+                        value: Type::encode(&"hi".to_owned()).unwrap(),
+                    }),
+                }],
+            },
+        )),
+    }
+    .encode_to_vec();
+    let (status, _, body) = service.post(&request);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let Some(from_function::Response::InvocationResult(result)) =
+        FromFunction::decode(&body[..]).unwrap().response
+    else {
+        panic!("expected an invocation result");
+    };
+    let reply = &result.outgoing_messages[0];
+    assert_eq!(reply.target, Some(address("demo", "greeter", "bob")));
+    assert_eq!(
+        <String as Type>::decode(reply.argument.clone().unwrap().value).unwrap(),
+        "hi"
+    );
+
+    let (status, _, text) = service.post_to(&format!("{base}/other"), &request);
+    assert_eq!(status, 404);
+    assert!(
+        String::from_utf8_lossy(&text).starts_with("no StateFun endpoint at `/other`"),
+        "{}",
+        String::from_utf8_lossy(&text)
+    );
+
+    #[cfg(unix)]
+    service.stop();
+}
+
+fn address(namespace: &str, name: &str, id: &str) -> statefun::proto::reqreply::Address {
+    statefun::proto::reqreply::Address {
+        namespace: namespace.into(),
+        r#type: name.into(),
+        id: id.into(),
+    }
 }
 
 #[test]
@@ -236,18 +373,18 @@ fn shopping_cart_example_serves_and_prints_its_egress() {
 
     // The runtime's first request for shop/stock/socks carries no state: the service asks
     // for it.
-    let request = statefun::proto::reqreply::ToFunction {
-        request: Some(statefun::proto::reqreply::to_function::Request::Invocation(
-            statefun::proto::reqreply::to_function::InvocationBatchRequest {
+    let request = ToFunction {
+        request: Some(to_function::Request::Invocation(
+            to_function::InvocationBatchRequest {
                 target: Some(statefun::proto::reqreply::Address {
                     namespace: "shop".into(),
                     r#type: "stock".into(),
                     id: "socks".into(),
                 }),
                 state: vec![],
-                invocations: vec![statefun::proto::reqreply::to_function::Invocation {
+                invocations: vec![to_function::Invocation {
                     caller: None,
-                    argument: Some(statefun::proto::reqreply::TypedValue {
+                    argument: Some(TypedValue {
                         typename: "shop/RestockItem".into(),
                         has_value: true,
                         value: Type::encode(&RestockItem { quantity: 3 }).unwrap(),

@@ -386,7 +386,7 @@ pub(crate) async fn echo(ctx: &mut Context, msg: Message) -> anyhow::Result<()> 
     let reply = statefun::OutgoingMessage::new(
         Address::new(TypeName::from_static("demo/sink"), ctx.self_address().id()),
         text.as_str(),
-    )?;
+    );
     ctx.send(reply);
     Ok(())
 }
@@ -504,7 +504,7 @@ async fn every_common_error_type_fails_the_batch_with_its_message() {
 async fn the_original_function_is_callable_directly() {
     let mut ctx = Context::new(Address::new(ACCOUNT, "alice"));
     let mut state = Account::from_cells(&mut statefun::Cells::empty(&Account::specs())).unwrap();
-    account::call(&mut ctx, &mut state, Message::new("bob").unwrap())
+    account::call(&mut ctx, &mut state, Message::new("bob"))
         .await
         .unwrap();
     assert_eq!(state.seen.get(), Some(&1));
@@ -513,14 +513,12 @@ async fn the_original_function_is_callable_directly() {
     let mut counter = Counter {
         count: Value::default(),
     };
-    sync_counter::call(&mut ctx, &mut counter, Message::new(&1).unwrap());
+    sync_counter::call(&mut ctx, &mut counter, Message::new(&1));
     assert_eq!(counter.count.get(), Some(&1));
 
-    echo::call(&mut ctx, Message::new("hello").unwrap())
-        .await
-        .unwrap();
+    echo::call(&mut ctx, Message::new("hello")).await.unwrap();
     assert_eq!(ctx.sent().len(), 1);
-    assert!(fails_thiserror::call(&mut ctx, Message::new(&1).unwrap()).is_err());
+    assert!(fails_thiserror::call(&mut ctx, Message::new(&1)).is_err());
 }
 
 #[test]

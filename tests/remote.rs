@@ -1,75 +1,21 @@
 //! The local runtime driving a real function service over HTTP (our own actix service on
-//! a loopback port), module.yaml parsing, and the `statefun-local` command line.
+//! a loopback port) and module.yaml parsing; `tests/cli.rs` covers the `statefun-local`
+//! command.
 
 #![cfg(all(feature = "cli", feature = "actix"))]
 
-use std::{
-    io::Write,
-    net::TcpListener,
-    process::{Command, Stdio},
-    time::Duration,
-};
+use std::time::Duration;
 
 use statefun::{
-    Address, Context, EgressMessage, Functions, Message, OutgoingMessage, StateSpec, TypeName,
-    Value,
+    Address, TypeName,
     local::{EgressRecord, LocalRuntime},
     remote::{self, FunctionPattern, HttpEndpoint},
 };
 
-#[derive(StateSpec)]
-struct Seen {
-    seen: Value<i32>,
-}
+#[path = "support/service.rs"]
+mod service;
 
-/// Counts visits, greets through a Kafka egress, and asks for a reminder a second later.
-#[statefun::function(typename = "demo/greeter")]
-async fn greet(
-    ctx: &mut Context,
-    state: &mut Seen,
-    msg: Message,
-) -> Result<(), statefun::BoxError> {
-    let name = msg.as_string()?;
-    let seen = state.seen.get().copied().unwrap_or(0) + 1;
-    state.seen.set(seen);
-    ctx.send_egress(
-        EgressMessage::kafka(TypeName::from_static("demo/greetings"))
-            .topic("greetings")
-            .key(name.clone())
-            .value(format!("hello {name} #{seen}"))
-            .build()?,
-    );
-    if name != "reminder" {
-        let me = ctx.self_address().clone();
-        ctx.send_after(
-            Duration::from_secs(1),
-            OutgoingMessage::new(me, "reminder")?,
-        );
-    }
-    Ok(())
-}
-
-fn functions() -> Functions {
-    Functions::new().with(greet)
-}
-
-/// Starts our actix service on an ephemeral loopback port; returns its base URL.
-fn start_service() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let endpoint = statefun::actix::Endpoint::new(functions());
-            actix_web::HttpServer::new(move || actix_web::App::new().service(endpoint.clone()))
-                .workers(1)
-                .listen(listener)
-                .unwrap()
-                .run()
-                .await
-        })
-    });
-    format!("http://127.0.0.1:{port}/statefun")
-}
+use service::{functions, start_service};
 
 fn kafka_values(records: Vec<EgressRecord>) -> Vec<String> {
     records
@@ -168,50 +114,4 @@ fn the_generated_module_yaml_is_understood_by_the_runtime_reader() {
         endpoints[0].functions,
         FunctionPattern::Namespace("demo".into())
     );
-}
-
-#[test]
-fn the_command_line_prints_egress_and_failures_as_json_lines() {
-    let url = start_service();
-    let dir = std::env::temp_dir().join(format!("statefun-local-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let module = dir.join("module.yaml");
-    std::fs::write(&module, functions().module_yaml(&url)).unwrap();
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_statefun-local"))
-        .arg(&module)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            br#"{"target": "demo/greeter/bob", "typename": "io.statefun.types/string", "value": "bob"}
-{"target": "demo/greeter/bob", "typename": "io.statefun.types/int", "value": 7}
-{"advance_ms": 1000}
-"#,
-        )
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 3, "{lines:?}");
-    assert_eq!(lines[0]["egress"], "demo/greetings");
-    assert_eq!(lines[0]["kafka"]["value"], "hello bob #1");
-    assert_eq!(lines[0]["kafka"]["key"], "bob");
-    assert_eq!(lines[1]["line"], 2);
-    let error = lines[1]["error"].as_str().unwrap();
-    assert!(
-        error.contains("500") && error.contains("io.statefun.types/int"),
-        "{error}"
-    );
-    assert_eq!(lines[2]["kafka"]["value"], "hello reminder #2");
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -32,7 +32,7 @@ use arbitrary::Arbitrary;
 use bytes::Bytes;
 use prost::Message as _;
 use statefun::{
-    Address, BoxError, Context, EgressMessage, Error, Expiration, Functions, Handler, Message,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Error, Expiration, Functions, Handler, Message,
     OutgoingMessage, StateSpec, Type, TypeName, Value,
     proto::reqreply::{
         self as pb, FromFunction, ToFunction,
@@ -225,14 +225,14 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let target = Address::new(TypeName::from_parts(&namespace, &name)?, id);
-            ctx.send(OutgoingMessage::new(target, text.as_str())?);
+            ctx.send(OutgoingMessage::new(target, text.as_str()));
         }
         Command::Reply(text) => {
             let to = ctx
                 .caller()
                 .cloned()
                 .unwrap_or_else(|| ctx.self_address().clone());
-            ctx.send(OutgoingMessage::new(
+            ctx.send(OutgoingMessage::try_new(
                 to,
                 &Profile {
                     name: text,
@@ -247,14 +247,16 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let me = Address::new(SELF, ctx.self_address().id());
-            let message = OutgoingMessage::new(me, text.as_str())?;
+            let message = OutgoingMessage::new(me, text.as_str());
             let delay = Duration::from_millis(millis.into());
             match token {
-                Some(token) => ctx.send_after_with_token(delay, token, message)?,
+                Some(token) => {
+                    ctx.send_after_with_token(delay, CancellationToken::new(token)?, message)
+                }
                 None => ctx.send_after(delay, message),
             }
         }
-        Command::Cancel(token) => ctx.cancel_delayed(token)?,
+        Command::Cancel(token) => ctx.cancel_delayed(CancellationToken::new(token)?),
         Command::Kafka { topic, key, value } => {
             let mut record = EgressMessage::kafka(KAFKA).topic(topic).value(value);
             if let Some(key) = key {
@@ -283,7 +285,7 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let egress = TypeName::from_parts(&namespace, &name)?;
-            ctx.send_egress(EgressMessage::new(egress, text.as_str())?);
+            ctx.send_egress(EgressMessage::new(egress, text.as_str()));
         }
         Command::Fail(why) => return Err(why.into()),
         Command::Panic(why) => panic!("{USER_PANIC}: {why}"),
@@ -295,8 +297,8 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
 #[statefun::function(typename = "fuzz/stateless")]
 pub async fn stateless(ctx: &mut Context, msg: Message) -> Result<(), BoxError> {
     let text = msg.as_string()?;
-    if let Some(caller) = ctx.caller().cloned() {
-        ctx.send(OutgoingMessage::new(caller, text.as_str())?);
+    if ctx.caller().is_some() {
+        ctx.reply(text.as_str())?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `statefun-local`: drive function services without a Flink cluster.
 //!
 //! ```text
-//! statefun-local module.yaml < messages.jsonl
+//! statefun-local [--dump-state] MODULE_YAML < messages.jsonl
+//! statefun-local --help
 //! ```
 //!
 //! Reads the `io.statefun.endpoints.v2/http` endpoints of `module.yaml`, then one JSON
@@ -13,14 +14,28 @@
 //! - `{"advance_ms": 5000}` moves the virtual clock, firing delayed messages.
 //!
 //! After each line it runs until quiescent and prints, one JSON object per line on stdout,
-//! every egress record (`{"egress": ..., ...}`) and every failure (`{"error": ...}`).
+//! every egress record (`{"egress": ..., ...}`) and the line's failure, if any
+//! (`{"line": 2, "error": ...}`). With `--dump-state` it then prints, at the end, every
+//! state value (`{"address": "demo/greeter/alice", "state": "seen", "typename":
+//! "io.statefun.types/int", "value": 1}`), so a run without egress still shows what
+//! happened. Values are decoded as far as the typename allows: primitives as JSON scalars,
+//! JSON as JSON, anything else as text, or as `{"hex": ...}` when it is not UTF-8.
+//!
+//! The last line on stderr sums the run up: lines read (blank ones included), messages
+//! delivered, batches (requests sent, failed ones and state negotiation included), egress
+//! records, failures.
+//!
+//! Exit status: 0 when every line succeeded, 1 when a line failed (or stdin or stdout did),
+//! 2 on a usage error or a module.yaml that cannot be read or used.
 
 use std::{
     io::{self, BufRead, Write},
+    path::{Path, PathBuf},
     process::ExitCode,
     time::Duration,
 };
 
+use clap::{CommandFactory, Parser, error::ErrorKind};
 use serde_json::{Value as Json, json};
 use statefun::{
     Address, Bytes, OutgoingMessage, Type, TypeName,
@@ -28,52 +43,125 @@ use statefun::{
     remote,
 };
 
+const FORMATS: &str = r#"Input (stdin), one JSON object per line:
+  {"target": "demo/greeter/alice", "typename": "io.statefun.types/string", "value": "bob"}
+      sends a message: primitive typenames take a JSON scalar, any other typename sends
+      the JSON value as its bytes
+  {"advance_ms": 5000}
+      moves the virtual clock, firing the delayed messages that fall due
+
+Output (stdout), one JSON object per line: after each input line, its egress records
+({"egress": ...}) and its failure ({"line": N, "error": ...}); with --dump-state, at the
+end, every state value ({"address": ..., "state": ..., "typename": ..., "value": ...}).
+The last line on stderr sums the run up.
+
+Exit status: 0 when every line succeeded, 1 when a line failed, 2 on a usage error or
+an unusable module.yaml."#;
+
+/// Drives StateFun function services without a Flink cluster.
+///
+/// Sends the messages read on stdin to the HTTP endpoints of a module.yaml, with state,
+/// batching and delayed messages as the StateFun runtime would.
+#[derive(Debug, Parser)]
+#[command(
+    name = "statefun-local",
+    version,
+    override_usage = "statefun-local [OPTIONS] <MODULE_YAML> < messages.jsonl",
+    after_help = FORMATS
+)]
+struct Cli {
+    /// The module.yaml whose HTTP endpoints (io.statefun.endpoints.v2/http) serve the functions
+    #[arg(value_name = "MODULE_YAML")]
+    module_yaml: PathBuf,
+    /// At the end, print every state value of every address as JSON lines on stdout
+    #[arg(long)]
+    dump_state: bool,
+}
+
+/// What the command itself counted; the runtime counts messages and batches.
+#[derive(Debug, Default)]
+struct Counts {
+    lines: usize,
+    egress: usize,
+    failures: usize,
+}
+
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let (Some(path), None) = (args.next(), args.next()) else {
-        eprintln!("usage: statefun-local MODULE_YAML < messages.jsonl");
-        return ExitCode::from(2);
-    };
-    let runtime = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{path}: {e}"))
-        .and_then(|yaml| {
-            remote::runtime_from_module_yaml(&yaml).map_err(|e| format!("{path}: {e}"))
-        });
-    let mut runtime = match runtime {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
+    let cli = Cli::parse();
+    let mut runtime = load(&cli.module_yaml)
+        .unwrap_or_else(|problem| Cli::command().error(ErrorKind::Io, problem).exit());
+    let mut counts = Counts::default();
     let mut out = io::stdout().lock();
-    for (number, line) in io::stdin().lock().lines().enumerate() {
-        let line = match line {
-            Ok(line) => line,
-            Err(e) => {
-                eprintln!("stdin: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        if line.trim().is_empty() {
-            continue;
+    let result = run(&mut runtime, io::stdin().lock(), &mut out, &mut counts).and_then(|()| {
+        if cli.dump_state {
+            dump_state(&runtime, &mut out)
+        } else {
+            Ok(())
         }
-        let result = handle_line(&mut runtime, &line);
+    });
+    if let Err(problem) = &result {
+        eprintln!("{problem}");
+    }
+    let totals = runtime.totals();
+    eprintln!(
+        "lines read: {}, messages delivered: {}, batches: {}, egress records: {}, failures: {}",
+        counts.lines, totals.invocations, totals.requests, counts.egress, counts.failures
+    );
+    if result.is_err() || counts.failures > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The runtime for the module.yaml at `path`, or why there is none.
+fn load(path: &Path) -> Result<LocalRuntime, String> {
+    let yaml = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let endpoints =
+        remote::http_endpoints(&yaml).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Without an endpoint every line would fail: most likely the wrong file, or one the
+    // function service has not written yet.
+    if endpoints.is_empty() {
+        return Err(format!(
+            "{}: no `io.statefun.endpoints.v2/http` endpoint, so no function to call",
+            path.display()
+        ));
+    }
+    remote::runtime_from_module_yaml(&yaml).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Handles every line of `input`, printing what each did on `out`; an `Err` is an I/O
+/// failure that ends the run (a failed line is counted, not returned).
+fn run(
+    runtime: &mut LocalRuntime,
+    input: impl BufRead,
+    out: &mut impl Write,
+    counts: &mut Counts,
+) -> Result<(), String> {
+    for line in input.split(b'\n') {
+        // Read as bytes: a line that is not UTF-8 fails alone, the run goes on.
+        let line = line.map_err(|e| format!("stdin: {e}"))?;
+        counts.lines += 1;
+        let result = match String::from_utf8(line) {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => handle_line(runtime, &line),
+            Err(e) => Err(format!("not UTF-8: {}", e.utf8_error())),
+        };
         let mut lines: Vec<Json> = runtime
             .take_all_egress()
             .into_iter()
             .map(|(egress, record)| egress_json(&egress, record))
             .collect();
+        counts.egress += lines.len();
         if let Err(error) = result {
-            lines.push(json!({ "line": number + 1, "error": error }));
+            counts.failures += 1;
+            lines.push(json!({ "line": counts.lines, "error": error }));
         }
         for value in lines {
-            if writeln!(out, "{value}").is_err() {
-                return ExitCode::FAILURE;
-            }
+            writeln!(out, "{value}").map_err(|e| format!("stdout: {e}"))?;
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn handle_line(runtime: &mut LocalRuntime, line: &str) -> Result<(), String> {
@@ -105,6 +193,20 @@ fn handle_line(runtime: &mut LocalRuntime, line: &str) -> Result<(), String> {
     block_on(runtime.run_until_quiescent())
         .map(drop)
         .map_err(|e| e.to_string())
+}
+
+/// Prints every state value as a JSON line.
+fn dump_state(runtime: &LocalRuntime, out: &mut impl Write) -> Result<(), String> {
+    for entry in runtime.states() {
+        let value = json!({
+            "address": entry.address.to_string(),
+            "state": entry.name,
+            "typename": entry.type_name,
+            "value": decode(entry.type_name, entry.value.clone()),
+        });
+        writeln!(out, "{value}").map_err(|e| format!("stdout: {e}"))?;
+    }
+    Ok(())
 }
 
 fn encode(type_name: &TypeName, value: &Json) -> Result<Bytes, String> {

@@ -18,12 +18,12 @@ use rustls::{
 ///
 /// ```no_run
 /// # async fn run(functions: statefun_core::Functions) -> Result<(), Box<dyn std::error::Error>> {
-/// use statefun_actix::{Endpoint, TlsConfig};
+/// use statefun_actix::{Endpoint, Server, TlsConfig};
 ///
 /// let tls = TlsConfig::from_pem_files("certs/service.pem", "certs/service.key")?
 ///     // Only clients with a certificate signed by this CA may call (mutual TLS).
 ///     .client_ca("certs/cluster-ca.pem")?;
-/// Endpoint::new(functions).serve_tls(("0.0.0.0", 8443), tls).await?;
+/// Server::new(Endpoint::new(functions)).bind_tls(("0.0.0.0", 8443), &tls)?.run().await?;
 /// # Ok(())
 /// # }
 /// ```
@@ -51,10 +51,11 @@ impl fmt::Debug for TlsConfig {
 }
 
 /// Why a [`TlsConfig`] cannot be built.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TlsError {
     /// A file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -62,6 +63,7 @@ pub enum TlsError {
         source: io::Error,
     },
     /// A file (or PEM text) has no item of the expected kind, or a broken one.
+    #[error("no valid PEM {expected}{}: {source}", path.as_ref().map(|p| format!(" in {}", p.display())).unwrap_or_default())]
     Pem {
         /// What was expected: `certificate`, `private key` or `CA certificate`.
         expected: &'static str,
@@ -72,40 +74,11 @@ pub enum TlsError {
     },
     /// rustls refused the settings (e.g. the key does not match the certificate, or a
     /// CA certificate is invalid).
-    Rustls(rustls::Error),
+    #[error("invalid TLS settings: {0}")]
+    Rustls(#[source] rustls::Error),
     /// The client-certificate verifier cannot be built from the CA certificates.
-    ClientVerifier(rustls::server::VerifierBuilderError),
-}
-
-impl fmt::Display for TlsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
-            Self::Pem {
-                expected,
-                path: Some(path),
-                source,
-            } => write!(f, "no valid PEM {expected} in {}: {source}", path.display()),
-            Self::Pem {
-                expected,
-                path: None,
-                source,
-            } => write!(f, "no valid PEM {expected}: {source}"),
-            Self::Rustls(e) => write!(f, "invalid TLS settings: {e}"),
-            Self::ClientVerifier(e) => write!(f, "invalid client CA certificates: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for TlsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Read { source, .. } => Some(source),
-            Self::Pem { source, .. } => Some(source),
-            Self::Rustls(e) => Some(e),
-            Self::ClientVerifier(e) => Some(e),
-        }
-    }
+    #[error("invalid client CA certificates: {0}")]
+    ClientVerifier(#[source] rustls::server::VerifierBuilderError),
 }
 
 impl From<TlsError> for io::Error {

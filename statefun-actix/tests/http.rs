@@ -10,7 +10,7 @@ use std::{
 use actix_web::{App, HttpResponse, HttpServer, web};
 use bytes::Bytes;
 use prost::Message as _;
-use statefun_actix::Endpoint;
+use statefun_actix::{Endpoint, Server};
 use statefun_core::{
     BoxError, Cells, CodecError, Context, Function, Functions, Message, Mutations, State,
     StateError, Type, TypeName, Value, ValueSpec,
@@ -246,10 +246,10 @@ fn seen_in(body: &[u8]) -> i32 {
 fn start(endpoint: Endpoint) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let path = endpoint.path_pattern().to_owned();
+    let path = endpoint.path().to_owned();
     std::thread::spawn(move || {
         actix_web::rt::System::new()
-            .block_on(endpoint.serve_listener(listener))
+            .block_on(Server::new(endpoint).listen(listener).run())
             .unwrap()
     });
     format!("http://{addr}{path}")
@@ -401,6 +401,22 @@ fn compressed_request_bodies_are_415() {
 }
 
 #[test]
+fn identity_content_encoding_is_accepted_in_any_case() {
+    for encoding in ["identity", "IDENTITY"] {
+        let answer = post_with(
+            url(),
+            &greet("erin", Some(2)),
+            &[
+                ("content-type", "application/octet-stream"),
+                ("content-encoding", encoding),
+            ],
+        );
+        assert_eq!(answer.status, 200, "{encoding}: {}", answer.text());
+        assert_eq!(seen_in(&answer.body), 3, "{encoding}");
+    }
+}
+
+#[test]
 fn empty_body_is_400_saying_so() {
     let answer = post(url(), b"");
     assert_eq!(answer.status, 400);
@@ -520,7 +536,7 @@ fn panic_is_500_and_the_server_keeps_serving() {
 
 #[test]
 fn body_over_the_configured_limit_is_413() {
-    let url = start(Endpoint::new(functions()).body_limit(1024));
+    let url = start(Endpoint::new(functions()).with_body_limit(1024));
     let small = greet("jane", Some(1));
     assert_eq!(post(&url, &small).status, 200);
 
@@ -556,14 +572,14 @@ fn body_over_the_default_limit_of_32_mib_is_413() {
 #[test]
 fn body_of_exactly_the_limit_is_accepted() {
     let small = greet("liam", Some(1));
-    let url = start(Endpoint::new(functions()).body_limit(small.len()));
+    let url = start(Endpoint::new(functions()).with_body_limit(small.len()));
     assert_eq!(post(&url, &small).status, 200);
 }
 
 #[test]
 fn chunked_body_over_the_limit_is_413() {
     // No Content-Length: the limit is enforced while reading.
-    let url = start(Endpoint::new(functions()).body_limit(1024));
+    let url = start(Endpoint::new(functions()).with_body_limit(1024));
     let big = request(
         "demo/sizer",
         "mia",
@@ -655,11 +671,97 @@ fn two_hundred_concurrent_requests_for_different_addresses() {
     );
 }
 
+// ---------------------------------------------------------------- unserved paths
+
+#[test]
+fn unserved_path_is_404_naming_the_served_path_and_the_template() {
+    let url = url();
+    let base = url.strip_suffix("/statefun").unwrap();
+    let host = base.strip_prefix("http://").unwrap();
+    for path in ["/", "/functions", "/statefun/x", "/health"] {
+        let answer = post(&format!("{base}{path}"), &greet("ann", None));
+        assert_eq!(answer.status, 404, "{path}");
+        assert_eq!(answer.content_type, "text/plain; charset=utf-8");
+        assert_eq!(
+            answer.text(),
+            format!(
+                "no StateFun endpoint at `{path}`: this service answers POST requests at `/statefun`; set `urlPathTemplate: http://{host}/statefun` in module.yaml (with the host name the StateFun cluster reaches this service by)"
+            )
+        );
+    }
+    let get = read(agent().get(format!("{base}/metrics")).call().unwrap());
+    assert_eq!(get.status, 404);
+    // The connection stays usable: the served path still answers.
+    assert_eq!(post(url, &greet("ann", None)).status, 200);
+}
+
+#[test]
+fn unserved_path_text_omits_the_template_for_a_path_pattern() {
+    let url = start(Endpoint::new(functions()).with_path("/fn/{name}"));
+    let base = url.split("/fn/").next().unwrap();
+    let answer = post(&format!("{base}/statefun"), &greet("ann", None));
+    assert_eq!(answer.status, 404);
+    assert_eq!(
+        answer.text(),
+        "no StateFun endpoint at `/statefun`: this service answers POST requests at `/fn/{name}`"
+    );
+    assert_eq!(
+        post(&format!("{base}/fn/greeter"), &greet("ann", None)).status,
+        200
+    );
+}
+
+// ---------------------------------------------------------------- server settings
+
+#[test]
+fn server_listens_on_every_address_it_is_given() {
+    let server = Server::new(Endpoint::new(functions()))
+        .bind("127.0.0.1:0")
+        .unwrap()
+        .listen(TcpListener::bind("127.0.0.1:0").unwrap())
+        .workers(2)
+        .shutdown_timeout(Duration::from_secs(5));
+    let addrs = server.local_addrs().unwrap();
+    assert_eq!(addrs.len(), 2);
+    assert_ne!(addrs[0].port(), addrs[1].port());
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(server.run()));
+    for addr in addrs {
+        let answer = post(&format!("http://{addr}/statefun"), &greet("ann", Some(1)));
+        assert_eq!(answer.status, 200, "{addr}");
+        assert_eq!(seen_in(&answer.body), 2);
+    }
+}
+
+#[test]
+fn server_reports_an_address_in_use_and_refuses_to_run_nowhere() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let error = Server::new(Endpoint::new(functions()))
+        .bind(addr)
+        .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("cannot listen on {addr}: ")),
+        "{error}"
+    );
+
+    let nowhere =
+        actix_web::rt::System::new().block_on(Server::new(Endpoint::new(functions())).run());
+    let error = nowhere.unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert_eq!(
+        error.to_string(),
+        "the server listens nowhere: add an address with `bind` or `listen`"
+    );
+}
+
 // ---------------------------------------------------------------- composition
 
 #[test]
 fn endpoint_composes_with_other_routes_at_a_custom_path() {
-    let endpoint = Endpoint::new(functions()).path("/fn/{name}");
+    let endpoint = Endpoint::new(functions()).with_path("/fn/{name}");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -692,8 +794,8 @@ fn endpoint_composes_with_other_routes_at_a_custom_path() {
 #[test]
 fn endpoint_reports_its_settings() {
     let endpoint = Endpoint::new(functions());
-    assert_eq!(endpoint.path_pattern(), statefun_actix::DEFAULT_PATH);
-    assert_eq!(endpoint.limit(), 32 * 1024 * 1024);
+    assert_eq!(endpoint.path(), statefun_actix::DEFAULT_PATH);
+    assert_eq!(endpoint.body_limit(), 32 * 1024 * 1024);
     assert_eq!(endpoint.functions().type_names().len(), 5);
     let debug = format!("{endpoint:?}");
     assert!(
@@ -752,7 +854,7 @@ mod gzip {
 
     #[test]
     fn gzip_compresses_large_answers_when_accepted() {
-        let url = start(Endpoint::new(functions()).gzip(true));
+        let url = start(Endpoint::new(functions()).with_gzip(true));
         let plain = post(&url, &large_answer_request("b"));
         assert_eq!(plain.status, 200);
         assert!(plain.headers.get("content-encoding").is_none());

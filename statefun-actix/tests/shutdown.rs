@@ -15,7 +15,7 @@ use std::{
 };
 
 use prost::Message as _;
-use statefun_actix::Endpoint;
+use statefun_actix::{Endpoint, Server};
 use statefun_core::{
     BoxError, Context, Function, Functions, Message, Type, TypeName,
     proto::reqreply::{Address, ToFunction, TypedValue, to_function},
@@ -74,7 +74,7 @@ fn start() -> Running {
     let (tx, stopped) = mpsc::channel();
     std::thread::spawn(move || {
         let result = actix_web::rt::System::new()
-            .block_on(Endpoint::new(functions).serve_listener(listener));
+            .block_on(Server::new(Endpoint::new(functions)).listen(listener).run());
         let _ = tx.send(result);
     });
     Running {

@@ -19,7 +19,8 @@ use crate::TypeName;
 /// struct Profile { name: String, visits: u32 }
 /// ```
 ///
-/// or implement it by hand with the helpers in [`json`], [`protobuf`] and [`raw`].
+/// or implement it by hand with the helpers in [`json`], [`protobuf`] and [`raw`]; a
+/// type whose encoding cannot fail also implements [`InfallibleEncode`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a StateFun type",
     label = "not a StateFun type",
@@ -67,6 +68,28 @@ impl Encode for str {
 
     fn encode_value(&self) -> Result<Bytes, CodecError> {
         Ok(encode_string(self))
+    }
+}
+
+/// A value whose encoding cannot fail: the primitives, `str`, and the protobuf and raw
+/// types of `#[derive(statefun::Type)]`. Messages of these types are built without a
+/// `Result` ([`OutgoingMessage::new`](crate::OutgoingMessage::new)).
+///
+/// JSON types do not implement it: serde can refuse a value (a map with non-string keys,
+/// a `Serialize` impl that fails), so they are sent with the `try_` constructors.
+#[diagnostic::on_unimplemented(
+    message = "encoding a `{Self}` can fail",
+    label = "its encoding can fail",
+    note = "JSON types (serde) can fail to encode: use the fallible constructor and `?`, e.g. `OutgoingMessage::try_new(target, &value)?` or `EgressMessage::try_new(egress, &value)?`"
+)]
+pub trait InfallibleEncode: Encode {
+    /// The value's bytes.
+    fn encode_infallible(&self) -> Bytes;
+}
+
+impl InfallibleEncode for str {
+    fn encode_infallible(&self) -> Bytes {
+        encode_string(self)
     }
 }
 
@@ -177,8 +200,7 @@ macro_rules! fixed_primitive {
             }
 
             fn encode(&self) -> Result<Bytes, CodecError> {
-                // Compare bits, not values: -0.0 == 0.0 but must be sent.
-                Ok(fixed($key, self.to_le_bytes(), self.to_bits() == 0))
+                Ok(self.encode_infallible())
             }
 
             fn decode(bytes: Bytes) -> Result<Self, CodecError> {
@@ -189,6 +211,13 @@ macro_rules! fixed_primitive {
                     Ok(())
                 })?;
                 Ok(value)
+            }
+        }
+
+        impl InfallibleEncode for $ty {
+            fn encode_infallible(&self) -> Bytes {
+                // Compare bits, not values: -0.0 == 0.0 but must be sent.
+                fixed($key, self.to_le_bytes(), self.to_bits() == 0)
             }
         }
     };
@@ -230,11 +259,7 @@ impl Type for bool {
     }
 
     fn encode(&self) -> Result<Bytes, CodecError> {
-        Ok(if *self {
-            Bytes::from_static(&[VARINT_KEY, 1])
-        } else {
-            Bytes::new()
-        })
+        Ok(self.encode_infallible())
     }
 
     fn decode(bytes: Bytes) -> Result<Self, CodecError> {
@@ -247,6 +272,16 @@ impl Type for bool {
             Ok(())
         })?;
         Ok(value)
+    }
+}
+
+impl InfallibleEncode for bool {
+    fn encode_infallible(&self) -> Bytes {
+        if *self {
+            Bytes::from_static(&[VARINT_KEY, 1])
+        } else {
+            Bytes::new()
+        }
     }
 }
 
@@ -267,6 +302,12 @@ impl Type for String {
                 type_name: "io.statefun.types/string",
                 reason: "the string is not valid UTF-8",
             })
+    }
+}
+
+impl InfallibleEncode for String {
+    fn encode_infallible(&self) -> Bytes {
+        encode_string(self)
     }
 }
 
@@ -312,6 +353,41 @@ pub mod json {
 pub mod protobuf {
     use super::*;
 
+    /// A protobuf message of the prost version this crate is built with (0.14).
+    ///
+    /// Implemented for every `prost::Message + Default`; it exists so that a message
+    /// derived with another prost version is reported as such, not as an unmet bound deep
+    /// in this crate.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a protobuf message of prost 0.14",
+        label = "not a prost 0.14 `Message`",
+        note = "derive it with `#[derive(Clone, PartialEq, prost::Message)]` using prost 0.14, the version statefun is built with: check `prost` in your Cargo.toml (`cargo tree -i prost` lists every version in the build)"
+    )]
+    pub trait ProstMessage: prost::Message + Default {}
+
+    impl<M: prost::Message + Default> ProstMessage for M {}
+
+    /// The encoder and decoder of a `#[statefun(protobuf)]` type, made by [`codec`].
+    /// Not public API.
+    #[doc(hidden)]
+    pub struct Codec<M> {
+        /// [`encode`] for `M`.
+        pub encode: fn(&M) -> Bytes,
+        /// [`decode`] for `M`.
+        pub decode: fn(Bytes) -> Result<M, CodecError>,
+    }
+
+    /// The derive's codec for `M`. The derive takes both functions from this one call, so
+    /// that a type that is not a prost message gets one error, not one per use. Not public
+    /// API.
+    #[doc(hidden)]
+    pub const fn codec<M: ProstMessage>() -> Codec<M> {
+        Codec {
+            encode: encode::<M>,
+            decode: decode::<M>,
+        }
+    }
+
     /// The default typename of a protobuf message: `type.googleapis.com/<full name>`,
     /// as the official SDKs write it.
     pub fn type_name<M: prost::Name>() -> TypeName {
@@ -319,34 +395,71 @@ pub mod protobuf {
             .expect("a protobuf full name has no `/`")
     }
 
+    /// The typename `#[statefun(protobuf)]` gives a type when no `typename` is set: the
+    /// [`type_name`] of its `prost::Name`. Used by the derive, not public API.
+    #[doc(hidden)]
+    #[diagnostic::on_unimplemented(
+        message = "`#[statefun(protobuf)]` needs a typename for `{Self}`",
+        label = "no typename",
+        note = "add one: `#[statefun(protobuf, typename = \"type.googleapis.com/<package>.<Message>\")]`, or implement `prost::Name` for `{Self}` (prost-build does so with `enable_type_names()`)"
+    )]
+    pub trait DefaultTypeName {
+        /// `type.googleapis.com/<full name>`.
+        fn default_type_name() -> TypeName;
+    }
+
+    impl<M: prost::Name> DefaultTypeName for M {
+        fn default_type_name() -> TypeName {
+            type_name::<M>()
+        }
+    }
+
     /// A message's bytes.
-    pub fn encode<M: prost::Message>(message: &M) -> Result<Bytes, CodecError> {
-        Ok(message.encode_to_vec().into())
+    pub fn encode<M: ProstMessage>(message: &M) -> Bytes {
+        message.encode_to_vec().into()
     }
 
     /// A message from its bytes.
-    pub fn decode<M: prost::Message + Default>(bytes: Bytes) -> Result<M, CodecError> {
+    pub fn decode<M: ProstMessage>(bytes: Bytes) -> Result<M, CodecError> {
         Ok(M::decode(bytes)?)
     }
 }
 
 /// Raw bytes under a typename of your choice: the codec behind
-/// `#[statefun(raw, typename = "...")]`.
+/// `#[statefun(raw, typename = "...")]`, a newtype around [`Bytes`] or `Vec<u8>`.
 pub mod raw {
     use super::*;
 
-    /// The value's bytes, unchanged (a reference count, not a copy, for `Bytes`).
-    pub fn encode(value: &impl AsRef<[u8]>) -> Result<Bytes, CodecError> {
-        Ok(Bytes::copy_from_slice(value.as_ref()))
+    /// What a raw type holds: [`Bytes`] (received and sent without a copy) or `Vec<u8>`
+    /// (copied once each way).
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the bytes of a `raw` StateFun type",
+        label = "not `Bytes` or `Vec<u8>`",
+        note = "a `raw` type is a newtype around bytes: `struct Blob(statefun::Bytes);` or `struct Blob(Vec<u8>);`"
+    )]
+    pub trait RawBytes: Sized {
+        /// The bytes to send.
+        fn to_bytes(&self) -> Bytes;
+        /// The value from received bytes.
+        fn from_bytes(bytes: Bytes) -> Self;
     }
 
-    /// The value's bytes as `Bytes` without copying.
-    pub fn encode_bytes(value: &Bytes) -> Result<Bytes, CodecError> {
-        Ok(value.clone())
+    impl RawBytes for Bytes {
+        fn to_bytes(&self) -> Bytes {
+            // A reference count, not a copy.
+            self.clone()
+        }
+        fn from_bytes(bytes: Bytes) -> Self {
+            bytes
+        }
     }
 
-    /// The bytes, unchanged.
-    pub fn decode<T: From<Bytes>>(bytes: Bytes) -> Result<T, CodecError> {
-        Ok(T::from(bytes))
+    impl RawBytes for Vec<u8> {
+        fn to_bytes(&self) -> Bytes {
+            Bytes::copy_from_slice(self)
+        }
+        fn from_bytes(bytes: Bytes) -> Self {
+            bytes.into()
+        }
     }
 }

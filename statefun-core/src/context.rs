@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use crate::{Address, EgressMessage, OutgoingMessage, proto::reqreply as pb};
+use crate::{
+    Address, CancellationToken, CodecError, EgressMessage, Encode, OutgoingMessage,
+    proto::reqreply as pb,
+};
 
 /// What a function sees of, and asks of, the runtime during one invocation.
 ///
@@ -28,25 +31,29 @@ pub enum Delayed {
         /// How long the runtime waits before delivering.
         delay: Duration,
         /// The token that can cancel it, if any.
-        token: Option<String>,
+        token: Option<CancellationToken>,
         /// The message.
         message: OutgoingMessage,
     },
     /// Cancel the delayed message sent with `token`.
     Cancel {
         /// The token given when the message was sent.
-        token: String,
+        token: CancellationToken,
     },
 }
 
 /// A side effect that cannot be requested.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ContextError {
-    /// A cancellation token is empty (the runtime fails the job on a cancellation without
-    /// a token).
-    #[error("a cancellation token must not be empty")]
-    EmptyToken,
+    /// [`Context::reply`] was called for a message without a caller: one from an ingress.
+    #[error(
+        "the message has no caller to reply to (it came from an ingress); check `ctx.caller()` first, or send to an explicit address"
+    )]
+    NoCaller,
+    /// The value could not be encoded.
+    #[error("the reply could not be encoded: {0}")]
+    Encode(#[source] CodecError),
 }
 
 impl Context {
@@ -87,6 +94,27 @@ impl Context {
         self.messages.push(message);
     }
 
+    /// Sends `value` back to the caller of the current message.
+    ///
+    /// Fails if the message has no caller (it came from an ingress) or the value cannot
+    /// be encoded; with `?`, either fails the batch.
+    ///
+    /// ```
+    /// # use statefun_core::{Address, Context, TypeName};
+    /// # const GREETER: TypeName = TypeName::from_static("demo/greeter");
+    /// let mut ctx = Context::new(Address::new(GREETER, "alice"))
+    ///     .with_caller(Some(Address::new(GREETER, "bob")));
+    /// ctx.reply("hello bob")?;
+    /// assert_eq!(ctx.sent()[0].target().id(), "bob");
+    /// # Ok::<(), statefun_core::ContextError>(())
+    /// ```
+    pub fn reply<V: Encode + ?Sized>(&mut self, value: &V) -> Result<(), ContextError> {
+        let caller = self.caller.clone().ok_or(ContextError::NoCaller)?;
+        let message = OutgoingMessage::try_new(caller, value).map_err(ContextError::Encode)?;
+        self.messages.push(message);
+        Ok(())
+    }
+
     /// Sends `message` after `delay` (millisecond precision).
     pub fn send_after(&mut self, delay: Duration, message: OutgoingMessage) {
         self.delayed.push(Delayed::Send {
@@ -101,24 +129,20 @@ impl Context {
     pub fn send_after_with_token(
         &mut self,
         delay: Duration,
-        token: impl Into<String>,
+        token: CancellationToken,
         message: OutgoingMessage,
-    ) -> Result<(), ContextError> {
-        let token = non_empty(token.into())?;
+    ) {
         self.delayed.push(Delayed::Send {
             delay,
             token: Some(token),
             message,
         });
-        Ok(())
     }
 
     /// Cancels the delayed message sent with `token`; nothing happens if it was delivered
     /// already or never existed.
-    pub fn cancel_delayed(&mut self, token: impl Into<String>) -> Result<(), ContextError> {
-        let token = non_empty(token.into())?;
+    pub fn cancel_delayed(&mut self, token: CancellationToken) {
         self.delayed.push(Delayed::Cancel { token });
-        Ok(())
     }
 
     /// Sends a record to an egress.
@@ -171,7 +195,9 @@ impl Context {
                         let (target, argument) = message.into_parts();
                         DelayedInvocation {
                             is_cancellation_request: false,
-                            cancellation_token: token.unwrap_or_default(),
+                            cancellation_token: token
+                                .map(CancellationToken::into_string)
+                                .unwrap_or_default(),
                             delay_in_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
                             target: Some(target),
                             argument: Some(argument),
@@ -179,7 +205,7 @@ impl Context {
                     }
                     Delayed::Cancel { token } => DelayedInvocation {
                         is_cancellation_request: true,
-                        cancellation_token: token,
+                        cancellation_token: token.into_string(),
                         ..Default::default()
                     },
                 })
@@ -190,13 +216,5 @@ impl Context {
                 .map(EgressMessage::into_proto)
                 .collect(),
         }
-    }
-}
-
-fn non_empty(token: String) -> Result<String, ContextError> {
-    if token.is_empty() {
-        Err(ContextError::EmptyToken)
-    } else {
-        Ok(token)
     }
 }

@@ -5,8 +5,8 @@ use bytes::Bytes;
 use prost::Message as _;
 
 use crate::{
-    CodecError, Encode, TypeName, message::typed_value, proto::egress as egress_pb,
-    proto::reqreply as pb,
+    CodecError, Encode, InfallibleEncode, TypeName, message::typed_value,
+    proto::egress as egress_pb, proto::reqreply as pb,
 };
 
 /// The typename of a Kafka egress record.
@@ -50,8 +50,16 @@ pub enum EgressError {
 }
 
 impl EgressMessage {
-    /// `value` (any [`crate::Type`], or a `&str`) for the generic egress `egress`.
-    pub fn new<V: Encode + ?Sized>(egress: TypeName, value: &V) -> Result<Self, CodecError> {
+    /// `value` for the generic egress `egress`, for a value whose encoding cannot fail
+    /// (a primitive, a `&str`, a protobuf or raw type); JSON types use
+    /// [`EgressMessage::try_new`].
+    pub fn new<V: InfallibleEncode + ?Sized>(egress: TypeName, value: &V) -> Self {
+        Self::raw(egress, &V::value_type_name(), value.encode_infallible())
+    }
+
+    /// `value` (any [`crate::Type`], or a `&str`) for the generic egress `egress`, or why
+    /// it could not be encoded.
+    pub fn try_new<V: Encode + ?Sized>(egress: TypeName, value: &V) -> Result<Self, CodecError> {
         Ok(Self {
             egress,
             value: typed_value(value)?,
@@ -150,9 +158,10 @@ impl KafkaRecordBuilder {
         self
     }
 
-    /// The record's value bytes, sent as they are (a `&str` as its UTF-8 bytes).
-    pub fn value(mut self, value: impl Into<Bytes>) -> Self {
-        self.value = Some(Ok(value.into()));
+    /// The record's value bytes, sent as they are: any bytes, borrowed or owned (a
+    /// `&str` as its UTF-8 bytes).
+    pub fn value(mut self, value: impl AsRef<[u8]>) -> Self {
+        self.value = Some(Ok(Bytes::copy_from_slice(value.as_ref())));
         self
     }
 
@@ -222,9 +231,10 @@ impl KinesisRecordBuilder {
         self
     }
 
-    /// The record's value bytes, sent as they are (a `&str` as its UTF-8 bytes).
-    pub fn value(mut self, value: impl Into<Bytes>) -> Self {
-        self.value = Some(Ok(value.into()));
+    /// The record's value bytes, sent as they are: any bytes, borrowed or owned (a
+    /// `&str` as its UTF-8 bytes).
+    pub fn value(mut self, value: impl AsRef<[u8]>) -> Self {
+        self.value = Some(Ok(Bytes::copy_from_slice(value.as_ref())));
         self
     }
 

@@ -52,6 +52,7 @@
 //! # let _ = handler;
 //! ```
 
+mod cancellation;
 pub mod codec;
 pub mod context;
 pub mod egress;
@@ -63,7 +64,8 @@ pub mod proto;
 pub mod state;
 mod type_name;
 
-pub use codec::{CodecError, Encode, Type};
+pub use cancellation::{CancellationToken, TokenError};
+pub use codec::{CodecError, Encode, InfallibleEncode, Type};
 pub use context::{Context, ContextError, Delayed};
 pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder};
 pub use function::{BoxError, Function, IntoFunctionResult};

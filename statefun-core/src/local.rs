@@ -149,8 +149,22 @@ pub enum LocalError {
 pub struct RunReport {
     /// Requests sent to endpoints (negotiation retries included).
     pub requests: usize,
-    /// Invocations delivered.
+    /// Invocations delivered: those of the batches the function completed.
     pub invocations: usize,
+}
+
+/// One live state value, as [`LocalRuntime::states`] lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StateEntry<'a> {
+    /// The function instance that owns the value.
+    pub address: &'a Address,
+    /// The state's name.
+    pub name: &'a str,
+    /// The value's typename, as the function declared it.
+    pub type_name: &'a str,
+    /// The value's bytes, in the encoding of `type_name`.
+    pub value: &'a Bytes,
 }
 
 /// One request the runtime sent, for asserting batching and negotiation.
@@ -249,6 +263,7 @@ pub struct LocalRuntime {
     timers: Vec<Timer>,
     egress: Vec<(TypeName, EgressRecord)>,
     batches: Vec<BatchRecord>,
+    totals: RunReport,
     now: Duration,
     max_batch: usize,
     max_requests: usize,
@@ -293,6 +308,7 @@ impl LocalRuntime {
             timers: Vec::new(),
             egress: Vec::new(),
             batches: Vec::new(),
+            totals: RunReport::default(),
             now: Duration::ZERO,
             max_batch: 1000,
             max_requests: 100_000,
@@ -342,7 +358,7 @@ impl LocalRuntime {
         target: Address,
         value: &V,
     ) -> Result<(), CodecError> {
-        let message = OutgoingMessage::new(target, value)?;
+        let message = OutgoingMessage::try_new(target, value)?;
         self.send_message(message);
         Ok(())
     }
@@ -374,13 +390,21 @@ impl LocalRuntime {
     /// Runs requests until no message is waiting (delayed messages stay scheduled).
     pub async fn run_until_quiescent(&mut self) -> Result<RunReport, LocalError> {
         let mut report = RunReport::default();
+        let result = self.run_ready(&mut report).await;
+        // A failed run's work counts too: [`totals`](Self::totals) is what the runtime did.
+        self.totals.requests += report.requests;
+        self.totals.invocations += report.invocations;
+        result.map(|()| report)
+    }
+
+    async fn run_ready(&mut self, report: &mut RunReport) -> Result<(), LocalError> {
         while let Some((target, invocations)) = self.ready.pop_front() {
             if report.requests >= self.max_requests {
                 self.ready.push_front((target, invocations));
                 return Err(LocalError::RequestLimit(self.max_requests));
             }
-            report.invocations += invocations.len();
-            let result = self.execute(&target, invocations, &mut report).await;
+            let count = invocations.len();
+            let result = self.execute(&target, invocations, report).await;
             let instance = self.instances.entry(target.clone()).or_default();
             if let Err(error) = result {
                 // The real runtime would restart; here the instance is simply released.
@@ -388,6 +412,7 @@ impl LocalRuntime {
                 instance.pending.clear();
                 return Err(error);
             }
+            report.invocations += count;
             if instance.pending.is_empty() {
                 instance.in_flight = false;
             } else {
@@ -396,7 +421,7 @@ impl LocalRuntime {
                 self.ready.push_back((target, next));
             }
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Moves the virtual clock forward by `by`, firing delayed messages as they fall due
@@ -462,9 +487,44 @@ impl LocalRuntime {
         std::mem::take(&mut self.egress)
     }
 
-    /// Every request sent so far.
+    /// Every request answered so far (a request whose call failed is not recorded here;
+    /// [`totals`](Self::totals) counts it).
     pub fn batches(&self) -> &[BatchRecord] {
         &self.batches
+    }
+
+    /// What the runtime did since it started, over every run, failed ones included:
+    /// requests sent (a request that failed counts) and invocations delivered (the
+    /// invocations of a batch that failed do not).
+    pub fn totals(&self) -> RunReport {
+        self.totals
+    }
+
+    /// Every live state value (set, not expired), ordered by address, then by the order in
+    /// which the function registered its states.
+    ///
+    /// Read one value as a Rust type with [`state`](Self::state); this lists them all, raw,
+    /// for tools that do not know the types (`statefun-local --dump-state`).
+    pub fn states(&self) -> impl Iterator<Item = StateEntry<'_>> {
+        let mut addresses: Vec<&Address> = self.instances.keys().collect();
+        addresses.sort_unstable();
+        addresses.into_iter().flat_map(move |address| {
+            self.registered_names(address.type_name())
+                .iter()
+                .filter_map(move |name| {
+                    let cell = self.live_cell(address, name)?;
+                    Some(StateEntry {
+                        address,
+                        name,
+                        type_name: &cell.value.typename,
+                        value: &cell.value.value,
+                    })
+                })
+        })
+    }
+
+    fn registered_names(&self, function: &TypeName) -> &[String] {
+        self.spec_order.get(function).map_or(&[], Vec::as_slice)
     }
 
     /// Delayed messages still scheduled.

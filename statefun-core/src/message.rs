@@ -4,7 +4,8 @@
 use bytes::Bytes;
 
 use crate::{
-    Address, CodecError, Encode, Type, TypeName, codec::string_range, proto::reqreply as pb,
+    Address, CodecError, Encode, InfallibleEncode, Type, TypeName, codec::string_range,
+    proto::reqreply as pb,
 };
 
 /// A message a function is invoked with: a typename and the value's bytes (a view into
@@ -62,12 +63,16 @@ impl Message {
     }
 
     /// A message holding `value`, as a function would receive it; handy in tests.
-    pub fn new<V: Encode + ?Sized>(value: &V) -> Result<Self, CodecError> {
-        Ok(Self {
-            type_name: V::value_type_name().as_str().to_owned(),
-            has_value: true,
-            value: value.encode_value()?,
-        })
+    ///
+    /// For a value whose encoding cannot fail; JSON types use [`Message::try_new`].
+    pub fn new<V: InfallibleEncode + ?Sized>(value: &V) -> Self {
+        Self::from_raw(&V::value_type_name(), value.encode_infallible())
+    }
+
+    /// A message holding `value` (any [`Type`], or a `&str`), or why it could not be
+    /// encoded.
+    pub fn try_new<V: Encode + ?Sized>(value: &V) -> Result<Self, CodecError> {
+        Ok(Self::from_raw(&V::value_type_name(), value.encode_value()?))
     }
 
     /// A message from a typename and raw bytes.
@@ -177,9 +182,8 @@ impl Message {
 /// use statefun_core::{Address, OutgoingMessage, TypeName};
 ///
 /// const GREETER: TypeName = TypeName::from_static("demo/greeter");
-/// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello")?;
+/// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello");
 /// assert_eq!(message.target().id(), "bob");
-/// # Ok::<(), statefun_core::CodecError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutgoingMessage {
@@ -188,8 +192,16 @@ pub struct OutgoingMessage {
 }
 
 impl OutgoingMessage {
-    /// A message carrying `value` (any [`Type`], or a `&str`) to `target`.
-    pub fn new<V: Encode + ?Sized>(target: Address, value: &V) -> Result<Self, CodecError> {
+    /// A message carrying `value` to `target`, for a value whose encoding cannot fail
+    /// (a primitive, a `&str`, a protobuf or raw type); JSON types use
+    /// [`OutgoingMessage::try_new`].
+    pub fn new<V: InfallibleEncode + ?Sized>(target: Address, value: &V) -> Self {
+        Self::raw(target, &V::value_type_name(), value.encode_infallible())
+    }
+
+    /// A message carrying `value` (any [`Type`], or a `&str`) to `target`, or why it could
+    /// not be encoded.
+    pub fn try_new<V: Encode + ?Sized>(target: Address, value: &V) -> Result<Self, CodecError> {
         Ok(Self {
             target,
             value: typed_value(value)?,

@@ -30,9 +30,9 @@ pub enum Expiration {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SpecError {
-    /// The state name does not match `^[a-z_][a-z0-9_]*$`.
+    /// The state name does not match `^[A-Za-z_][A-Za-z0-9_]*$`.
     #[error(
-        "invalid state name `{0}`: use lowercase ASCII letters, digits and `_`, not starting with a digit"
+        "invalid state name `{0}`: use ASCII letters, digits and `_`, not starting with a digit"
     )]
     InvalidName(String),
     /// The expiration is shorter than one millisecond (the runtime would fail the job).
@@ -43,8 +43,9 @@ pub enum SpecError {
     DuplicateName(String),
 }
 
-/// Whether `name` is a valid state name, `^[a-z_][a-z0-9_]*$` (the rule every official
-/// SDK accepts).
+/// Whether `name` is a valid state name, `^[A-Za-z_][A-Za-z0-9_]*$`: the names the Java
+/// and Go SDKs accept, so that a Rust function can take over state they wrote (state is
+/// found by name).
 pub const fn is_valid_state_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     if bytes.is_empty() {
@@ -53,7 +54,7 @@ pub const fn is_valid_state_name(name: &str) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let ok = matches!(b, b'a'..=b'z' | b'_') || (i > 0 && b.is_ascii_digit());
+        let ok = b.is_ascii_alphabetic() || b == b'_' || (i > 0 && b.is_ascii_digit());
         if !ok {
             return false;
         }
@@ -79,7 +80,8 @@ impl ValueSpec {
     ///
     /// let seen = ValueSpec::new::<i32>("seen")?.expire_after_call(Duration::from_secs(600))?;
     /// assert_eq!(seen.type_name().as_str(), "io.statefun.types/int");
-    /// assert!(ValueSpec::new::<i32>("Seen").is_err());
+    /// assert!(ValueSpec::new::<i32>("lastSeen").is_ok());
+    /// assert!(ValueSpec::new::<i32>("last-seen").is_err());
     /// # Ok::<(), statefun_core::SpecError>(())
     /// ```
     pub fn new<T: Type>(name: impl Into<Cow<'static, str>>) -> Result<Self, SpecError> {

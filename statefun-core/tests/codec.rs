@@ -5,11 +5,14 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use prost::Message as _;
 use statefun_core::{
-    EgressError, EgressMessage, Encode, Message, SpecError, Type, TypeName, TypeNameError,
-    ValueSpec,
+    EgressError, EgressMessage, Encode, InfallibleEncode, Message, SpecError, Type, TypeName,
+    TypeNameError, ValueSpec,
     proto::{egress, types as wrappers},
     state::is_valid_state_name,
 };
+
+#[path = "../../tests/support/state_names.rs"]
+mod state_names;
 
 fn hex(bytes: &[u8]) -> String {
     bytes
@@ -167,10 +170,23 @@ proptest! {
     }
 
     #[test]
+    fn infallible_encoding_is_the_codec(i: i32, l: i64, f: f32, d: f64, b: bool, s: String) {
+        prop_assert_eq!(i.encode_infallible(), Type::encode(&i).unwrap());
+        prop_assert_eq!(l.encode_infallible(), Type::encode(&l).unwrap());
+        prop_assert_eq!(f.encode_infallible(), Type::encode(&f).unwrap());
+        prop_assert_eq!(d.encode_infallible(), Type::encode(&d).unwrap());
+        prop_assert_eq!(b.encode_infallible(), Type::encode(&b).unwrap());
+        prop_assert_eq!(s.encode_infallible(), Type::encode(&s).unwrap());
+        prop_assert_eq!(s.as_str().encode_infallible(), Type::encode(&s).unwrap());
+        prop_assert_eq!(s.as_str().encode_value().unwrap(), Type::encode(&s).unwrap());
+    }
+
+    #[test]
     fn string_round_trips(v: String) {
         prop_assert_eq!(<String as Type>::decode(Type::encode(&v).unwrap()).unwrap(), v.clone());
-        let message = Message::new(v.as_str()).unwrap();
+        let message = Message::new(v.as_str());
         prop_assert_eq!(message.as_str().unwrap(), v.as_str());
+        prop_assert_eq!(Message::try_new(&v).unwrap(), message);
     }
 
     #[test]
@@ -232,16 +248,19 @@ fn typename_table() {
 }
 
 #[test]
-fn state_name_table() {
-    for ok in ["seen", "_x", "a1", "snake_case_9", "_"] {
-        assert!(is_valid_state_name(ok), "{ok}");
-        assert!(ValueSpec::new::<i32>(ok).is_ok(), "{ok}");
+fn state_names_follow_the_shared_table() {
+    assert!(state_names::accepted().contains(&"lastSeen".to_owned()));
+    for name in state_names::accepted() {
+        assert!(is_valid_state_name(&name), "{name}");
+        let spec = ValueSpec::new::<i32>(name.clone()).expect(&name);
+        assert_eq!(spec.name(), name);
     }
-    for bad in ["", "Seen", "1a", "a-b", "a b", "é", "camelCase", "a.b"] {
-        assert!(!is_valid_state_name(bad), "{bad:?}");
-        assert!(
-            matches!(ValueSpec::new::<i32>(bad), Err(SpecError::InvalidName(_))),
-            "{bad:?}"
+    for name in state_names::rejected() {
+        assert!(!is_valid_state_name(&name), "{name:?}");
+        assert_eq!(
+            ValueSpec::new::<i32>(name.clone()).unwrap_err(),
+            SpecError::InvalidName(name.clone()),
+            "{name:?}"
         );
     }
 }
@@ -294,6 +313,51 @@ fn kafka_record_bytes() {
     let record = egress::KafkaProducerRecord::decode(keyless.raw_value().clone()).unwrap();
     assert_eq!(record.key, "");
     assert_eq!(record.value_bytes, Type::encode(&5i32).unwrap());
+}
+
+#[test]
+fn egress_values_from_borrowed_and_owned_bytes() {
+    let received: Vec<u8> = vec![0xff, 0, 7];
+    let borrowed: &[u8] = &received;
+    let build = |record: statefun_core::KafkaRecordBuilder| {
+        let message = record.topic("t").build().unwrap();
+        egress::KafkaProducerRecord::decode(message.raw_value().clone())
+            .unwrap()
+            .value_bytes
+    };
+    let kafka = || EgressMessage::kafka(TypeName::from_static("demo/k"));
+    assert_eq!(build(kafka().value(borrowed)), received);
+    assert_eq!(build(kafka().value(received.clone())), received);
+    assert_eq!(
+        build(kafka().value(Bytes::from(received.clone()))),
+        received
+    );
+    assert_eq!(build(kafka().value(String::from("hé"))), "hé".as_bytes());
+
+    let kinesis = EgressMessage::kinesis(TypeName::from_static("demo/k"))
+        .stream("s")
+        .partition_key("p")
+        .value(borrowed)
+        .build()
+        .unwrap();
+    let record = egress::KinesisEgressRecord::decode(kinesis.raw_value().clone()).unwrap();
+    assert_eq!(record.value_bytes, received);
+}
+
+#[test]
+fn generic_egress_and_messages_without_a_result() {
+    let egress = TypeName::from_static("demo/out");
+    let message = EgressMessage::new(egress.clone(), "hi");
+    assert_eq!(message.type_name(), "io.statefun.types/string");
+    assert_eq!(
+        message.raw_value(),
+        &Type::encode(&"hi".to_owned()).unwrap()
+    );
+    assert_eq!(
+        EgressMessage::try_new(egress, &7i64).unwrap().raw_value(),
+        &Type::encode(&7i64).unwrap()
+    );
+    assert_eq!(Message::new(&true), Message::try_new(&true).unwrap());
 }
 
 #[test]
@@ -366,7 +430,7 @@ fn kinesis_record_bytes_and_rules() {
 
 #[test]
 fn message_accessors_check_the_typename() {
-    let message = Message::new(&42i32).unwrap();
+    let message = Message::new(&42i32);
     assert!(message.is::<i32>());
     assert!(!message.is::<i64>());
     assert_eq!(message.as_i32().unwrap(), 42);

@@ -9,9 +9,9 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use statefun_core::{
-    Address, BoxError, Cells, CodecError, Context, EgressMessage, Error, Function, Functions,
-    Handler, Message, Mutations, OutgoingMessage, State, StateError, Type, TypeName, Value,
-    ValueSpec, codec,
+    Address, BoxError, CancellationToken, Cells, CodecError, Context, EgressMessage, Error,
+    Function, Functions, Handler, Message, Mutations, OutgoingMessage, State, StateError, Type,
+    TypeName, Value, ValueSpec, codec,
 };
 
 #[path = "../../tests/support/seen.rs"]
@@ -75,16 +75,16 @@ impl Function for Effects {
         _: Message,
     ) -> Result<(), BoxError> {
         state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
-        let caller = ctx.caller().cloned().ok_or("expected a caller")?;
+        let caller = ctx.caller().ok_or("expected a caller")?;
         let greeting = format!("hello {}", caller.id());
-        ctx.send(OutgoingMessage::new(caller, greeting.as_str())?);
+        ctx.reply(&greeting)?;
         let carol = Address::new(TypeName::from_static("demo/greeter"), "carol");
         ctx.send_after_with_token(
             Duration::from_millis(5000),
-            "tok-1",
-            OutgoingMessage::new(carol, "later")?,
-        )?;
-        ctx.cancel_delayed("tok-0")?;
+            CancellationToken::from_static("tok-1"),
+            OutgoingMessage::new(carol, "later"),
+        );
+        ctx.cancel_delayed(CancellationToken::from_static("tok-0"));
         let me = ctx.self_address().id().to_owned();
         ctx.send_egress(
             EgressMessage::kafka(TypeName::from_static("demo/kafka-egress"))
@@ -106,10 +106,10 @@ impl Type for Blob {
         TypeName::from_static("demo/bytes")
     }
     fn encode(&self) -> Result<Bytes, CodecError> {
-        codec::raw::encode_bytes(&self.0)
+        Ok(self.0.clone())
     }
     fn decode(bytes: Bytes) -> Result<Self, CodecError> {
-        codec::raw::decode(bytes).map(Blob)
+        Ok(Blob(bytes))
     }
 }
 
@@ -244,7 +244,7 @@ impl Function for JsonFunction {
             visits: profile.visits,
         };
         let sink = Address::new(TypeName::from_static("demo/json-sink"), me);
-        ctx.send(OutgoingMessage::new(sink, &ack)?);
+        ctx.send(OutgoingMessage::try_new(sink, &ack)?);
         Ok(())
     }
 }

@@ -7,8 +7,9 @@ use bytes::Bytes;
 use from_function::{expiration_spec::ExpireMode, persisted_value_mutation::MutationType};
 use prost::Message as _;
 use statefun_core::{
-    Address, BoxError, Cells, Context, Error, Function, Functions, Handler, Message, Mutations,
-    OutgoingMessage, RegistryError, RequestError, State, StateError, TypeName, Value, ValueSpec,
+    Address, BoxError, CancellationToken, Cells, Context, ContextError, Error, Function, Functions,
+    Handler, Message, Mutations, OutgoingMessage, RegistryError, RequestError, State, StateError,
+    TokenError, TypeName, Value, ValueSpec,
     proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
 };
 
@@ -74,16 +75,16 @@ impl Function for Commands {
             }
             ("fail", _) => return Err("asked to fail".into()),
             ("panic", _) => panic!("asked to panic"),
-            ("send", _) => ctx.send(OutgoingMessage::new(target(), "m")?),
+            ("send", _) => ctx.send(OutgoingMessage::new(target(), "m")),
             ("delay", token) => ctx.send_after_with_token(
                 Duration::from_millis(1500),
-                token,
-                OutgoingMessage::new(target(), token)?,
-            )?,
+                CancellationToken::new(token)?,
+                OutgoingMessage::new(target(), token),
+            ),
             ("delay-untokened", _) => {
-                ctx.send_after(Duration::from_secs(2), OutgoingMessage::new(target(), "d")?)
+                ctx.send_after(Duration::from_secs(2), OutgoingMessage::new(target(), "d"))
             }
-            ("cancel", token) => ctx.cancel_delayed(token)?,
+            ("cancel", token) => ctx.cancel_delayed(CancellationToken::new(token)?),
             ("caller", _) => self
                 .seen_callers
                 .lock()
@@ -460,16 +461,58 @@ async fn delayed_messages_and_cancellations_keep_call_order() {
     assert_eq!(r.outgoing_messages.len(), 2);
 }
 
+/// A type whose encoding always fails, as a serde impl can.
+struct Unencodable;
+
+impl statefun_core::Type for Unencodable {
+    fn type_name() -> TypeName {
+        TypeName::from_static("demo/unencodable")
+    }
+    fn encode(&self) -> Result<Bytes, statefun_core::CodecError> {
+        Err(statefun_core::CodecError::Custom("cannot encode".into()))
+    }
+    fn decode(_: Bytes) -> Result<Self, statefun_core::CodecError> {
+        Ok(Unencodable)
+    }
+}
+
+#[test]
+fn reply_goes_to_the_caller_of_the_current_message() {
+    let mut ctx = Context::new(Address::new(COUNTER, "me"));
+    assert!(matches!(ctx.reply("hi"), Err(ContextError::NoCaller)));
+    assert!(ctx.sent().is_empty());
+
+    let bob = Address::new(COUNTER, "bob");
+    let mut ctx = ctx.with_caller(Some(bob.clone()));
+    ctx.reply("hi").unwrap();
+    ctx.reply(&7i32).unwrap();
+    assert_eq!(
+        ctx.sent(),
+        [
+            OutgoingMessage::new(bob.clone(), "hi"),
+            OutgoingMessage::new(bob, &7i32)
+        ]
+    );
+    let error = ctx.reply(&Unencodable).unwrap_err();
+    assert!(matches!(error, ContextError::Encode(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the reply could not be encoded: cannot encode"
+    );
+    assert_eq!(ctx.sent().len(), 2);
+}
+
 #[test]
 fn empty_tokens_are_rejected() {
-    let mut ctx = Context::new(Address::new(COUNTER, "me"));
-    let msg = OutgoingMessage::new(Address::new(COUNTER, "x"), "m").unwrap();
-    assert!(
-        ctx.send_after_with_token(Duration::from_secs(1), "", msg)
-            .is_err()
+    assert_eq!(CancellationToken::new(""), Err(TokenError::Empty));
+    assert_eq!(
+        CancellationToken::try_from(String::new()),
+        Err(TokenError::Empty)
     );
-    assert!(ctx.cancel_delayed("").is_err());
-    assert!(ctx.delayed().is_empty());
+    assert_eq!(CancellationToken::try_from(""), Err(TokenError::Empty));
+    let token = CancellationToken::try_from("t").unwrap();
+    assert_eq!((token.as_str(), token.to_string()), ("t", "t".to_owned()));
+    assert_eq!(format!("{token:?}"), "\"t\"");
 }
 
 // ---- errors ----

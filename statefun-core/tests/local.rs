@@ -10,9 +10,9 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use prost::Message as _;
 use statefun_core::{
-    Address, BoxError, Cells, Context, EgressMessage, Function, Functions, Handler, Message,
-    Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
-    local::{EgressRecord, Endpoint, LocalError, LocalRuntime},
+    Address, BoxError, CancellationToken, Cells, Context, EgressMessage, Function, Functions,
+    Handler, Message, Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
+    local::{EgressRecord, Endpoint, LocalError, LocalRuntime, RunReport},
     proto::reqreply::{self as pb, FromFunction, from_function},
 };
 
@@ -87,10 +87,10 @@ impl Function for Counter {
             ("fail", _) => return Err("the counter refuses".into()),
             ("later", token) => ctx.send_after_with_token(
                 Duration::from_secs(2),
-                token,
-                OutgoingMessage::new(ctx.self_address().clone(), "inc")?,
-            )?,
-            ("cancel", token) => ctx.cancel_delayed(token)?,
+                CancellationToken::new(token)?,
+                OutgoingMessage::new(ctx.self_address().clone(), "inc"),
+            ),
+            ("cancel", token) => ctx.cancel_delayed(CancellationToken::new(token)?),
             ("egress", _) => {
                 let id = ctx.self_address().id().to_owned();
                 ctx.send_egress(
@@ -100,9 +100,9 @@ impl Function for Counter {
                         .value(format!("{}", state.count.get_or_default()))
                         .build()?,
                 );
-                ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default())?);
+                ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default()));
             }
-            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")?),
+            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")),
             (other, _) => return Err(format!("unknown command {other}").into()),
         }
         Ok(())
@@ -118,7 +118,7 @@ impl Function for Pinger {
         PINGER
     }
     async fn invoke(&self, ctx: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping")?);
+        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping"));
         Ok(())
     }
 }
@@ -422,4 +422,128 @@ async fn mutations_of_undeclared_or_retyped_state_are_errors() {
     rt.send(at(COUNTER, "a"), "x").unwrap();
     let err = rt.run_until_quiescent().await.unwrap_err();
     assert!(matches!(err, LocalError::StateTypeMismatch { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn totals_count_every_run_failed_ones_included() {
+    let mut rt = runtime();
+    assert_eq!(rt.totals(), RunReport::default());
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    let first = rt.run_until_quiescent().await.unwrap();
+    assert_eq!(
+        first,
+        RunReport {
+            requests: 3,
+            invocations: 2
+        },
+        "negotiation, then a batch of 1, then a batch of 1"
+    );
+    assert_eq!(rt.totals(), first);
+
+    rt.send(at(COUNTER, "a"), "fail").unwrap();
+    rt.run_until_quiescent().await.unwrap_err();
+    assert_eq!(
+        rt.totals(),
+        RunReport {
+            requests: 4,
+            invocations: 2
+        },
+        "the failed request counts; its invocation was not delivered"
+    );
+
+    rt.send(at(COUNTER, "b"), "later:t").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    rt.advance(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(
+        rt.totals(),
+        RunReport {
+            requests: 6,
+            invocations: 4
+        },
+        "a run through `advance` counts once"
+    );
+}
+
+#[tokio::test]
+async fn states_lists_every_live_value_by_address_in_registration_order() {
+    let mut rt = runtime();
+    assert_eq!(rt.states().count(), 0);
+    let later_ids = ["h", "g", "f", "e", "d"];
+    for id in later_ids {
+        rt.send(at(COUNTER, id), "inc").unwrap();
+    }
+    for (id, command) in [
+        ("b", "inc"),
+        ("b", "touch"),
+        ("a", "touch"),
+        ("a", "recent"),
+        ("a", "inc"),
+    ] {
+        rt.send(at(COUNTER, id), command).unwrap();
+    }
+    // An instance that only ever failed has no value.
+    rt.send(at(COUNTER, "c"), "fail").unwrap();
+    rt.run_until_quiescent().await.unwrap_err();
+    rt.run_until_quiescent().await.unwrap();
+
+    let listed: Vec<(String, &str, &str, Bytes)> = rt
+        .states()
+        .map(|e| (e.address.to_string(), e.name, e.type_name, e.value.clone()))
+        .collect();
+    let int = |n: i32| statefun_core::Type::encode(&n).unwrap();
+    let yes = statefun_core::Type::encode(&true).unwrap();
+    let mut expected = vec![
+        (
+            "test/counter/a".to_owned(),
+            "count",
+            "io.statefun.types/int",
+            int(1),
+        ),
+        (
+            "test/counter/a".into(),
+            "recent",
+            "io.statefun.types/int",
+            int(1),
+        ),
+        (
+            "test/counter/a".into(),
+            "touched",
+            "io.statefun.types/bool",
+            yes.clone(),
+        ),
+        (
+            "test/counter/b".into(),
+            "count",
+            "io.statefun.types/int",
+            int(1),
+        ),
+        (
+            "test/counter/b".into(),
+            "touched",
+            "io.statefun.types/bool",
+            yes,
+        ),
+    ];
+    for id in later_ids.iter().rev() {
+        expected.push((
+            format!("test/counter/{id}"),
+            "count",
+            "io.statefun.types/int",
+            int(1),
+        ));
+    }
+    assert_eq!(listed, expected);
+
+    rt.advance(Duration::from_secs(1)).await.unwrap();
+    let names: Vec<String> = rt
+        .states()
+        .filter(|e| ["a", "b"].contains(&e.address.id()))
+        .map(|e| format!("{}:{}", e.address, e.name))
+        .collect();
+    assert_eq!(
+        names,
+        ["test/counter/a:count", "test/counter/b:count"],
+        "expired values are not listed"
+    );
 }

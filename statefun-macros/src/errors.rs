@@ -316,19 +316,19 @@ impl fmt::Display for Mistake {
             ),
             Self::InvalidStateName { name, .. } if name.is_empty() => write!(
                 f,
-                "the state name is empty: use lowercase ASCII letters, digits and `_`, not starting with a digit"
+                "the state name is empty: use ASCII letters, digits and `_`, not starting with a digit"
             ),
             Self::InvalidStateName { name, renamed } => {
                 let suggestion = suggest_state_name(name);
                 if *renamed {
                     write!(
                         f,
-                        "invalid state name `{name}`: use lowercase ASCII letters, digits and `_`, not starting with a digit, e.g. `name = \"{suggestion}\"`"
+                        "invalid state name `{name}`: use ASCII letters, digits and `_`, not starting with a digit, e.g. `name = \"{suggestion}\"`"
                     )
                 } else {
                     write!(
                         f,
-                        "field `{name}` is not a valid state name (lowercase ASCII letters, digits and `_`, not starting with a digit): rename the field or add `#[state(name = \"{suggestion}\")]`"
+                        "field `{name}` is not a valid state name (ASCII letters, digits and `_`, not starting with a digit): rename the field or add `#[state(name = \"{suggestion}\")]`"
                     )
                 }
             }
@@ -390,16 +390,12 @@ impl fmt::Display for Mistake {
     }
 }
 
-/// A valid state name close to `name`: lowercase, other characters as `_`.
+/// A valid state name close to `name`: each run of other characters becomes one `_`, and
+/// a leading digit gets a `_` before it.
 pub(crate) fn suggest_state_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 1);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
             out.push(c);
         } else if !out.ends_with('_') {
             out.push('_');

@@ -154,7 +154,8 @@ pub(crate) fn state(valid: &ValidState<'_>) -> TokenStream {
     }
 }
 
-/// `#[derive(statefun::Type)]`: `impl Type` with the chosen codec.
+/// `#[derive(statefun::Type)]`: `impl Type` with the chosen codec, and
+/// `impl InfallibleEncode` for the codecs whose encoding cannot fail (protobuf, raw).
 pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
     let krate = &valid.krate;
     let p = quote!(#krate::__private);
@@ -165,40 +166,69 @@ pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
             TYPE_NAME
         }
     };
-    let (type_name, encode, decode) = match valid.codec {
+    // `infallible` is the body of `encode_infallible`, for codecs that cannot fail.
+    let (type_name, encode, infallible, decode) = match valid.codec {
         ValidCodec::Json(lit) => (
             static_type_name(lit),
             quote!(#p::json::encode(self)),
+            None,
             quote!(#p::json::decode(&bytes)),
         ),
         ValidCodec::Protobuf(lit) => (
             match lit {
                 Some(lit) => static_type_name(lit),
-                None => quote_spanned!(ident.span()=> #p::protobuf::type_name::<Self>()),
+                None => quote_spanned! {ident.span()=>
+                    <Self as #p::protobuf::DefaultTypeName>::default_type_name()
+                },
             },
-            quote!(#p::protobuf::encode(self)),
-            quote!(#p::protobuf::decode(bytes)),
+            quote!(#p::Result::Ok(#p::InfallibleEncode::encode_infallible(self))),
+            Some(quote!((PROTOBUF.encode)(self))),
+            quote!((PROTOBUF.decode)(bytes)),
         ),
         ValidCodec::Raw(lit, field) => (
             static_type_name(lit),
-            quote_spanned!(field.span()=> #p::Result::Ok(<#field as #p::RawBytes>::to_bytes(&self.0))),
-            quote_spanned!(field.span()=> #p::Result::Ok(Self(<#field as #p::RawBytes>::from_bytes(bytes)))),
+            quote!(#p::Result::Ok(#p::InfallibleEncode::encode_infallible(self))),
+            Some(quote_spanned!(field.span()=> <#field as #p::raw::RawBytes>::to_bytes(&self.0))),
+            quote_spanned!(field.span()=> #p::Result::Ok(Self(<#field as #p::raw::RawBytes>::from_bytes(bytes)))),
         ),
     };
-    quote! {
-        #[automatically_derived]
-        impl #p::Type for #ident {
-            fn type_name() -> #p::TypeName {
-                #type_name
-            }
-
-            fn encode(&self) -> #p::Result<#p::Bytes, #p::CodecError> {
-                #encode
-            }
-
-            fn decode(bytes: #p::Bytes) -> #p::Result<Self, #p::CodecError> {
-                #decode
+    // One call requires the prost bound, so a type that is not a prost message gets one
+    // error, not one per method.
+    let protobuf = matches!(valid.codec, ValidCodec::Protobuf(_)).then(|| {
+        quote_spanned! {ident.span()=>
+            const PROTOBUF: #p::protobuf::Codec<#ident> = #p::protobuf::codec::<#ident>();
+        }
+    });
+    let infallible = infallible.map(|body| {
+        quote! {
+            #[automatically_derived]
+            impl #p::InfallibleEncode for #ident {
+                fn encode_infallible(&self) -> #p::Bytes {
+                    #body
+                }
             }
         }
+    });
+    quote! {
+        const _: () = {
+            #protobuf
+
+            #[automatically_derived]
+            impl #p::Type for #ident {
+                fn type_name() -> #p::TypeName {
+                    #type_name
+                }
+
+                fn encode(&self) -> #p::Result<#p::Bytes, #p::CodecError> {
+                    #encode
+                }
+
+                fn decode(bytes: #p::Bytes) -> #p::Result<Self, #p::CodecError> {
+                    #decode
+                }
+            }
+
+            #infallible
+        };
     }
 }

@@ -56,7 +56,7 @@ use crate::errors::{Errors, Mistake};
 /// let mut ctx = Context::new(Address::new(greet::TYPE_NAME, "alice"));
 /// let mut state = Seen { seen: Value::default() };
 /// # futures_lite_block_on(async {
-/// greet::call(&mut ctx, &mut state, Message::new("bob")?).await?;
+/// greet::call(&mut ctx, &mut state, Message::new("bob")).await?;
 /// assert_eq!(state.seen.get(), Some(&1));
 /// # Ok::<(), BoxError>(())
 /// # })?;
@@ -120,8 +120,9 @@ pub fn function(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// # Field keys (`#[state(...)]`)
-/// - `name = "state_name"`: the state name (default: the field name). Names match
-///   `^[a-z_][a-z0-9_]*$` and are unique within the struct.
+/// - `name = "stateName"`: the state name (default: the field name). Names match
+///   `^[A-Za-z_][A-Za-z0-9_]*$` (as in the Java and Go SDKs, so a Rust function can take
+///   over the state of a function written with them) and are unique within the struct.
 /// - `expire_after_call = "10m"` or `expire_after_write = "1h30m"` (at most one): the
 ///   state expires after that long without an invocation, or without a write. Durations
 ///   are one or more `<number><unit>` parts with units `ms`, `s`, `m`, `h`, `d` (e.g.

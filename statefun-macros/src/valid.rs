@@ -57,13 +57,13 @@ fn check_type_name(lit: &LitStr, errors: &mut Errors) -> bool {
     }
 }
 
-/// Whether `name` matches `^[a-z_][a-z0-9_]*$`.
+/// Whether `name` matches `^[A-Za-z_][A-Za-z0-9_]*$` (the core's `is_valid_state_name`).
 pub(crate) fn state_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A duration such as `"10m"`, `"1h30m"` or `"1500ms"` in milliseconds: one or more

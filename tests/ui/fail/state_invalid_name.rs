@@ -2,9 +2,10 @@
 
 use statefun::{StateSpec, Value};
 
+// A field name is the default state name; Rust accepts identifiers the rule does not.
 #[derive(StateSpec)]
 struct Names {
-    lastName: Value<String>,
+    lastSeen: Value<String>,
     Ünïcode: Value<i32>,
 }
 

@@ -1,0 +1,232 @@
+//! [`Endpoint`]: your functions at a path, with the HTTP settings, as an actix-web service.
+
+use std::{fmt, io, net::ToSocketAddrs, sync::Arc, time::Duration};
+
+use actix_web::{
+    HttpRequest, HttpResponse, Route,
+    dev::{AppService, HttpServiceFactory},
+    http::header,
+    web,
+};
+use statefun_core::{Functions, Handler};
+
+use crate::{
+    Server, body,
+    service::{Service, TEXT},
+};
+
+/// The path an [`Endpoint`] answers on unless told otherwise.
+pub const DEFAULT_PATH: &str = "/statefun";
+
+/// The default request body limit: 32 MiB, the runtime's default `payload_max_bytes`.
+pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// How long a batch may run by default before it is abandoned with 504: 2 minutes, the
+/// runtime's default call timeout (`transport.call` in module.yaml), after which the
+/// runtime no longer waits for the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A StateFun endpoint: the [`Handler`] of your functions at a path, with its HTTP
+/// settings.
+///
+/// Run it with [`Endpoint::serve`] or a [`Server`], or mount it in your own actix-web `App`
+/// with `App::new().service(endpoint.clone())` (it is an [`HttpServiceFactory`]). Cloning
+/// is cheap: the functions are shared.
+///
+/// ```
+/// # use std::time::Duration;
+/// # let functions = statefun_core::Functions::new();
+/// use statefun_actix::Endpoint;
+///
+/// let endpoint = Endpoint::new(functions)
+///     .with_path("/functions")
+///     .with_body_limit(64 * 1024 * 1024)
+///     .with_timeout(Duration::from_secs(30));
+/// assert_eq!(endpoint.path(), "/functions");
+/// assert_eq!(endpoint.body_limit(), 64 * 1024 * 1024);
+/// assert_eq!(endpoint.timeout(), Some(Duration::from_secs(30)));
+/// ```
+#[derive(Clone)]
+pub struct Endpoint {
+    path: String,
+    service: Arc<Service>,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Endpoint");
+        d.field("path", &self.path)
+            .field("functions", self.service.handler.functions())
+            .field("body_limit", &self.service.body_limit)
+            .field("timeout", &self.service.timeout);
+        #[cfg(feature = "gzip")]
+        d.field("gzip", &self.service.gzip);
+        d.finish()
+    }
+}
+
+impl Endpoint {
+    /// An endpoint for `functions` (a [`Functions`] or a [`Handler`]) at [`DEFAULT_PATH`]
+    /// with a body limit of [`DEFAULT_BODY_LIMIT`] and a time limit of [`DEFAULT_TIMEOUT`].
+    pub fn new(functions: impl Into<Handler>) -> Self {
+        Self {
+            path: DEFAULT_PATH.to_owned(),
+            service: Arc::new(Service {
+                handler: functions.into(),
+                body_limit: DEFAULT_BODY_LIMIT,
+                timeout: Some(DEFAULT_TIMEOUT),
+                #[cfg(feature = "gzip")]
+                gzip: false,
+            }),
+        }
+    }
+
+    /// Answers on `path` instead of [`DEFAULT_PATH`]: an actix-web resource pattern such as
+    /// `"/statefun"`, `"/"` or `"/functions/{name}"` (the target function is read from the
+    /// body, not the path). It must match the path of `urlPathTemplate` in module.yaml.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Rejects request bodies longer than `bytes` with 413. Keep it at least the runtime's
+    /// `payload_max_bytes` (default 32 MiB, [`DEFAULT_BODY_LIMIT`]): the request carries
+    /// every state value of the address.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        Arc::make_mut(&mut self.service).body_limit = bytes;
+        self
+    }
+
+    /// Abandons a batch that has not finished after `limit` (default [`DEFAULT_TIMEOUT`],
+    /// the runtime's default call timeout) and answers 504 with the function's typename
+    /// and id; `None` waits forever. Keep it at most the runtime's `transport.call`
+    /// timeout: the runtime does not wait longer for the answer and retries the batch.
+    ///
+    /// The batch's future is dropped at the limit, so an `async` function stops at its
+    /// next `.await` and none of its effects are sent. A function that blocks its thread
+    /// (a long synchronous loop, blocking I/O) cannot be interrupted: it keeps that worker
+    /// thread until it returns, and the answer is sent then.
+    pub fn with_timeout(mut self, limit: impl Into<Option<Duration>>) -> Self {
+        Arc::make_mut(&mut self.service).timeout = limit.into();
+        self
+    }
+
+    /// Gzip-compresses responses of at least 1 KiB when the request's `Accept-Encoding`
+    /// allows it. Off by default: `FromFunction` answers are usually small and the
+    /// compression costs CPU on every request; turn it on when answers carry large state
+    /// over a slow network. Requires the `gzip` feature.
+    #[cfg(feature = "gzip")]
+    pub fn with_gzip(mut self, enabled: bool) -> Self {
+        Arc::make_mut(&mut self.service).gzip = enabled;
+        self
+    }
+
+    /// The path this endpoint answers on ([`Endpoint::with_path`]).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The request body limit in bytes ([`Endpoint::with_body_limit`]).
+    pub fn body_limit(&self) -> usize {
+        self.service.body_limit
+    }
+
+    /// How long a batch may run before it is answered 504 ([`Endpoint::with_timeout`]).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.service.timeout
+    }
+
+    /// Whether answers are gzip-compressed when the request accepts it
+    /// ([`Endpoint::with_gzip`]).
+    #[cfg(feature = "gzip")]
+    pub fn gzip(&self) -> bool {
+        self.service.gzip
+    }
+
+    /// The functions served.
+    pub fn functions(&self) -> &Functions {
+        self.service.handler.functions()
+    }
+
+    /// The dispatcher that answers requests.
+    pub fn handler(&self) -> &Handler {
+        &self.service.handler
+    }
+
+    /// Serves this endpoint on `addr` until SIGINT or SIGTERM, then stops gracefully:
+    /// shorthand for `Server::new(self).bind(addr)?.run()`; see [`Server`] for workers,
+    /// several addresses, TLS and the shutdown timeout.
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
+        Server::new(self).bind(addr)?.run().await
+    }
+
+    /// The answer to a request for any other path: 404, with a text that names the path
+    /// this endpoint answers on and the `urlPathTemplate` to use, and a `WARN` log event.
+    /// [`Server`] installs it as the app's default service; in your own `App`:
+    ///
+    /// ```no_run
+    /// # fn app(endpoint: statefun_actix::Endpoint) {
+    /// let app = actix_web::App::new()
+    ///     .service(endpoint.clone())
+    ///     .default_service(endpoint.unserved_paths());
+    /// # }
+    /// ```
+    pub fn unserved_paths(&self) -> Route {
+        let served = self.path.clone();
+        let limit = self.service.body_limit;
+        web::to(move |req: HttpRequest, mut body: web::Payload| {
+            let served = served.clone();
+            async move {
+                let drained = body::discard(&mut body, 0, body::discard_budget(limit)).await;
+                let text = unserved_text(&req, &served);
+                tracing::warn!(method = %req.method(), path = req.path(), "{text}");
+                let mut response = HttpResponse::NotFound();
+                if !drained {
+                    response.force_close();
+                }
+                response.content_type(TEXT).body(text)
+            }
+        })
+    }
+}
+
+/// The 404 text for a request to a path the endpoint does not serve.
+fn unserved_text(req: &HttpRequest, served: &str) -> String {
+    let info = req.connection_info();
+    let hint = if served.contains('{') {
+        String::new()
+    } else {
+        format!(
+            "; set `urlPathTemplate: {}://{}{served}` in module.yaml (with the host name the StateFun cluster reaches this service by)",
+            info.scheme(),
+            info.host()
+        )
+    };
+    format!(
+        "no StateFun endpoint at `{}`: this service answers POST requests at `{served}`{hint}",
+        req.path()
+    )
+}
+
+impl HttpServiceFactory for Endpoint {
+    fn register(self, config: &mut AppService) {
+        let service = self.service;
+        let limit = service.body_limit;
+        web::resource(self.path)
+            .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
+                let service = Arc::clone(&service);
+                async move { service.answer(req, body).await }
+            }))
+            .default_service(web::to(move |mut body: web::Payload| async move {
+                let mut response = HttpResponse::MethodNotAllowed();
+                if !body::discard(&mut body, 0, body::discard_budget(limit)).await {
+                    response.force_close();
+                }
+                response
+                    .insert_header((header::ALLOW, "POST"))
+                    .content_type(TEXT)
+                    .body("a StateFun endpoint answers POST requests only")
+            }))
+            .register(config);
+    }
+}
