@@ -412,6 +412,8 @@ run_plan_step() { # out
     "$(date +%T.%3N)" "$progress" "$([ "$action" = kill ] && echo SIGKILL || echo SIGTERM)" \
     "$replica" "$stopped_in" "${REPLICA_PID[$replica]}" "$(since "$t")" >>"$out/replica-events.txt"
   PLAN_DONE=$((PLAN_DONE + 1))
+  # The driver holds its report rounds (and so the verdict) until the failures are done.
+  [ "$PLAN_DONE" -lt "${#PLAN[@]}" ] || touch "$out/replica-failures-done"
 }
 
 passed=0
@@ -485,6 +487,7 @@ for scenario in "${SCENARIOS[@]}"; do
       PLAN=("0.30 kill 1 2") ;;
   esac
   args+=(--out "$out")
+  [ ${#PLAN[@]} -eq 0 ] || args+=(--hold-reports-until "$out/replica-failures-done")
   t="$(now)" # the scenario's own time, without the broker's and nginx's start
   if [ "$scenario" = kafka-features ] || [ "$scenario" = kafka-exactly-once ]; then
     nginx_from=$(($(wc -l <"$NGINX_DIR/access.log" 2>/dev/null || echo 0) + 1))

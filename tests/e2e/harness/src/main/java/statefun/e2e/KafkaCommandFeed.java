@@ -19,7 +19,9 @@ import statefun.e2e.generated.Commands;
  * the job's consumer group commits on each completed checkpoint, writes them to OUT/progress.txt
  * (run.sh times its replica kills by it) and, once a completed checkpoint covers a quarter of the
  * input, writes the control record that makes {@link Failer} fail the job. The report rounds start
- * once a completed checkpoint covers the whole input.
+ * once a completed checkpoint covers the whole input and, if given, the file {@code
+ * holdReportsUntil} exists (run.sh writes it once its replica failures are done), or after a
+ * minute regardless.
  */
 final class KafkaCommandFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaCommandFeed.class);
@@ -51,6 +53,7 @@ final class KafkaCommandFeed implements AutoCloseable {
   private final boolean induceFailure;
   private final int ratePerSecond;
   private final long reportIntervalMs;
+  private final Path holdReportsUntil;
   private final Thread producerThread;
   private final Thread progressThread;
   private volatile boolean running = true;
@@ -63,7 +66,8 @@ final class KafkaCommandFeed implements AutoCloseable {
       Path out,
       boolean induceFailure,
       int ratePerSecond,
-      long reportIntervalMs) {
+      long reportIntervalMs,
+      Path holdReportsUntil) {
     this.bootstrap = bootstrap;
     this.topics = topics;
     this.workload = workload;
@@ -71,6 +75,7 @@ final class KafkaCommandFeed implements AutoCloseable {
     this.induceFailure = induceFailure;
     this.ratePerSecond = ratePerSecond;
     this.reportIntervalMs = reportIntervalMs;
+    this.holdReportsUntil = holdReportsUntil;
     this.producerThread = new Thread(this::produce, "e2e-kafka-feed");
     this.progressThread = new Thread(this::followProgress, "e2e-kafka-progress");
     producerThread.setDaemon(true);
@@ -133,6 +138,13 @@ final class KafkaCommandFeed implements AutoCloseable {
       // source reports once it has sent everything), or after a minute regardless.
       long waitUntil = System.nanoTime() + 60_000_000_000L;
       while (running && committed < workload.messages && System.nanoTime() < waitUntil) {
+        Thread.sleep(50);
+      }
+      // run.sh's replica failures must happen while the job works, not after the verdict.
+      while (running
+          && holdReportsUntil != null
+          && !Files.exists(holdReportsUntil)
+          && System.nanoTime() < waitUntil) {
         Thread.sleep(50);
       }
       int round = 0;

@@ -22,7 +22,8 @@ import org.apache.flink.statefun.flink.harness.Harness;
  *   --function-url http://127.0.0.1:PORT/statefun  --out DIR
  *   [--expected FILE] (features)  [--expected-counts FILE] (exactly-once)
  *   [--instances 64] [--messages 10000] [--seed 7] [--induce-failure true] (exactly-once)
- *   [--kafka 127.0.0.1:PORT] [--topic-prefix eo-] [--rate 0] (Kafka)  [--timeout-s 300]
+ *   [--kafka 127.0.0.1:PORT] [--topic-prefix eo-] [--rate 0] [--hold-reports-until FILE] (Kafka)
+ *   [--timeout-s 300]
  *   --scenario print-expected [--instances 64] [--messages 10000] [--seed 7]
  * </pre>
  *
@@ -131,7 +132,10 @@ public final class Main {
                   out,
                   fail,
                   Integer.parseInt(a.getOrDefault("rate", "0")),
-                  1000);
+                  1000,
+                  a.containsKey("hold-reports-until")
+                      ? Paths.get(a.get("hold-reports-until"))
+                      : null);
           closeLater.add(feed);
           afterStart = feed::start;
           check = new ExactlyOnceCheck(out, w, fail, true, expectedCounts(a));
