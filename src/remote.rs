@@ -9,7 +9,7 @@ use futures_util::future::BoxFuture;
 
 use crate::{
     Address, BoxError, TypeName,
-    local::{Endpoint, LocalRuntime},
+    local::{LocalRuntime, Transport},
 };
 
 /// The runtime's default cap on response bodies (`payload_max_bytes`).
@@ -88,7 +88,7 @@ impl HttpEndpoint {
     }
 }
 
-impl Endpoint for HttpEndpoint {
+impl Transport for HttpEndpoint {
     fn call(&self, target: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let url = self.url_for(target.type_name().name());
         let endpoint = self.clone();

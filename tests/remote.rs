@@ -21,7 +21,7 @@ fn kafka_values(records: Vec<EgressRecord>) -> Vec<String> {
     records
         .into_iter()
         .map(|r| match r {
-            EgressRecord::Kafka(k) => String::from_utf8(k.value_bytes.to_vec()).unwrap(),
+            EgressRecord::Kafka(k) => String::from_utf8(k.value.to_vec()).unwrap(),
             other => panic!("expected Kafka, got {other:?}"),
         })
         .collect()

@@ -38,7 +38,7 @@ use std::{
 use prost::Message as _;
 use statefun::{
     Address, BoxError, Bytes, Handler, OutgoingMessage, TypeName,
-    local::{EgressRecord, Endpoint, LocalRuntime},
+    local::{EgressRecord, LocalRuntime, Transport},
 };
 
 use messages::{COMMANDS, Command, Commands, Kind, Report, Reported};
@@ -89,7 +89,7 @@ fn replica() -> Handler {
 /// The runtime's one endpoint for `e2e/*` (module.yaml's `urlPathTemplate`).
 struct Pool(Arc<Replicas>);
 
-impl Endpoint for Pool {
+impl Transport for Pool {
     fn call(
         &self,
         _: &Address,
@@ -271,14 +271,14 @@ async fn exactly_once_counts_are_those_of_the_real_runtime() -> Result<(), BoxEr
         match r.topic.as_str() {
             DISCARDS => {
                 assert_eq!(
-                    r.value_bytes,
+                    r.value,
                     r.key.as_bytes(),
                     "a discard's key and value are its id"
                 );
                 discards += 1;
             }
             REPORTS => {
-                let reported = Reported::decode(r.value_bytes.clone())?;
+                let reported = Reported::decode(r.value.clone())?;
                 assert_eq!(reported.id, r.key, "a report's key is its instance id");
                 let i = workload::index(&reported.id);
                 assert!(actual[i].is_none(), "{} reported twice", reported.id);

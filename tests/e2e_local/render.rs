@@ -18,14 +18,14 @@ pub fn line(egress: &TypeName, record: &EgressRecord) -> String {
             "{KAFKA_RECORD} topic={} key={} value={}",
             r.topic,
             r.key,
-            text(&r.value_bytes)
+            text(&r.value)
         ),
         EgressRecord::Kinesis(r) => format!(
             "{KINESIS_RECORD} stream={} partition_key={} explicit_hash_key={} value={}",
             r.stream,
             r.partition_key,
             r.explicit_hash_key,
-            text(&r.value_bytes)
+            text(&r.value)
         ),
         EgressRecord::Value { type_name, value } => {
             format!("{type_name} {}", value_text(record, type_name, value))
