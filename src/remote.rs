@@ -131,8 +131,15 @@ pub struct HttpEndpointSpec {
 #[non_exhaustive]
 pub enum ModuleError {
     /// Not YAML.
-    #[error("module.yaml is not valid YAML: {0}")]
-    Yaml(#[from] yaml_rust2::ScanError),
+    #[error("module.yaml is not valid YAML: {message} at line {line} column {column}")]
+    Yaml {
+        /// The line of the error (1-based).
+        line: usize,
+        /// The column of the error (1-based).
+        column: usize,
+        /// What the YAML parser said.
+        message: String,
+    },
     /// A field of an endpoint is missing or invalid.
     #[error("module.yaml document {document}: {problem}")]
     Invalid {
@@ -162,7 +169,12 @@ pub enum EndpointProblem {
 /// The `io.statefun.endpoints.v2/http` endpoints declared in a module.yaml; documents of
 /// other kinds (ingresses, egresses) are skipped.
 pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, ModuleError> {
-    let documents = yaml_rust2::YamlLoader::load_from_str(module_yaml)?;
+    let documents =
+        yaml_rust2::YamlLoader::load_from_str(module_yaml).map_err(|e| ModuleError::Yaml {
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+            message: e.info().to_owned(),
+        })?;
     let mut endpoints = Vec::new();
     for (document, doc) in documents.iter().enumerate() {
         if doc["kind"].as_str() != Some("io.statefun.endpoints.v2/http") {

@@ -126,6 +126,16 @@ spec:
         .1,
         EndpointProblem::MaxNumBatchRequests
     );
+    let yaml = remote::http_endpoints("kind: x\nspec: [1,\n").unwrap_err();
+    assert!(
+        matches!(&yaml, ModuleError::Yaml { line: 3, .. }),
+        "{yaml:?}"
+    );
+    assert!(
+        yaml.to_string()
+            .starts_with("module.yaml is not valid YAML: "),
+        "{yaml}"
+    );
     let err = remote::http_endpoints(&format!("kind: x\n---\n{kind}spec: {{}}\n")).unwrap_err();
     assert_eq!(
         err.to_string(),
