@@ -83,6 +83,8 @@ cleanup() {
   for i in "${REPLICAS[@]}"; do stop_pid "${REPLICA_PID[$i]:-}" 5; done
   stop_pid "$NGINX_PID" 5
   stop_pid "$KAFKA_PID" 15
+  # The JVMs' unpacked jars (tens of MB per start): logs and outputs stay for reading.
+  rm -rf "$RUN_DIR/java-tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -186,6 +188,10 @@ if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direc
   fi
   # The JVM flags live in one place, the pom's e2e.jvm.flags (see README: Java 17 module flags).
   read -r -a JAVA_FLAGS <<<"$(sed -n 's:.*<e2e.jvm.flags>\(.*\)</e2e.jvm.flags>.*:\1:p' "$POM")"
+  # Flink unpacks a 35 MB jar into the temporary directory at every start and leaves it
+  # there: keep it in the run directory.
+  mkdir -p "$RUN_DIR/java-tmp"
+  JAVA_FLAGS+=("-Djava.io.tmpdir=$RUN_DIR/java-tmp")
   HARNESS_CP="$E2E/harness/target/classes:$(cat "$RUN_DIR/harness.classpath")"
   say "driver built in $(since "$t") s"
 fi
