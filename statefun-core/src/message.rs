@@ -4,7 +4,7 @@
 use bytes::Bytes;
 
 use crate::{
-    Address, CodecError, Encode, InfallibleEncode, Type, TypeName, codec::string_range,
+    Address, CodecError, Encode, InfallibleEncode, Type, TypeName, codec::decode_str,
     proto::reqreply as pb,
 };
 
@@ -132,16 +132,9 @@ impl Message {
     /// The `io.statefun.types/string` value, borrowed from the request body.
     pub fn as_str(&self) -> Result<&str, MessageError> {
         self.check::<String>()?;
-        let decode_error = |source| MessageError::Decode {
+        decode_str(&self.value).map_err(|source| MessageError::Decode {
             type_name: self.type_name.clone(),
             source,
-        };
-        let (start, end) = string_range(&self.value).map_err(decode_error)?;
-        std::str::from_utf8(&self.value[start..end]).map_err(|_| {
-            decode_error(CodecError::Primitive {
-                type_name: "io.statefun.types/string",
-                reason: "the string is not valid UTF-8",
-            })
         })
     }
 

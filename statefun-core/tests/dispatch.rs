@@ -365,7 +365,7 @@ async fn undecodable_state_is_a_clear_error() {
     let broken = pb::TypedValue {
         typename: "io.statefun.types/int".into(),
         has_value: true,
-        value: Bytes::from_static(&[0x08, 0x01]),
+        value: Bytes::from_static(&[0x0d, 0x01]), // truncated sfixed32
     };
     let states = vec![state("count", Some(broken)), state("note", None)];
     let err = f
