@@ -225,7 +225,7 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let target = Address::new(TypeName::from_parts(&namespace, &name)?, id);
-            ctx.send(OutgoingMessage::new(target, text.as_str()));
+            ctx.send(OutgoingMessage::new(target, text.as_str())?);
         }
         Command::Reply(text) => {
             let to = ctx
@@ -247,7 +247,7 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let me = Address::new(SELF, ctx.self_address().id());
-            let message = OutgoingMessage::new(me, text.as_str());
+            let message = OutgoingMessage::new(me, text.as_str())?;
             let delay = Duration::from_millis(millis.into());
             match token {
                 Some(token) => {

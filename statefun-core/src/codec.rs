@@ -74,8 +74,9 @@ impl Encode for str {
 }
 
 /// A value whose encoding cannot fail: the primitives, `str`, and the protobuf and raw
-/// types of `#[derive(statefun::Type)]`. Messages of these types are built without a
-/// `Result` ([`OutgoingMessage::new`](crate::OutgoingMessage::new)).
+/// types of `#[derive(statefun::Type)]`. Messages of these types are built without an
+/// encoding error ([`OutgoingMessage::new`](crate::OutgoingMessage::new) can only refuse
+/// the target).
 ///
 /// JSON types do not implement it: serde can refuse a value (a map with non-string keys,
 /// a `Serialize` impl that fails), so they are sent with the `try_` constructors.

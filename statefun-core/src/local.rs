@@ -43,7 +43,8 @@ use futures_util::future::BoxFuture;
 use prost::Message as _;
 
 use crate::{
-    Address, BoxError, CodecError, Encode, Handler, OutgoingMessage, Type, TypeName,
+    Address, BoxError, CodecError, Encode, Handler, OutgoingMessage, OutgoingMessageError, Type,
+    TypeName,
     egress::{KAFKA_PRODUCER_RECORD, KINESIS_EGRESS_RECORD},
     proto::{
         egress as egress_pb,
@@ -352,12 +353,13 @@ impl LocalRuntime {
         self.now
     }
 
-    /// Sends `value` to `target` as an ingress would (no caller).
+    /// Sends `value` to `target` as an ingress would (no caller); fails if the target's id
+    /// is empty or the value cannot be encoded.
     pub fn send<V: Encode + ?Sized>(
         &mut self,
         target: Address,
         value: &V,
-    ) -> Result<(), CodecError> {
+    ) -> Result<(), OutgoingMessageError> {
         let message = OutgoingMessage::try_new(target, value)?;
         self.send_message(message);
         Ok(())
