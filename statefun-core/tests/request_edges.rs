@@ -97,11 +97,7 @@ fn address(namespace: &str, name: &str, id: &str) -> pb::Address {
     }
 }
 
-fn request(
-    state: Vec<(&str, Option<pb::TypedValue>)>,
-    messages: &[&str],
-    caller: Option<pb::Address>,
-) -> Bytes {
+fn request(state: States<'_>, messages: &[&str], caller: Option<pb::Address>) -> Bytes {
     ToFunction {
         request: Some(to_function::Request::Invocation(
             to_function::InvocationBatchRequest {
@@ -127,7 +123,10 @@ fn request(
     .into()
 }
 
-fn full_state() -> Vec<(&'static str, Option<pb::TypedValue>)> {
+/// The states of a request: name and value.
+type States<'a> = Vec<(&'a str, Option<pb::TypedValue>)>;
+
+fn full_state() -> States<'static> {
     vec![("seen", typed(41)), ("ttl", None)]
 }
 
@@ -136,7 +135,7 @@ fn full_state() -> Vec<(&'static str, Option<pb::TypedValue>)> {
 #[tokio::test]
 async fn a_state_sent_twice_is_a_bad_request_naming_it_and_runs_nothing() {
     let (handler, invocations) = handler();
-    let cases: &[(Vec<(&str, Option<pb::TypedValue>)>, &str)] = &[
+    let cases: &[(States<'_>, &str)] = &[
         // The example of issue 14: `seen` = 41, then `seen` = 1.
         (
             vec![("seen", typed(41)), ("ttl", None), ("seen", typed(1))],
@@ -188,7 +187,7 @@ async fn a_state_sent_twice_is_a_bad_request_naming_it_and_runs_nothing() {
 async fn many_states_are_checked_for_duplicates_too() {
     let (handler, invocations) = handler();
     let names: Vec<String> = (0..40).map(|i| format!("extra_{i}")).collect();
-    let mut state: Vec<(&str, Option<pb::TypedValue>)> = full_state();
+    let mut state: States<'_> = full_state();
     state.extend(names.iter().map(|n| (n.as_str(), None)));
     handler
         .handle(request(state.clone(), &["hi"], None))

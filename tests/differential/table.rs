@@ -95,7 +95,7 @@ impl Table {
 
 fn matches(expected: &Answer, actual: &Outcome) -> bool {
     expected.status == actual.status
-        && (expected.kinds.is_empty() || expected.kinds.iter().any(|kind| *kind == actual.kind))
+        && (expected.kinds.is_empty() || expected.kinds.contains(&actual.kind))
 }
 
 /// `| `id` | when | Python SDK | ours | check | why |`
