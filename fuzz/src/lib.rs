@@ -35,8 +35,8 @@ use arbitrary::Arbitrary;
 use bytes::Bytes;
 use prost::Message as _;
 use statefun::{
-    Address, BoxError, CancellationToken, Context, EgressMessage, Error, Expiration, Functions, Handler, Message,
-    OutgoingMessage, StateSpec, Type, TypeName, Value,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Error, Expiration, Functions,
+    Handler, Message, OutgoingMessage, StateSpec, Type, TypeName, Value,
     proto::reqreply::{
         self as pb, FromFunction, ToFunction,
         from_function::{
@@ -1034,7 +1034,10 @@ pub fn check_err(functions: &Functions, body: &[u8], error: &Error) {
         }
         Error::InvalidRequest(statefun::RequestError::DuplicateState(name)) => {
             let times = batch.state.iter().filter(|s| s.state_name == *name).count();
-            assert!(times > 1, "state `{name}` reported twice, sent {times} times");
+            assert!(
+                times > 1,
+                "state `{name}` reported twice, sent {times} times"
+            );
         }
         Error::State { .. } | Error::FunctionFailed { .. } | Error::FunctionPanicked { .. } => {
             assert!(registered.is_some(), "{error} for an unregistered function");
@@ -1071,7 +1074,6 @@ fn record(answer: &Result<Bytes, Error>) {
         return;
     }
     let kind = match answer {
-
         Ok(bytes) => match FromFunction::decode(&bytes[..])
             .ok()
             .and_then(|a| a.response)
@@ -1125,25 +1127,26 @@ pub fn count(kind: String) {
 fn stats() -> Option<&'static std::sync::Mutex<std::collections::BTreeMap<String, u64>>> {
     use std::{collections::BTreeMap, sync::Mutex};
     static STATS: OnceLock<Option<Mutex<BTreeMap<String, u64>>>> = OnceLock::new();
-    STATS.get_or_init(|| {
-        std::env::var_os("STATEFUN_FUZZ_STATS").map(|_| {
-            unsafe extern "C" {
-                fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
-            }
-            extern "C" fn print() {
-                if let Some(Some(stats)) = STATS.get() {
-                    let stats = stats.lock().unwrap_or_else(|e| e.into_inner());
-                    let total: u64 = stats.values().sum();
-                    eprintln!("statefun-fuzz outcomes of {total} inputs:");
-                    for (kind, n) in stats.iter() {
-                        eprintln!("  {n:>8}  {kind}");
+    STATS
+        .get_or_init(|| {
+            std::env::var_os("STATEFUN_FUZZ_STATS").map(|_| {
+                unsafe extern "C" {
+                    fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+                }
+                extern "C" fn print() {
+                    if let Some(Some(stats)) = STATS.get() {
+                        let stats = stats.lock().unwrap_or_else(|e| e.into_inner());
+                        let total: u64 = stats.values().sum();
+                        eprintln!("statefun-fuzz outcomes of {total} inputs:");
+                        for (kind, n) in stats.iter() {
+                            eprintln!("  {n:>8}  {kind}");
+                        }
                     }
                 }
-            }
-            // SAFETY: registers a function without arguments that only reads a static.
-            unsafe { atexit(print) };
-            Mutex::new(BTreeMap::new())
+                // SAFETY: registers a function without arguments that only reads a static.
+                unsafe { atexit(print) };
+                Mutex::new(BTreeMap::new())
+            })
         })
-    })
-    .as_ref()
+        .as_ref()
 }

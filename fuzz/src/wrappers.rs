@@ -44,13 +44,24 @@ pub fn check(data: &[u8]) {
     }
     check!(i32, wrappers::IntWrapper, WireType::ThirtyTwoBit, |v| v);
     check!(i64, wrappers::LongWrapper, WireType::SixtyFourBit, |v| v);
-    check!(f32, wrappers::FloatWrapper, WireType::ThirtyTwoBit, |v| v.to_bits());
-    check!(f64, wrappers::DoubleWrapper, WireType::SixtyFourBit, |v| v.to_bits());
+    check!(f32, wrappers::FloatWrapper, WireType::ThirtyTwoBit, |v| v
+        .to_bits());
+    check!(f64, wrappers::DoubleWrapper, WireType::SixtyFourBit, |v| v
+        .to_bits());
     check!(bool, wrappers::BooleanWrapper, WireType::Varint, |v| v);
-    check!(String, wrappers::StringWrapper, WireType::LengthDelimited, |v| v);
+    check!(
+        String,
+        wrappers::StringWrapper,
+        WireType::LengthDelimited,
+        |v| v
+    );
     let owned = <String as Type>::decode(bytes.clone()).ok();
     let message = Message::from_raw(&String::type_name(), bytes);
-    assert_eq!(message.as_str().ok(), owned.as_deref(), "as_str on {data:02x?}");
+    assert_eq!(
+        message.as_str().ok(),
+        owned.as_deref(),
+        "as_str on {data:02x?}"
+    );
 
     if crate::stats_enabled() {
         for (name, outcome) in ["int", "long", "float", "double", "bool", "string"]
