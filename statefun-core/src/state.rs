@@ -144,7 +144,8 @@ impl ValueSpec {
     }
 
     /// The spec as the runtime registers it. A value that never expires has no
-    /// `expiration_spec`: the protocol's default (mode NONE) says so, as the JS SDK writes it.
+    /// `expiration_spec`: the protocol's default (mode NONE) says so, as the Java and JS SDKs
+    /// write it, and the runtime reads an absent one as NONE.
     pub(crate) fn to_proto(&self) -> PersistedValueSpec {
         let expiration = |mode: ExpireMode, ttl: Duration| ExpirationSpec {
             mode: mode as i32,
