@@ -6,13 +6,18 @@
 //! without expiration, JSON and protobuf values, messages between functions, delayed
 //! messages (one of them cancelled), state deletion and the generic, Kafka and Kinesis
 //! egresses. Scenario 2 (exactly-once): `e2e/cmd` interprets command trees and keeps one
-//! counter per instance.
+//! counter per instance. `Report` and `Discard` name a Kafka topic in the Kafka scenarios:
+//! then the record goes to the Kafka egress `e2e/kafka` instead of `e2e/verify` or
+//! `e2e/discard`.
 //!
 //! ```sh
 //! PORT=8000 cargo run --example e2e_functions
 //! ```
+//!
+//! `E2E_BROKEN=memory-counter` serves a deliberately broken `e2e/cmd` that keeps its
+//! counters in process memory instead of state: the scale-out scenario must fail with it.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, sync::Mutex, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use statefun::{
@@ -97,7 +102,10 @@ struct SendDelayed {
 
 /// `e2e.commands.Discard`
 #[derive(Clone, PartialEq, prost::Message)]
-struct Discard {}
+struct Discard {
+    #[prost(string, tag = "1")]
+    topic: String,
+}
 
 /// `e2e.commands.Report`
 #[derive(Clone, PartialEq, prost::Message)]
@@ -106,6 +114,8 @@ struct Report {
     expected: i64,
     #[prost(int32, tag = "2")]
     round: i32,
+    #[prost(string, tag = "3")]
+    topic: String,
 }
 
 /// What an instance emits to `e2e/verify` on [`Report`].
@@ -340,10 +350,36 @@ struct Counter {
 /// Interprets a command tree; the counter must end exactly at what the driver expects.
 #[statefun::function(typename = "e2e/cmd")]
 async fn cmd(ctx: &mut Context, state: &mut Counter, msg: Message) -> Result<(), BoxError> {
-    let commands: Commands = msg.decode()?;
+    let mut counter = state.counter.get_or_default();
+    if interpret(ctx, msg.decode()?, &mut counter)? {
+        state.counter.set(counter);
+    }
+    Ok(())
+}
+
+/// Deliberately broken `e2e/cmd` (`E2E_BROKEN=memory-counter`): the counters live in this
+/// process, so another replica, a restarted one or a restored job sees other counts.
+#[statefun::function(typename = "e2e/cmd")]
+async fn cmd_in_memory(ctx: &mut Context, msg: Message) -> Result<(), BoxError> {
+    static COUNTERS: Mutex<BTreeMap<String, i64>> = Mutex::new(BTreeMap::new());
+    let id = ctx.self_address().id().to_owned();
+    let counters = || {
+        COUNTERS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    let mut counter = counters().get(&id).copied().unwrap_or(0);
+    interpret(ctx, msg.decode()?, &mut counter)?;
+    counters().insert(id, counter);
+    Ok(())
+}
+
+/// Runs `commands` against `counter`; true if it changed.
+fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result<bool, BoxError> {
+    let before = *counter;
     for command in commands.commands {
         match command.kind.ok_or("a command without a kind")? {
-            Kind::Increment(_) => state.counter.update(|n| Some(n.unwrap_or(0) + 1)),
+            Kind::Increment(_) => *counter += 1,
             Kind::Send(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
                 ctx.send(OutgoingMessage::new(
@@ -357,22 +393,50 @@ async fn cmd(ctx: &mut Context, state: &mut Counter, msg: Message) -> Result<(),
                 let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default())?;
                 ctx.send_after(delay, message);
             }
-            Kind::Discard(_) => {
+            Kind::Discard(discard) => {
                 let id = ctx.self_address().id().to_owned();
-                ctx.send_egress(EgressMessage::new(DISCARD, id.as_str()));
+                let record = match discard.topic.as_str() {
+                    "" => EgressMessage::new(DISCARD, id.as_str()),
+                    topic => kafka_record(topic, &id, &id)?,
+                };
+                ctx.send_egress(record);
             }
             Kind::Report(report) => {
+                let id = ctx.self_address().id().to_owned();
                 let reported = Reported {
-                    id: ctx.self_address().id().to_owned(),
+                    id: id.clone(),
                     expected: report.expected,
-                    actual: state.counter.get_or_default(),
+                    actual: *counter,
                     round: report.round,
                 };
-                ctx.send_egress(EgressMessage::new(VERIFY, &reported));
+                let record = match report.topic.as_str() {
+                    "" => EgressMessage::new(VERIFY, &reported),
+                    topic => kafka_record(topic, &id, prost::Message::encode_to_vec(&reported))?,
+                };
+                ctx.send_egress(record);
             }
         }
     }
-    Ok(())
+    Ok(*counter != before)
+}
+
+/// A record for the Kafka egress `e2e/kafka`, keyed by the instance id.
+fn kafka_record(topic: &str, id: &str, value: impl AsRef<[u8]>) -> Result<EgressMessage, BoxError> {
+    Ok(EgressMessage::kafka(KAFKA)
+        .topic(topic)
+        .key(id)
+        .value(value)
+        .build()?)
+}
+
+/// Every function of the suite; `E2E_BROKEN=memory-counter` swaps in [`cmd_in_memory`].
+/// `tests/e2e_local` runs the same set through the local runtime.
+pub fn functions() -> Functions {
+    let functions = Functions::new().with(greeter).with(mailer).with(keeper);
+    match std::env::var("E2E_BROKEN").as_deref() {
+        Ok("memory-counter") => functions.with(cmd_in_memory),
+        _ => functions.with(cmd),
+    }
 }
 
 #[tokio::main]
@@ -381,11 +445,7 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(8000);
-    let functions = Functions::new()
-        .with(greeter)
-        .with(mailer)
-        .with(keeper)
-        .with(cmd);
+    let functions = functions();
     statefun::logging::init();
     statefun::serve(functions, ("127.0.0.1", port)).await
 }

@@ -44,12 +44,12 @@
 //! #     })),
 //! # }.encode_to_vec().into();
 //! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-//! let response = handler.handle_request(body).await?;
-//! # let Some(from::Response::InvocationResult(result)) = response.response else { panic!() };
+//! let response = handler.handle(body).await?;
+//! # let Some(from::Response::InvocationResult(result)) = pb::FromFunction::decode(response)?.response else { panic!() };
 //! # let seen = &result.state_mutations[0];
 //! # assert_eq!(seen.state_name, "seen");
 //! # assert_eq!(<i32 as Type>::decode(seen.state_value.clone().unwrap().value)?, 42);
-//! // `response` carries one mutation: `seen` = 42.
+//! // `response` is the `FromFunction` bytes: one mutation, `seen` = 42.
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -158,7 +158,19 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use statefun_core::*;
+pub use statefun_core::{
+    Address, AddressError, BoxError, Bytes, CancellationToken, Cells, CodecError, Context,
+    ContextError, Delayed, EgressError, EgressMessage, Encode, Error, Expiration, Function,
+    Functions, Handler, InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder,
+    KinesisRecordBuilder, Message, MessageError, Mutations, OutgoingMessage, OutgoingMessageError,
+    RegistryError, RequestError, SpecError, State, StateError, StateField, TokenError, Type,
+    TypeName, TypeNameError, Value, ValueSpec, codec, is_valid_state_name, local,
+};
+
+/// The protocol's protobuf messages (prost), for tests and tools that build requests by
+/// hand. Not part of the stable API: they follow the protocol's `.proto` files and prost.
+#[doc(hidden)]
+pub use statefun_core::proto;
 
 #[doc(inline)]
 pub use statefun_macros::{StateSpec, Type, function};

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 
 use crate::{
-    Address, BoxError, TypeName,
-    local::{Endpoint, LocalRuntime},
+    Address, BoxError, TypeName, TypeNameError,
+    local::{LocalRuntime, Transport},
 };
 
 /// The runtime's default cap on response bodies (`payload_max_bytes`).
@@ -88,7 +88,7 @@ impl HttpEndpoint {
     }
 }
 
-impl Endpoint for HttpEndpoint {
+impl Transport for HttpEndpoint {
     fn call(&self, target: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let url = self.url_for(target.type_name().name());
         let endpoint = self.clone();
@@ -131,32 +131,60 @@ pub struct HttpEndpointSpec {
 #[non_exhaustive]
 pub enum ModuleError {
     /// Not YAML.
-    #[error("module.yaml is not valid YAML: {0}")]
-    Yaml(#[from] yaml_rust2::ScanError),
-    /// A field is missing or has the wrong type.
+    #[error("module.yaml is not valid YAML: {message} at line {line} column {column}")]
+    Yaml {
+        /// The line of the error (1-based).
+        line: usize,
+        /// The column of the error (1-based).
+        column: usize,
+        /// What the YAML parser said.
+        message: String,
+    },
+    /// A field of an endpoint is missing or invalid.
     #[error("module.yaml document {document}: {problem}")]
     Invalid {
         /// The document's index (0-based).
         document: usize,
         /// What is wrong.
-        problem: String,
+        #[source]
+        problem: EndpointProblem,
     },
+}
+
+/// What is wrong with an `io.statefun.endpoints.v2/http` document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EndpointProblem {
+    /// A required field is absent (or not a string).
+    #[error("`spec.{0}` is missing")]
+    Missing(&'static str),
+    /// `spec.functions` is neither `namespace/*` nor a typename.
+    #[error("`spec.functions`: {0}")]
+    Functions(#[source] TypeNameError),
+    /// `spec.maxNumBatchRequests` is not a count.
+    #[error("`spec.maxNumBatchRequests` is not a count")]
+    MaxNumBatchRequests,
 }
 
 /// The `io.statefun.endpoints.v2/http` endpoints declared in a module.yaml; documents of
 /// other kinds (ingresses, egresses) are skipped.
 pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, ModuleError> {
-    let documents = yaml_rust2::YamlLoader::load_from_str(module_yaml)?;
+    let documents =
+        yaml_rust2::YamlLoader::load_from_str(module_yaml).map_err(|e| ModuleError::Yaml {
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+            message: e.info().to_owned(),
+        })?;
     let mut endpoints = Vec::new();
     for (document, doc) in documents.iter().enumerate() {
         if doc["kind"].as_str() != Some("io.statefun.endpoints.v2/http") {
             continue;
         }
-        let invalid = |problem: String| ModuleError::Invalid { document, problem };
+        let invalid = |problem| ModuleError::Invalid { document, problem };
         let spec = &doc["spec"];
         let functions = spec["functions"]
             .as_str()
-            .ok_or_else(|| invalid("`spec.functions` is missing".into()))?;
+            .ok_or_else(|| invalid(EndpointProblem::Missing("functions")))?;
         let functions = match functions.strip_suffix("/*") {
             Some(namespace) if !namespace.is_empty() && !namespace.contains('/') => {
                 FunctionPattern::Namespace(namespace.to_owned())
@@ -164,12 +192,12 @@ pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, Module
             _ => FunctionPattern::Exact(
                 functions
                     .parse()
-                    .map_err(|e| invalid(format!("`spec.functions`: {e}")))?,
+                    .map_err(|e| invalid(EndpointProblem::Functions(e)))?,
             ),
         };
         let url_path_template = spec["urlPathTemplate"]
             .as_str()
-            .ok_or_else(|| invalid("`spec.urlPathTemplate` is missing".into()))?
+            .ok_or_else(|| invalid(EndpointProblem::Missing("urlPathTemplate")))?
             .to_owned();
         let max_num_batch_requests = match &spec["maxNumBatchRequests"] {
             yaml_rust2::Yaml::BadValue => None,
@@ -177,7 +205,7 @@ pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, Module
                 value
                     .as_i64()
                     .and_then(|n| usize::try_from(n).ok())
-                    .ok_or_else(|| invalid("`spec.maxNumBatchRequests` is not a count".into()))?,
+                    .ok_or_else(|| invalid(EndpointProblem::MaxNumBatchRequests))?,
             ),
         };
         endpoints.push(HttpEndpointSpec {

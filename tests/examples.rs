@@ -428,7 +428,7 @@ fn kafka(record: &EgressRecord) -> (&str, &str, &[u8]) {
     let EgressRecord::Kafka(record) = record else {
         panic!("expected a Kafka record: {record:?}");
     };
-    (&record.topic, &record.key, &record.value_bytes)
+    (&record.topic, &record.key, &record.value)
 }
 
 #[tokio::test]

@@ -488,13 +488,10 @@ async fn every_common_error_type_fails_the_batch_with_its_message() {
             .handle(request(&target, vec![], vec![typed(&1)]))
             .await
             .expect_err("the function fails");
-        let statefun::Error::FunctionFailed {
-            type_name, source, ..
-        } = &error
-        else {
+        let statefun::Error::FunctionFailed { address, source } = &error else {
             panic!("expected FunctionFailed, got {error:?}");
         };
-        assert_eq!(type_name, &target);
+        assert_eq!(address.type_name(), &target);
         assert_eq!(source.to_string(), message);
         assert!(error.to_string().contains(message), "{error}");
     }

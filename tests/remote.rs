@@ -21,7 +21,7 @@ fn kafka_values(records: Vec<EgressRecord>) -> Vec<String> {
     records
         .into_iter()
         .map(|r| match r {
-            EgressRecord::Kafka(k) => String::from_utf8(k.value_bytes.to_vec()).unwrap(),
+            EgressRecord::Kafka(k) => String::from_utf8(k.value.to_vec()).unwrap(),
             other => panic!("expected Kafka, got {other:?}"),
         })
         .collect()
@@ -100,9 +100,47 @@ spec:
         HttpEndpoint::new(&endpoints[1].url_path_template).url_for("fn"),
         "http://localhost:9000/fn"
     );
-    let err =
-        remote::http_endpoints("kind: io.statefun.endpoints.v2/http\nspec: {}\n").unwrap_err();
-    assert!(err.to_string().contains("spec.functions"), "{err}");
+    use remote::{EndpointProblem, ModuleError};
+    let problem = |yaml: &str| match remote::http_endpoints(yaml) {
+        Err(ModuleError::Invalid { document, problem }) => (document, problem),
+        other => panic!("expected an invalid endpoint, got {other:?}"),
+    };
+    let kind = "kind: io.statefun.endpoints.v2/http\n";
+    assert_eq!(
+        problem(&format!("{kind}spec: {{}}\n")),
+        (0, EndpointProblem::Missing("functions"))
+    );
+    let (_, missing_url) = problem(&format!("kind: x\n---\n{kind}spec:\n  functions: a/*\n"));
+    assert_eq!(missing_url, EndpointProblem::Missing("urlPathTemplate"));
+    assert!(matches!(
+        problem(&format!(
+            "{kind}spec:\n  functions: a/b/c\n  urlPathTemplate: u\n"
+        ))
+        .1,
+        EndpointProblem::Functions(_)
+    ));
+    assert_eq!(
+        problem(&format!(
+            "{kind}spec:\n  functions: a/*\n  urlPathTemplate: u\n  maxNumBatchRequests: -1\n"
+        ))
+        .1,
+        EndpointProblem::MaxNumBatchRequests
+    );
+    let yaml = remote::http_endpoints("kind: x\nspec: [1,\n").unwrap_err();
+    assert!(
+        matches!(&yaml, ModuleError::Yaml { line: 3, .. }),
+        "{yaml:?}"
+    );
+    assert!(
+        yaml.to_string()
+            .starts_with("module.yaml is not valid YAML: "),
+        "{yaml}"
+    );
+    let err = remote::http_endpoints(&format!("kind: x\n---\n{kind}spec: {{}}\n")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "module.yaml document 1: `spec.functions` is missing"
+    );
 }
 
 #[test]

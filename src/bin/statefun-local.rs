@@ -227,7 +227,7 @@ fn egress_json(egress: &TypeName, record: EgressRecord) -> Json {
     match record {
         EgressRecord::Kafka(r) => json!({
             "egress": egress.as_str(),
-            "kafka": { "topic": r.topic, "key": r.key, "value": text_or_hex(&r.value_bytes) },
+            "kafka": { "topic": r.topic, "key": r.key, "value": text_or_hex(&r.value) },
         }),
         EgressRecord::Kinesis(r) => json!({
             "egress": egress.as_str(),
@@ -235,7 +235,7 @@ fn egress_json(egress: &TypeName, record: EgressRecord) -> Json {
                 "stream": r.stream,
                 "partition_key": r.partition_key,
                 "explicit_hash_key": r.explicit_hash_key,
-                "value": text_or_hex(&r.value_bytes),
+                "value": text_or_hex(&r.value),
             },
         }),
         EgressRecord::Value { type_name, value } => json!({

@@ -2,7 +2,6 @@
 //! and map its outcome to an HTTP response, with one log event per request.
 
 use std::{
-    any::Any,
     panic::AssertUnwindSafe,
     time::{Duration, Instant},
 };
@@ -98,7 +97,11 @@ impl Service {
                 (response, Some(text))
             }
             Err(panic) => {
-                let text = format!("the SDK panicked: {}", panic_message(&*panic));
+                // A backstop: the dispatcher catches panics of user code itself.
+                let text = format!(
+                    "the SDK panicked: {}",
+                    statefun_core::panic_message(&*panic)
+                );
                 let response = HttpResponse::InternalServerError()
                     .content_type(TEXT)
                     .body(text.clone());
@@ -170,14 +173,4 @@ fn describe(error: &Error) -> String {
         cause = c.source();
     }
     text
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s
-    } else {
-        "a panic with a non-string payload"
-    }
 }

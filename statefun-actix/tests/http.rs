@@ -21,6 +21,9 @@ use statefun_core::{
 
 #[path = "../../tests/support/seen.rs"]
 mod seen;
+
+#[path = "../../tests/support/fragile.rs"]
+mod fragile;
 use seen::Seen;
 
 // ---------------------------------------------------------------- functions under test
@@ -172,6 +175,7 @@ fn functions() -> Functions {
         .with(Panic)
         .with(Sizer)
         .with(Echo)
+        .with(fragile::FragileFunction)
 }
 
 // ---------------------------------------------------------------- requests and answers
@@ -401,6 +405,22 @@ fn compressed_request_bodies_are_415() {
 }
 
 #[test]
+fn identity_content_encoding_is_accepted_in_any_case() {
+    for encoding in ["identity", "IDENTITY"] {
+        let answer = post_with(
+            url(),
+            &greet("erin", Some(2)),
+            &[
+                ("content-type", "application/octet-stream"),
+                ("content-encoding", encoding),
+            ],
+        );
+        assert_eq!(answer.status, 200, "{encoding}: {}", answer.text());
+        assert_eq!(seen_in(&answer.body), 3, "{encoding}");
+    }
+}
+
+#[test]
 fn empty_body_is_400_saying_so() {
     let answer = post(url(), b"");
     assert_eq!(answer.status, 400);
@@ -515,6 +535,47 @@ fn panic_is_500_and_the_server_keeps_serving() {
         let answer = post(url(), &greet("ivan", Some(round)));
         assert_eq!(answer.status, 200);
         assert_eq!(seen_in(&answer.body), round + 1);
+    }
+}
+
+/// A request for `demo/fragile/x` with `note` holding `note` (absent if `None`) and one
+/// string message, `message`.
+fn fragile_request(note: Option<&[u8]>, message: &str) -> Vec<u8> {
+    let note = note.map(|bytes| TypedValue {
+        typename: "demo/fragile-note".into(),
+        has_value: true,
+        value: Bytes::copy_from_slice(bytes),
+    });
+    let mut request =
+        ToFunction::decode(&self::request("demo/fragile", "x", vec![("note", note)])[..]).unwrap();
+    let Some(to_function::Request::Invocation(batch)) = &mut request.request else {
+        unreachable!()
+    };
+    batch.invocations[0].argument = Some(typed(&message.to_owned()));
+    request.encode_to_vec()
+}
+
+#[test]
+fn a_panicking_state_codec_is_500_naming_the_function_and_the_server_keeps_serving() {
+    for (note, message, panic) in [
+        (
+            Some(&b"panic-on-decode"[..]),
+            "fine",
+            "the codec panicked on decode",
+        ),
+        (None, "panic-on-encode", "the codec panicked on encode"),
+    ] {
+        let answer = post(url(), &fragile_request(note, message));
+        assert_eq!(answer.status, 500, "{}", answer.text());
+        let text = answer.text();
+        assert!(
+            text.starts_with("function demo/fragile (id `x`) panicked: "),
+            "the dispatcher, not the adapter's backstop, reports it: {text}"
+        );
+        assert!(text.contains(panic), "{text}");
+
+        let answer = post(url(), &fragile_request(Some(b"ok"), "fine"));
+        assert_eq!(answer.status, 200, "{}", answer.text());
     }
 }
 
@@ -780,7 +841,7 @@ fn endpoint_reports_its_settings() {
     let endpoint = Endpoint::new(functions());
     assert_eq!(endpoint.path(), statefun_actix::DEFAULT_PATH);
     assert_eq!(endpoint.body_limit(), 32 * 1024 * 1024);
-    assert_eq!(endpoint.functions().type_names().len(), 5);
+    assert_eq!(endpoint.functions().type_names().len(), 6);
     let debug = format!("{endpoint:?}");
     assert!(
         debug.contains("/statefun") && debug.contains("demo/greeter"),

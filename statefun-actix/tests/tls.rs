@@ -308,3 +308,24 @@ fn module_yaml_carries_an_https_url_as_given() {
         );
     }
 }
+
+#[test]
+fn bind_tls_serves_https_on_the_address_it_is_given_or_says_why_not() {
+    let dir = certificates();
+    let tls = TlsConfig::from_pem_files(dir.join("service.pem"), dir.join("service.key")).unwrap();
+    let server = || statefun_actix::Server::new(Endpoint::new(Functions::new().with(Greeter)));
+
+    // An address in use is an error of `bind_tls` itself, naming the address.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let error = server().bind_tls(addr, &tls).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse, "{error}");
+    assert!(error.to_string().contains(&addr.to_string()), "{error}");
+
+    // A free port (0: the system's choice) is served with HTTPS.
+    let server = server().bind_tls(("127.0.0.1", 0), &tls).unwrap();
+    let port = server.local_addrs().unwrap()[0].port();
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(server.run()).unwrap());
+    let url = format!("https://127.0.0.1:{port}/statefun");
+    assert_eq!(post(&client(&dir, None), &url, 1).unwrap(), 2);
+}

@@ -1,7 +1,7 @@
 //! The [`Context`] of an invocation: who the function is, who called it, and the side
 //! effects it asks for.
 
-use std::time::Duration;
+use std::{sync::OnceLock, time::Duration};
 
 use crate::{
     Address, AddressError, CancellationToken, CodecError, EgressMessage, Encode, OutgoingMessage,
@@ -16,7 +16,10 @@ use crate::{
 #[derive(Debug)]
 pub struct Context {
     self_address: Address,
-    caller: Option<Address>,
+    /// The caller as received, checked before the batch ran; made an [`Address`] only if
+    /// the function asks for it.
+    caller: Option<pb::Address>,
+    caller_address: OnceLock<Option<Address>>,
     messages: Vec<OutgoingMessage>,
     delayed: Vec<Delayed>,
     egress: Vec<EgressMessage>,
@@ -66,6 +69,7 @@ impl Context {
         Self {
             self_address,
             caller: None,
+            caller_address: OnceLock::new(),
             messages: Vec::new(),
             delayed: Vec::new(),
             egress: Vec::new(),
@@ -74,12 +78,15 @@ impl Context {
 
     /// This context with `caller` as the sender of the current message.
     pub fn with_caller(mut self, caller: Option<Address>) -> Self {
-        self.caller = caller;
+        self.caller = None;
+        self.caller_address = OnceLock::from(caller);
         self
     }
 
-    pub(crate) fn set_caller(&mut self, caller: Option<Address>) {
+    /// The sender of the next message, as received (checked by the dispatcher).
+    pub(crate) fn set_caller(&mut self, caller: Option<pb::Address>) {
         self.caller = caller;
+        self.caller_address = OnceLock::new();
     }
 
     /// The address of the function instance being invoked.
@@ -89,7 +96,9 @@ impl Context {
 
     /// The function that sent the current message; `None` for a message from an ingress.
     pub fn caller(&self) -> Option<&Address> {
-        self.caller.as_ref()
+        self.caller_address
+            .get_or_init(|| self.caller.as_ref().and_then(Address::from_checked_proto))
+            .as_ref()
     }
 
     /// Sends `message` to another function (or this one).
@@ -112,7 +121,7 @@ impl Context {
     /// # Ok::<(), statefun_core::ContextError>(())
     /// ```
     pub fn reply<V: Encode + ?Sized>(&mut self, value: &V) -> Result<(), ContextError> {
-        let caller = self.caller.clone().ok_or(ContextError::NoCaller)?;
+        let caller = self.caller().cloned().ok_or(ContextError::NoCaller)?;
         let message = OutgoingMessage::try_new(caller, value).map_err(|e| match e {
             OutgoingMessageError::Target(e) => ContextError::Caller(e),
             OutgoingMessageError::Encode(e) => ContextError::Encode(e),

@@ -10,10 +10,10 @@ use crate::{
 };
 
 /// The typename of a Kafka egress record.
-pub const KAFKA_PRODUCER_RECORD: TypeName =
+pub(crate) const KAFKA_PRODUCER_RECORD: TypeName =
     TypeName::from_static("type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord");
 /// The typename of a Kinesis egress record.
-pub const KINESIS_EGRESS_RECORD: TypeName =
+pub(crate) const KINESIS_EGRESS_RECORD: TypeName =
     TypeName::from_static("type.googleapis.com/io.statefun.sdk.egress.KinesisEgressRecord");
 
 /// A value for an egress, identified by the egress's typename (the `id` the egress has in

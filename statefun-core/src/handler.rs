@@ -42,46 +42,49 @@ pub enum Error {
     /// No function is registered under the target's typename.
     #[error(
         "no function `{type_name}` is registered here (registered: {}); check the `functions` pattern and `urlPathTemplate` in module.yaml",
-        .registered.join(", ")
+        list(.registered)
     )]
     UnknownFunction {
         /// The requested typename.
-        type_name: String,
-        /// The registered typenames.
-        registered: Vec<String>,
+        type_name: TypeName,
+        /// The registered typenames, sorted.
+        registered: Vec<TypeName>,
     },
     /// A received state value cannot be used.
-    #[error("function {type_name} (id `{id}`): {source}")]
+    #[error("function {} (id `{}`): {source}", .address.type_name(), .address.id())]
     State {
-        /// The function's typename.
-        type_name: TypeName,
-        /// The instance id.
-        id: String,
+        /// The function instance.
+        address: Address,
         /// What is wrong.
         #[source]
         source: StateError,
     },
     /// The function returned an error.
-    #[error("function {type_name} (id `{id}`) failed: {source}")]
+    #[error("function {} (id `{}`) failed: {source}", .address.type_name(), .address.id())]
     FunctionFailed {
-        /// The function's typename.
-        type_name: TypeName,
-        /// The instance id.
-        id: String,
+        /// The function instance.
+        address: Address,
         /// The function's error.
         #[source]
         source: BoxError,
     },
-    /// The function panicked; the panic was caught and the service keeps serving.
-    #[error("function {type_name} (id `{id}`) panicked: {message}")]
+    /// The function, or a codec of its state, panicked; the panic was caught and the
+    /// service keeps serving.
+    #[error("function {} (id `{}`) panicked: {message}", .address.type_name(), .address.id())]
     FunctionPanicked {
-        /// The function's typename.
-        type_name: TypeName,
-        /// The instance id.
-        id: String,
+        /// The function instance.
+        address: Address,
         /// The panic message.
         message: String,
     },
+}
+
+fn list(names: &[TypeName]) -> String {
+    names
+        .iter()
+        .map(TypeName::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Error {
@@ -287,8 +290,8 @@ impl Handler {
         Ok(response.encode_to_vec().into())
     }
 
-    /// Answers one decoded request.
-    pub async fn handle_request(&self, body: Bytes) -> Result<pb::FromFunction, Error> {
+    /// Answers one request body with the `FromFunction` not yet encoded.
+    async fn handle_request(&self, body: Bytes) -> Result<pb::FromFunction, Error> {
         if body.is_empty() {
             return Err(Error::EmptyBody);
         }
@@ -322,13 +325,8 @@ impl Handler {
         }
         let Some(registered) = self.functions.by_name.get(target.type_name()) else {
             return Err(Error::UnknownFunction {
-                type_name: target.type_name().to_string(),
-                registered: self
-                    .functions
-                    .type_names()
-                    .into_iter()
-                    .map(ToString::to_string)
-                    .collect(),
+                type_name: target.type_name().clone(),
+                registered: self.functions.type_names().into_iter().cloned().collect(),
             });
         };
         self.run(registered, target, batch.state, batch.invocations)
@@ -445,80 +443,87 @@ impl<F: Function> ErasedFunction for Erased<F> {
                 invocations,
             } = batch;
             drop(received);
+            // Every caller is checked before any user code runs: a bad one fails the batch
+            // without side effects anywhere.
+            for (index, invocation) in invocations.iter().enumerate() {
+                Address::check_proto(invocation.caller.as_ref()).map_err(|source| {
+                    Error::InvalidRequest(RequestError::InvalidCaller { index, source })
+                })?;
+            }
 
-            let mut state = match F::State::from_cells(&mut Cells::new(specs, cells)) {
-                Ok(state) => state,
-                Err(source) => return Err(state_error(&target, source)),
-            };
             let mut ctx = Context::new(target);
-            let outcome = AssertUnwindSafe(invoke_all(&self.0, &mut ctx, &mut state, invocations))
+            // The one place user code runs for a batch: the state's codecs, the function,
+            // then the codecs again. A panic in any of them fails the batch, not the process.
+            let outcome = AssertUnwindSafe(run_batch(&self.0, specs, cells, &mut ctx, invocations))
                 .catch_unwind()
                 .await
-                .unwrap_or_else(|panic| {
-                    let me = ctx.self_address();
-                    Err(Error::FunctionPanicked {
-                        type_name: me.type_name().clone(),
-                        id: me.id().to_owned(),
-                        message: panic_message(&*panic),
-                    })
-                });
-            if let Err(error) = outcome {
-                tracing::debug!(%error, "batch failed");
-                return Err(error);
+                .unwrap_or_else(|panic| Err(Failure::Panicked(panic_message(&*panic).to_owned())));
+            match outcome {
+                Ok(mutations) => Ok(pb::FromFunction {
+                    response: Some(from_function::Response::InvocationResult(
+                        ctx.into_response(mutations),
+                    )),
+                }),
+                Err(failure) => {
+                    let error = failure.into_error(ctx.self_address().clone());
+                    tracing::debug!(%error, "batch failed");
+                    Err(error)
+                }
             }
-
-            let mut mutations = Mutations::new(specs);
-            if let Err(source) = state.write_mutations(&mut mutations) {
-                return Err(state_error(ctx.self_address(), source));
-            }
-            Ok(pb::FromFunction {
-                response: Some(from_function::Response::InvocationResult(
-                    ctx.into_response(mutations.into_proto()),
-                )),
-            })
         })
     }
 }
 
-/// Runs the batch's invocations in order against one state and one context.
-async fn invoke_all<F: Function>(
-    function: &F,
-    ctx: &mut Context,
-    state: &mut F::State,
-    invocations: Vec<to_function::Invocation>,
-) -> Result<(), Error> {
-    for (index, invocation) in invocations.into_iter().enumerate() {
-        let caller = Address::from_proto(invocation.caller).map_err(|source| {
-            Error::InvalidRequest(RequestError::InvalidCaller { index, source })
-        })?;
-        ctx.set_caller(caller);
-        let message = Message::from_proto(invocation.argument);
-        if let Err(source) = function.invoke(ctx, state, message).await {
-            let me = ctx.self_address();
-            return Err(Error::FunctionFailed {
-                type_name: me.type_name().clone(),
-                id: me.id().to_owned(),
-                source,
-            });
+/// Why a batch failed, before the address is attached.
+enum Failure {
+    State(StateError),
+    Function(BoxError),
+    Panicked(String),
+}
+
+impl Failure {
+    fn into_error(self, address: Address) -> Error {
+        match self {
+            Self::State(source) => Error::State { address, source },
+            Self::Function(source) => Error::FunctionFailed { address, source },
+            Self::Panicked(message) => Error::FunctionPanicked { address, message },
         }
     }
-    Ok(())
 }
 
-fn state_error(target: &Address, source: StateError) -> Error {
-    Error::State {
-        type_name: target.type_name().clone(),
-        id: target.id().to_owned(),
-        source,
+/// Decodes the state, runs the batch's invocations in order against it and one context,
+/// and encodes the changed cells.
+async fn run_batch<F: Function>(
+    function: &F,
+    specs: &[ValueSpec],
+    cells: Vec<Option<pb::TypedValue>>,
+    ctx: &mut Context,
+    invocations: Vec<to_function::Invocation>,
+) -> Result<Vec<from_function::PersistedValueMutation>, Failure> {
+    let mut state = F::State::from_cells(&mut Cells::new(specs, cells)).map_err(Failure::State)?;
+    for invocation in invocations {
+        ctx.set_caller(invocation.caller);
+        let message = Message::from_proto(invocation.argument);
+        function
+            .invoke(ctx, &mut state, message)
+            .await
+            .map_err(Failure::Function)?;
     }
+    let mut mutations = Mutations::new(specs);
+    state
+        .write_mutations(&mut mutations)
+        .map_err(Failure::State)?;
+    Ok(mutations.into_proto())
 }
 
-fn panic_message(panic: &(dyn Any + Send)) -> String {
+/// The text of a caught panic's payload.
+#[doc(hidden)]
+pub fn panic_message(panic: &(dyn Any + Send)) -> &str {
     if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
+        s
     } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
+        s
     } else {
-        "a panic with a non-string payload".to_owned()
+        "a panic with a non-string payload"
     }
 }

@@ -54,14 +54,15 @@
 
 mod cancellation;
 pub mod codec;
-pub mod context;
-pub mod egress;
-pub mod function;
-pub mod handler;
+mod context;
+mod egress;
+mod function;
+mod handler;
 pub mod local;
-pub mod message;
+mod message;
+#[doc(hidden)]
 pub mod proto;
-pub mod state;
+mod state;
 mod type_name;
 
 pub use cancellation::{CancellationToken, TokenError};
@@ -73,7 +74,11 @@ pub use handler::{Error, Functions, Handler, RegistryError, RequestError};
 pub use message::{Message, MessageError, OutgoingMessage, OutgoingMessageError};
 pub use state::{
     Cells, Expiration, Mutations, SpecError, State, StateError, StateField, Value, ValueSpec,
+    is_valid_state_name,
 };
 pub use type_name::{Address, AddressError, TypeName, TypeNameError};
 
 pub use bytes::Bytes;
+
+#[doc(hidden)]
+pub use handler::panic_message;

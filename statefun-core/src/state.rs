@@ -271,7 +271,7 @@ pub struct Cells<'a> {
 impl<'a> Cells<'a> {
     /// Cells for `specs` holding `values` (same order; `None` for a state sent without
     /// a value).
-    pub fn new(specs: &'a [ValueSpec], values: Vec<Option<pb::TypedValue>>) -> Self {
+    pub(crate) fn new(specs: &'a [ValueSpec], values: Vec<Option<pb::TypedValue>>) -> Self {
         Self {
             specs,
             values: values.into_iter(),

@@ -263,12 +263,38 @@ impl Address {
         &self.id
     }
 
+    /// Checks an address from the wire without building it: absent or all-empty (a
+    /// message from an ingress) is no address; a partial or invalid typename is an error.
+    pub(crate) fn check_proto(address: Option<&pb::Address>) -> Result<(), TypeNameError> {
+        match address {
+            Some(a) if !is_absent(a) => {
+                let valid = |part: &str| !part.is_empty() && !part.contains('/');
+                if valid(&a.namespace) && valid(&a.r#type) {
+                    Ok(())
+                } else {
+                    TypeName::from_parts(&a.namespace, &a.r#type).map(drop)
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The address of a wire address that [`Address::check_proto`] accepted.
+    pub(crate) fn from_checked_proto(address: &pb::Address) -> Option<Self> {
+        if is_absent(address) {
+            return None;
+        }
+        let type_name = TypeName::from_parts(&address.namespace, &address.r#type)
+            .expect("the address was checked before the batch ran");
+        Some(Self::new(type_name, address.id.clone()))
+    }
+
     /// An address from the wire: `None` when absent or all-empty (a message from an
     /// ingress), an error when only part of the typename is present.
     pub(crate) fn from_proto(address: Option<pb::Address>) -> Result<Option<Self>, TypeNameError> {
         match address {
             None => Ok(None),
-            Some(a) if a.namespace.is_empty() && a.r#type.is_empty() && a.id.is_empty() => Ok(None),
+            Some(a) if is_absent(&a) => Ok(None),
             Some(a) => Ok(Some(Self {
                 type_name: TypeName::from_parts(&a.namespace, &a.r#type)?,
                 id: a.id,
@@ -291,6 +317,11 @@ impl Address {
             id: self.id,
         }
     }
+}
+
+/// Whether a wire address is all-empty: how the runtime sends "no caller".
+fn is_absent(address: &pb::Address) -> bool {
+    address.namespace.is_empty() && address.r#type.is_empty() && address.id.is_empty()
 }
 
 impl fmt::Display for Address {

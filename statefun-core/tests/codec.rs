@@ -6,9 +6,8 @@ use proptest::prelude::*;
 use prost::Message as _;
 use statefun_core::{
     EgressError, EgressMessage, Encode, InfallibleEncode, Message, SpecError, Type, TypeName,
-    TypeNameError, ValueSpec,
+    TypeNameError, ValueSpec, is_valid_state_name,
     proto::{egress, types as wrappers},
-    state::is_valid_state_name,
 };
 
 #[path = "../../tests/support/state_names.rs"]

@@ -391,6 +391,39 @@ async fn undecodable_state_is_a_clear_error() {
 // ---- context ----
 
 #[tokio::test]
+async fn an_invalid_caller_anywhere_in_the_batch_fails_it_before_any_user_code_runs() {
+    let f = fixture();
+    let mut request =
+        ToFunction::decode(request(full_state(None, None), &["inc", "inc"], None)).unwrap();
+    let Some(to_function::Request::Invocation(batch)) = &mut request.request else {
+        unreachable!()
+    };
+    batch.invocations[1].caller = Some(pb::Address {
+        namespace: "demo".into(),
+        r#type: String::new(),
+        id: "bob".into(),
+    });
+    let err = f
+        .handler
+        .handle(request.encode_to_vec().into())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::InvalidRequest(RequestError::InvalidCaller { index: 1, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_bad_request());
+    assert_eq!(
+        *f.invocations.lock().unwrap(),
+        0,
+        "no invocation ran, not even the valid first one"
+    );
+}
+
+#[tokio::test]
 async fn caller_none_and_some() {
     let f = fixture();
     result(&f, request(full_state(None, None), &["caller"], None)).await;
@@ -616,15 +649,10 @@ async fn a_user_error_mid_batch_fails_the_whole_batch() {
         ))
         .await
         .unwrap_err();
-    let Error::FunctionFailed {
-        type_name,
-        id,
-        source,
-    } = &err
-    else {
+    let Error::FunctionFailed { address, source } = &err else {
         panic!("expected FunctionFailed, got {err:?}");
     };
-    assert_eq!((type_name.as_str(), id.as_str()), ("test/counter", "me"));
+    assert_eq!(*address, Address::new(COUNTER, "me"));
     assert_eq!(source.to_string(), "asked to fail");
     assert_eq!(
         *f.invocations.lock().unwrap(),
@@ -645,10 +673,15 @@ async fn a_user_panic_mid_batch_fails_the_batch_and_the_handler_keeps_serving() 
         ))
         .await
         .unwrap_err();
-    let Error::FunctionPanicked { message, .. } = &err else {
+    let Error::FunctionPanicked { address, message } = &err else {
         panic!("expected FunctionPanicked, got {err:?}");
     };
+    assert_eq!(*address, Address::new(COUNTER, "me"));
     assert_eq!(message, "asked to panic");
+    assert_eq!(
+        err.to_string(),
+        "function test/counter (id `me`) panicked: asked to panic"
+    );
     let r = result(&f, request(full_state(Some(1), None), &["inc"], None)).await;
     assert_eq!(
         mutations(&r),

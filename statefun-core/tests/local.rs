@@ -12,7 +12,7 @@ use prost::Message as _;
 use statefun_core::{
     Address, BoxError, CancellationToken, Cells, Context, EgressMessage, Function, Functions,
     Handler, Message, Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
-    local::{EgressRecord, Endpoint, LocalError, LocalRuntime, RunReport},
+    local::{EgressRecord, LocalError, LocalRuntime, RunReport, Transport},
     proto::reqreply::{self as pb, FromFunction, from_function},
 };
 
@@ -254,7 +254,7 @@ async fn egress_is_captured_with_kafka_records_decoded() {
         panic!("expected a Kafka record, got {:?}", records[0]);
     };
     assert_eq!((kafka.topic.as_str(), kafka.key.as_str()), ("counts", "a"));
-    assert_eq!(&kafka.value_bytes[..], b"1");
+    assert_eq!(&kafka.value[..], b"1");
     assert_eq!(records[1].decode::<i32>().unwrap().unwrap(), 1);
     assert!(rt.take_egress(&EGRESS).is_empty(), "taken");
 }
@@ -290,9 +290,9 @@ async fn an_unknown_target_is_an_error() {
 
 /// An endpoint that can be replaced between runs, as a redeployed service would be.
 #[derive(Clone)]
-struct Swappable(Arc<Mutex<Arc<dyn Endpoint>>>);
+struct Swappable(Arc<Mutex<Arc<dyn Transport>>>);
 
-impl Endpoint for Swappable {
+impl Transport for Swappable {
     fn call(&self, target: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let current = self.0.lock().unwrap().clone();
         let target = target.clone();
@@ -338,7 +338,7 @@ impl Function for CounterV1 {
 
 #[tokio::test]
 async fn a_state_added_between_two_runs_is_registered_and_old_state_kept() {
-    let v1: Arc<dyn Endpoint> = Arc::new(Handler::new(Functions::new().with(CounterV1)));
+    let v1: Arc<dyn Transport> = Arc::new(Handler::new(Functions::new().with(CounterV1)));
     let endpoint = Swappable(Arc::new(Mutex::new(v1)));
     let mut rt = LocalRuntime::empty().with_namespace_endpoint("test", endpoint.clone());
     rt.send(at(COUNTER, "a"), "inc").unwrap();
@@ -366,7 +366,7 @@ async fn a_state_added_between_two_runs_is_registered_and_old_state_kept() {
 /// An endpoint answering a fixed `FromFunction`, to provoke the runtime's own checks.
 struct Fixed(FromFunction);
 
-impl Endpoint for Fixed {
+impl Transport for Fixed {
     fn call(&self, _: &Address, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let body = Bytes::from(self.0.encode_to_vec());
         Box::pin(async move { Ok(body) })
@@ -403,7 +403,7 @@ async fn mutations_of_undeclared_or_retyped_state_are_errors() {
     // Declare `count` as an int, then write it as a string.
     let endpoint = Swappable(Arc::new(Mutex::new(Arc::new(Handler::new(
         Functions::new().with(CounterV1),
-    )) as Arc<dyn Endpoint>)));
+    )) as Arc<dyn Transport>)));
     let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, endpoint.clone());
     rt.send(at(COUNTER, "a"), "x").unwrap();
     rt.run_until_quiescent().await.unwrap();
@@ -424,6 +424,168 @@ async fn mutations_of_undeclared_or_retyped_state_are_errors() {
     assert!(matches!(err, LocalError::StateTypeMismatch { .. }), "{err}");
 }
 
+/// A transport that answers every request with `body`.
+struct Raw(&'static [u8]);
+
+impl Transport for Raw {
+    fn call(&self, _: &Address, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+        let body = Bytes::from_static(self.0);
+        Box::pin(async move { Ok(body) })
+    }
+}
+
+/// The error a runtime whose `demo/counter` answers `transport` stops with.
+async fn error_with(transport: impl Transport + 'static) -> LocalError {
+    let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, transport);
+    rt.send(at(COUNTER, "a"), "x").unwrap();
+    rt.run_until_quiescent().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn invalid_responses_and_specs_are_errors_saying_what_is_wrong() {
+    use statefun_core::local::{InvalidResponse, InvalidSpec};
+
+    let err = error_with(Raw(&[0xff])).await;
+    assert!(
+        matches!(&err, LocalError::InvalidResponse { error: InvalidResponse::Undecodable(_), address } if *address == at(COUNTER, "a")),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("test/counter/a: invalid response: not a protobuf `FromFunction`"),
+        "{err}"
+    );
+
+    let no_missing = FromFunction {
+        response: Some(from_function::Response::IncompleteInvocationContext(
+            from_function::IncompleteInvocationContext {
+                missing_values: vec![],
+            },
+        )),
+    };
+    let err = error_with(Fixed(no_missing)).await;
+    assert!(
+        matches!(
+            &err,
+            LocalError::InvalidResponse {
+                error: InvalidResponse::NoMissingValues,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let bad_target = result(from_function::InvocationResponse {
+        outgoing_messages: vec![from_function::Invocation {
+            target: Some(pb::Address {
+                namespace: "demo".into(),
+                r#type: String::new(),
+                id: "b".into(),
+            }),
+            argument: None,
+        }],
+        ..Default::default()
+    });
+    let err = error_with(Fixed(bad_target)).await;
+    assert!(
+        matches!(
+            &err,
+            LocalError::InvalidResponse {
+                error: InvalidResponse::InvalidTarget(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let bad_egress = result(from_function::InvocationResponse {
+        outgoing_egresses: vec![from_function::EgressMessage {
+            egress_namespace: "demo".into(),
+            egress_type: "a/b".into(),
+            argument: None,
+        }],
+        ..Default::default()
+    });
+    let err = error_with(Fixed(bad_egress)).await;
+    assert!(
+        matches!(
+            &err,
+            LocalError::InvalidResponse {
+                error: InvalidResponse::InvalidEgress(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let spec = |mode: i32, millis: i64, typename: &str| FromFunction {
+        response: Some(from_function::Response::IncompleteInvocationContext(
+            from_function::IncompleteInvocationContext {
+                missing_values: vec![from_function::PersistedValueSpec {
+                    state_name: "count".into(),
+                    expiration_spec: Some(from_function::ExpirationSpec {
+                        mode,
+                        expire_after_millis: millis,
+                    }),
+                    type_typename: typename.into(),
+                }],
+            },
+        )),
+    };
+    let err = error_with(Fixed(spec(1, 0, "io.statefun.types/int"))).await;
+    assert!(
+        matches!(&err, LocalError::InvalidSpec { error: InvalidSpec::ZeroExpiration, state, .. } if state == "count"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "function test/counter declared an invalid state spec `count`: an expiration of 0 ms"
+    );
+    let err = error_with(Fixed(spec(0, 0, "no-slash"))).await;
+    assert!(
+        matches!(
+            &err,
+            LocalError::InvalidSpec {
+                error: InvalidSpec::InvalidTypeName(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn reading_state_as_another_type_is_a_state_error() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "inc").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let err = rt.state::<String>(&at(COUNTER, "a"), "count").unwrap_err();
+    let StateError::TypeMismatch {
+        state,
+        expected,
+        actual,
+    } = &err
+    else {
+        panic!("expected a type mismatch, got {err:?}");
+    };
+    assert_eq!(
+        (state.as_str(), expected.as_str(), actual.as_str()),
+        ("count", "io.statefun.types/string", "io.statefun.types/int")
+    );
+    assert_eq!(
+        rt.state::<i32>(&at(COUNTER, "a"), "count").unwrap(),
+        Some(1)
+    );
+}
+
+/// A report's counts, for comparing.
+fn report(requests: usize, invocations: usize) -> RunReport {
+    let mut report = RunReport::default();
+    report.requests = requests;
+    report.invocations = invocations;
+    report
+}
+
 #[tokio::test]
 async fn totals_count_every_run_failed_ones_included() {
     let mut rt = runtime();
@@ -433,10 +595,7 @@ async fn totals_count_every_run_failed_ones_included() {
     let first = rt.run_until_quiescent().await.unwrap();
     assert_eq!(
         first,
-        RunReport {
-            requests: 3,
-            invocations: 2
-        },
+        report(3, 2),
         "negotiation, then a batch of 1, then a batch of 1"
     );
     assert_eq!(rt.totals(), first);
@@ -445,10 +604,7 @@ async fn totals_count_every_run_failed_ones_included() {
     rt.run_until_quiescent().await.unwrap_err();
     assert_eq!(
         rt.totals(),
-        RunReport {
-            requests: 4,
-            invocations: 2
-        },
+        report(4, 2),
         "the failed request counts; its invocation was not delivered"
     );
 
@@ -457,10 +613,7 @@ async fn totals_count_every_run_failed_ones_included() {
     rt.advance(Duration::from_secs(2)).await.unwrap();
     assert_eq!(
         rt.totals(),
-        RunReport {
-            requests: 6,
-            invocations: 4
-        },
+        report(6, 4),
         "a run through `advance` counts once"
     );
 }
@@ -545,5 +698,37 @@ async fn states_lists_every_live_value_by_address_in_registration_order() {
         names,
         ["test/counter/a:count", "test/counter/b:count"],
         "expired values are not listed"
+    );
+}
+
+#[path = "../../tests/support/fragile.rs"]
+mod fragile;
+
+#[tokio::test]
+async fn a_panicking_state_codec_is_an_error_not_an_unwind() {
+    use fragile::{FRAGILE, FragileFunction};
+    let mut runtime = LocalRuntime::new(Functions::new().with(FragileFunction));
+    let x = at(FRAGILE, "x");
+
+    // Encoding the state the function wrote panics.
+    runtime.send(x.clone(), "panic-on-encode").unwrap();
+    let err = runtime.run_until_quiescent().await.unwrap_err();
+    let LocalError::Endpoint { address, source } = &err else {
+        panic!("expected an endpoint error, got {err:?}");
+    };
+    assert_eq!(*address, x);
+    assert_eq!(
+        source.to_string(),
+        "function demo/fragile (id `x`) panicked: assertion `left != right` failed: the codec panicked on encode\n  left: \"panic-on-encode\"\n right: \"panic-on-encode\""
+    );
+
+    // The state written is decoded by the next batch, which panics.
+    runtime.send(x.clone(), "panic-on-decode").unwrap();
+    runtime.run_until_quiescent().await.unwrap();
+    runtime.send(x.clone(), "fine").unwrap();
+    let err = runtime.run_until_quiescent().await.unwrap_err();
+    assert!(
+        err.to_string().contains("function demo/fragile (id `x`) panicked: assertion `left != right` failed: the codec panicked on decode"),
+        "{err}"
     );
 }

@@ -1,44 +1,88 @@
 #!/usr/bin/env bash
 # End-to-end suite: our Rust function service against the real Apache Flink StateFun runtime
-# (statefun-flink-harness 3.3.0, Flink 1.16.2 MiniCluster in one JVM). See tests/e2e/README.md.
+# (statefun-flink-harness 3.3.0, Flink 1.16.2 MiniCluster in one JVM), a real Kafka broker and
+# nginx in front of three replicas of the service. See tests/e2e/README.md.
 #
-#   tests/e2e/run.sh                      # both scenarios: features, then exactly-once
-#   tests/e2e/run.sh exactly-once         # one scenario
+#   tests/e2e/run.sh                      # every scenario, in this order:
+#       features exactly-once             #   harness source, file egresses, one replica
+#       kafka-features kafka-exactly-once #   Kafka in and out (module.yaml), nginx, 3 replicas
+#       kafka-direct                      #   Kafka, the runtime pointed at one replica directly
+#       local                             #   the same workloads through statefun::local::LocalRuntime
+#   tests/e2e/run.sh kafka-exactly-once   # or some of them
 #
-# Needs java (11 or 17), mvn and cargo on PATH; Maven downloads into ~/.m2 on the first run
-# and works offline after that. Environment knobs:
-#   E2E_PROFILE=release        build the service with --release (default: debug, which shares
-#                              the build cache of `cargo test`)
-#   E2E_RUN_DIR=DIR            where logs and egress files go (default: a new /tmp directory)
+# Needs java (11 or 17), mvn, cargo and, for the Kafka scenarios that use it, nginx on PATH (or in
+# /usr/sbin); Maven downloads into ~/.m2 on the first run and works offline after that. Every
+# process it starts listens on 127.0.0.1 only and is stopped by its PID when the script ends,
+# also on failure or Ctrl-C. Environment knobs:
+#   E2E_PROFILE=release        build the service with --release (default: debug, the build of
+#                              `cargo test --workspace --all-features --no-run`, which it shares
+#                              with CI's test step)
+#   E2E_RUN_DIR=DIR            where logs, configs and egress files go (default: a new /tmp dir)
 #   E2E_MAVEN_OFFLINE=1        pass -o to Maven
-#   E2E_MESSAGES, E2E_INSTANCES, E2E_SEED   size of scenario 2 (defaults 10000, 64, 7)
-#   E2E_SERVICE_CMD="..."      run this instead of the Rust example (it must listen on $PORT
-#                              at path /statefun); for checking the Java side on its own
+#   E2E_KAFKA_VERSION=V        the broker (org.apache.kafka:kafka_2.13:V; default in kafka/pom.xml)
+#   E2E_MESSAGES, E2E_INSTANCES, E2E_SEED   size of the exactly-once workloads (defaults 10000,
+#                              64, 7; tests/e2e/expected/exactly-once.txt holds the defaults' counts)
+#   E2E_RATE=1000              input messages per second of the Kafka exactly-once producer
+#   E2E_BROKEN=memory-counter  serve the deliberately broken e2e/cmd (counts in process memory):
+#                              the exactly-once scenarios must then FAIL
+#   E2E_SERVICE_CMD="..."      run this instead of the Rust example (it must listen on
+#                              127.0.0.1:$PORT at path /statefun); for checking the Java side alone
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 E2E="$ROOT/tests/e2e"
 POM="$E2E/harness/pom.xml"
+KAFKA_POM="$E2E/kafka/pom.xml"
 RUN_DIR="${E2E_RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/statefun-e2e.XXXXXX")}"
 mkdir -p "$RUN_DIR"
+RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 PROFILE="${E2E_PROFILE:-debug}"
+ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local)
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(features exactly-once)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL_SCENARIOS[@]}")
+for s in "${SCENARIOS[@]}"; do
+  case " ${ALL_SCENARIOS[*]} " in
+    *" $s "*) ;;
+    *) echo "unknown scenario $s (known: ${ALL_SCENARIOS[*]})" >&2; exit 2 ;;
+  esac
+done
+wants() { case " ${SCENARIOS[*]} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+wants_any() { local s; for s in "$@"; do wants "$s" && return 0; done; return 1; }
 
-MVN=(mvn -B -q -f "$POM")
+MVN=(mvn -B -q)
 [ "${E2E_MAVEN_OFFLINE:-0}" = 1 ] && MVN+=(-o)
+MESSAGES="${E2E_MESSAGES:-10000}"
+INSTANCES="${E2E_INSTANCES:-64}"
+SEED="${E2E_SEED:-7}"
+# The Kafka exactly-once producer writes this many messages per second, so that the job's
+# progress (and with it the replica failures and the induced Flink failure) spreads over ~10 s.
+RATE="${E2E_RATE:-1000}"
 
-SERVICE_PID=""
+# ---------------------------------------------------------------------------------------------
+# Processes: every one is ours, started here, recorded by PID and stopped by PID.
+# ---------------------------------------------------------------------------------------------
+REPLICAS=(1 2 3)
+declare -A REPLICA_PID=() REPLICA_PORT=()
+NGINX_PID=""
+KAFKA_PID=""
 JVM_PID=""
+
+stop_pid() { # pid [seconds to wait after TERM]
+  local pid="$1" wait_s="${2:-10}"
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $((wait_s * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 cleanup() {
-  local pid
-  for pid in "$JVM_PID" "$SERVICE_PID"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
+  local i
+  stop_pid "$JVM_PID" 5
+  for i in "${REPLICAS[@]}"; do stop_pid "${REPLICA_PID[$i]:-}" 5; done
+  stop_pid "$NGINX_PID" 5
+  stop_pid "$KAFKA_PID" 15
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -56,63 +100,322 @@ print_log() { # file, title
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+TAKEN_PORTS=" "
 free_port() {
   local p
-  for _ in $(seq 100); do
+  for _ in $(seq 200); do
     p=$((20000 + RANDOM % 40000))
-    port_in_use "$p" || { echo "$p"; return 0; }
+    case "$TAKEN_PORTS" in *" $p "*) continue ;; esac
+    if ! port_in_use "$p"; then
+      TAKEN_PORTS+="$p "
+      echo "$p"
+      return 0
+    fi
   done
   echo "no free port found" >&2
   return 1
 }
 
+wait_listening() { # port pid seconds what log
+  local port="$1" pid="$2" seconds="$3" what="$4" log="$5"
+  for _ in $(seq $((seconds * 10))); do
+    port_in_use "$port" && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      print_log "$log" "$what log"
+      say "FAIL: $what exited before listening on 127.0.0.1:$port"
+      exit 1
+    fi
+    sleep 0.1
+  done
+  print_log "$log" "$what log"
+  say "FAIL: $what not listening on 127.0.0.1:$port after $seconds s"
+  exit 1
+}
+
 SUITE_START="$(now)"
 say "run directory: $RUN_DIR"
+[ -n "${E2E_BROKEN:-}" ] && say "E2E_BROKEN=$E2E_BROKEN: the service runs a deliberately broken function"
 
+# ---------------------------------------------------------------------------------------------
 # 1. Build the function service and the Java driver.
+# ---------------------------------------------------------------------------------------------
+# The example and the local runtime's test as `cargo test --workspace --all-features` (the
+# README's test command, run by CI just before) builds them: the same command resolves the
+# same features and so reuses that build instead of compiling the dependency graph again.
+artifact() { # kind name: the executable of that target in the cargo messages on stdin
+  grep "\"kind\":\[\"$1\"\]" | grep "\"name\":\"$2\"" \
+    | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
+}
+t="$(now)"
+say "cargo test --workspace --all-features --no-run"
+if ! (cd "$ROOT" && cargo test --workspace --all-features --no-run --message-format=json \
+  2>"$RUN_DIR/cargo-build.log" >"$RUN_DIR/cargo-build.json"); then
+  print_log "$RUN_DIR/cargo-build.log" "cargo log"
+  say "FAIL: the workspace did not build"
+  exit 1
+fi
+LOCAL_TEST="$(artifact test e2e_local <"$RUN_DIR/cargo-build.json" || true)"
 if [ -z "${E2E_SERVICE_CMD:-}" ]; then
-  t="$(now)"
-  # --all-features: the same feature set as `cargo test --workspace --all-features`, so the
-  # build shares its artifacts instead of compiling the dependency graph again.
-  cargo_flags=(--example e2e_functions --all-features)
-  [ "$PROFILE" = release ] && cargo_flags+=(--release)
-  say "cargo build ${cargo_flags[*]}"
-  (cd "$ROOT" && cargo build --quiet "${cargo_flags[@]}")
-  TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
-    | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-  SERVICE_CMD=("$TARGET_DIR/$PROFILE/examples/e2e_functions")
-  say "service built in $(since "$t") s"
+  if [ "$PROFILE" = release ]; then
+    say "cargo build --release --example e2e_functions --all-features"
+    (cd "$ROOT" && cargo build --quiet --release --example e2e_functions --all-features \
+      --message-format=json 2>>"$RUN_DIR/cargo-build.log" >"$RUN_DIR/cargo-build-release.json")
+    service_bin="$(artifact example e2e_functions <"$RUN_DIR/cargo-build-release.json" || true)"
+  else
+    service_bin="$(artifact example e2e_functions <"$RUN_DIR/cargo-build.json" || true)"
+  fi
+  if [ -z "$service_bin" ] || [ ! -x "$service_bin" ]; then
+    say "FAIL: no executable of examples/e2e_functions.rs in cargo's output"
+    exit 1
+  fi
+  SERVICE_CMD=("$service_bin")
 else
   SERVICE_CMD=(bash -c "$E2E_SERVICE_CMD")
 fi
+say "built in $(since "$t") s; service: ${SERVICE_CMD[*]}"
 
-t="$(now)"
-say "mvn compile (tests/e2e/harness)"
-if ! "${MVN[@]}" compile >"$RUN_DIR/maven-build.log" 2>&1; then
-  print_log "$RUN_DIR/maven-build.log" "Maven build log"
-  say "FAIL: the Java driver did not build"
-  exit 1
-fi
-say "driver built in $(since "$t") s"
-
-# 2. Start the function service on a free loopback port.
-PORT="$(free_port)"
-URL="http://127.0.0.1:$PORT/statefun"
-say "starting the function service on 127.0.0.1:$PORT"
-PORT="$PORT" RUST_LOG="${RUST_LOG:-info}" "${SERVICE_CMD[@]}" >"$RUN_DIR/service.log" 2>&1 &
-SERVICE_PID=$!
-for _ in $(seq 300); do
-  port_in_use "$PORT" && break
-  if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-    print_log "$RUN_DIR/service.log" "function service log"
-    say "FAIL: the function service exited before listening"
+JAVA_FLAGS=()
+if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct; then
+  t="$(now)"
+  say "mvn compile (tests/e2e/harness)"
+  if ! "${MVN[@]}" -f "$POM" compile dependency:build-classpath \
+    -Dmdep.outputFile="$RUN_DIR/harness.classpath" >"$RUN_DIR/maven-build.log" 2>&1; then
+    print_log "$RUN_DIR/maven-build.log" "Maven build log"
+    say "FAIL: the Java driver did not build"
     exit 1
   fi
-  sleep 0.1
-done
-port_in_use "$PORT" || { print_log "$RUN_DIR/service.log" "function service log"; say "FAIL: service not listening"; exit 1; }
+  # The JVM flags live in one place, the pom's e2e.jvm.flags (see README: Java 17 module flags).
+  read -r -a JAVA_FLAGS <<<"$(sed -n 's:.*<e2e.jvm.flags>\(.*\)</e2e.jvm.flags>.*:\1:p' "$POM")"
+  HARNESS_CP="$E2E/harness/target/classes:$(cat "$RUN_DIR/harness.classpath")"
+  say "driver built in $(since "$t") s"
+fi
 
-# 3. Run the scenarios, one JVM each.
+# ---------------------------------------------------------------------------------------------
+# 2. The function service: three replicas on loopback ports.
+# ---------------------------------------------------------------------------------------------
+start_replica() { # index
+  local i="$1"
+  PORT="${REPLICA_PORT[$i]}" RUST_LOG="${RUST_LOG:-info}" "${SERVICE_CMD[@]}" \
+    >>"$RUN_DIR/replica-$i.log" 2>&1 &
+  REPLICA_PID[$i]=$!
+  wait_listening "${REPLICA_PORT[$i]}" "${REPLICA_PID[$i]}" 30 "replica $i" "$RUN_DIR/replica-$i.log"
+}
+
+# SIGKILL (crash) or SIGTERM (graceful: in-flight batches are answered), wait for the exit.
+stop_replica() { # index signal
+  local i="$1" sig="$2" pid="${REPLICA_PID[$1]}"
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for _ in $(seq 400); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  wait "$pid" 2>/dev/null || true
+  REPLICA_PID[$i]=""
+}
+
+if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct; then
+  for i in "${REPLICAS[@]}"; do
+    REPLICA_PORT[$i]="$(free_port)"
+    start_replica "$i"
+  done
+  say "replicas: $(for i in "${REPLICAS[@]}"; do printf 'r%s=127.0.0.1:%s (pid %s) ' \
+    "$i" "${REPLICA_PORT[$i]}" "${REPLICA_PID[$i]}"; done)"
+fi
+replica_url() { echo "http://127.0.0.1:${REPLICA_PORT[$1]}/statefun"; }
+replica_name() { # host:port -> r1, r2, r3 (or the address)
+  local i
+  for i in "${REPLICAS[@]}"; do
+    [ "$1" = "127.0.0.1:${REPLICA_PORT[$i]}" ] && { echo "r$i"; return; }
+  done
+  echo "$1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. nginx in front of the replicas (generated config, loopback only, everything in RUN_DIR).
+# ---------------------------------------------------------------------------------------------
+NGINX_DIR="$RUN_DIR/nginx"
+start_nginx() {
+  local nginx port i user_line=""
+  nginx="$(command -v nginx || true)"
+  [ -n "$nginx" ] || { [ -x /usr/sbin/nginx ] && nginx=/usr/sbin/nginx; }
+  if [ -z "$nginx" ]; then
+    say "FAIL: nginx is not installed (Debian: apt-get install nginx; .ci/run installs it)"
+    exit 1
+  fi
+  port="$(free_port)"
+  mkdir -p "$NGINX_DIR/tmp"
+  # As root, nginx's workers would switch to `nobody`, who cannot enter a private run directory.
+  [ "$(id -u)" = 0 ] && user_line="user root;"
+  {
+    cat <<EOF
+# Generated by tests/e2e/run.sh: nginx in front of the function service's replicas.
+$user_line
+worker_processes 1;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log notice;
+events { worker_connections 1024; }
+http {
+  log_format e2e '\$msec \$status "\$upstream_addr" "\$upstream_status" \$request_time \$request_length';
+  access_log $NGINX_DIR/access.log e2e;
+  client_body_temp_path $NGINX_DIR/tmp/client_body;
+  proxy_temp_path $NGINX_DIR/tmp/proxy;
+  fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+  uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
+  scgi_temp_path $NGINX_DIR/tmp/scgi;
+  # The runtime's payload_max_bytes and the service's body limit are 32 MiB.
+  client_max_body_size 32m;
+  client_body_buffer_size 1m;
+  upstream statefun_functions {
+EOF
+    for i in "${REPLICAS[@]}"; do
+      echo "    server 127.0.0.1:${REPLICA_PORT[$i]} max_fails=1 fail_timeout=2s;"
+    done
+    cat <<EOF
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://statefun_functions;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # A batch is a pure function of the request (the state comes with it, the effects go
+      # back in the response and the runtime applies one response), so a POST that failed on
+      # one replica may be sent to the next: hence non_idempotent.
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream_tries 3;
+      proxy_connect_timeout 2s;
+      proxy_send_timeout 60s;
+      proxy_read_timeout 60s;
+    }
+  }
+}
+EOF
+  } >"$NGINX_DIR/nginx.conf"
+  "$nginx" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
+    -g 'daemon off;' >"$NGINX_DIR/stdout.log" 2>&1 &
+  NGINX_PID=$!
+  wait_listening "$port" "$NGINX_PID" 20 "nginx" "$NGINX_DIR/error.log"
+  NGINX_URL="http://127.0.0.1:$port/statefun"
+  say "nginx on 127.0.0.1:$port (pid $NGINX_PID) in front of r1 r2 r3"
+}
+
+# Requests per replica in the access log lines after line $1: attempts answered 200 per
+# replica, attempts that failed there, requests nginx passed to a second replica, and
+# requests answered with a non-200 status to the runtime.
+nginx_report() { # first line
+  local from="$1" i map=""
+  for i in "${REPLICAS[@]}"; do map+="127.0.0.1:${REPLICA_PORT[$i]}=r$i "; done
+  tail -n "+$from" "$NGINX_DIR/access.log" | awk -F'"' -v map="$map" '
+    BEGIN { n = split(map, m, " "); for (k = 1; k <= n; k++) { split(m[k], kv, "="); name[kv[1]] = kv[2] } }
+    {
+      requests++
+      split($1, f, " ")
+      if (f[2] != 200) not_ok++
+      na = split($2, a, ", "); split($4, s, ", ")
+      if (na > 1) passed_on++
+      for (k = 1; k <= na; k++) {
+        r = (a[k] in name) ? name[a[k]] : a[k]
+        if (s[k] == 200) served[r]++; else failed[r]++
+      }
+    }
+    END {
+      printf "nginx: %d requests; served (200) per replica:", requests
+      for (k = 1; k <= 3; k++) printf " r%d=%d", k, served["r" k] + 0
+      printf "; failed attempts per replica:"
+      for (k = 1; k <= 3; k++) printf " r%d=%d", k, failed["r" k] + 0
+      printf "; requests nginx passed on to another replica: %d; non-200 answers to the runtime: %d\n", passed_on + 0, not_ok + 0
+    }'
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. Apache Kafka: one KRaft node (broker + controller) in its own JVM, data in RUN_DIR.
+# ---------------------------------------------------------------------------------------------
+KAFKA_DIR="$RUN_DIR/kafka"
+start_kafka() {
+  local t broker controller cluster_id version_args=()
+  t="$(now)"
+  mkdir -p "$KAFKA_DIR"
+  [ -n "${E2E_KAFKA_VERSION:-}" ] && version_args=(-Dkafka.version="$E2E_KAFKA_VERSION")
+  if ! "${MVN[@]}" -f "$KAFKA_POM" "${version_args[@]}" dependency:build-classpath \
+    -Dmdep.outputFile="$KAFKA_DIR/classpath" >"$KAFKA_DIR/maven.log" 2>&1; then
+    print_log "$KAFKA_DIR/maven.log" "Maven (Kafka broker) log"
+    say "FAIL: could not resolve the Kafka broker"
+    exit 1
+  fi
+  broker="$(free_port)"
+  controller="$(free_port)"
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+# Generated by tests/e2e/run.sh: a one-node KRaft cluster on the loopback interface.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller
+listeners=PLAINTEXT://127.0.0.1:$broker,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=PLAINTEXT://127.0.0.1:$broker
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+EOF
+  # A cluster id is 16 random bytes, base64url without padding (not starting with '-', which
+  # the storage tool would take for an option).
+  cluster_id="-"
+  while [ "${cluster_id#-}" != "$cluster_id" ]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
+  local kafka_java=(java -Xmx384m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+    -Dorg.slf4j.simpleLogger.showDateTime=true -cp "$(cat "$KAFKA_DIR/classpath")")
+  if ! "${kafka_java[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
+    -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1; then
+    print_log "$KAFKA_DIR/format.log" "Kafka storage format log"
+    say "FAIL: could not format the Kafka storage"
+    exit 1
+  fi
+  "${kafka_java[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/broker.log" 2>&1 &
+  KAFKA_PID=$!
+  wait_listening "$broker" "$KAFKA_PID" 90 "Kafka broker" "$KAFKA_DIR/broker.log"
+  KAFKA="127.0.0.1:$broker"
+  say "Kafka $(sed -n 's:.*/kafka_2\.13-\([^/]*\)\.jar.*:\1:p' <<<"$(tr ':' '\n' <"$KAFKA_DIR/classpath" | grep 'kafka_2\.13-')") on $KAFKA (pid $KAFKA_PID), ready in $(since "$t") s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 5. The scenarios.
+# ---------------------------------------------------------------------------------------------
+# Replica failures during a run, timed by the job's progress (the committed input offsets that
+# the Java driver writes to OUT/progress.txt): "FRACTION ACTION REPLICA [PAUSE_S]", ACTION kill
+# (SIGKILL, then start again after PAUSE_S) or term (SIGTERM, wait for the graceful exit, start
+# again).
+PLAN=()
+PLAN_DONE=0
+run_plan_step() { # out
+  local out="$1" step frac action replica pause progress t
+  [ "$PLAN_DONE" -lt "${#PLAN[@]}" ] || return 0
+  step="${PLAN[$PLAN_DONE]}"
+  read -r frac action replica pause <<<"$step"
+  progress="$(cat "$out/progress.txt" 2>/dev/null || true)"
+  [ -n "$progress" ] || return 0
+  awk -v p="$progress" -v f="$frac" 'BEGIN { split(p, a, " "); exit !(a[2] >= f * a[4]) }' \
+    || return 0
+  t="$(now)"
+  case "$action" in
+    # (2>/dev/null: bash's own "Killed" job notice)
+    kill) stop_replica "$replica" KILL 2>/dev/null; sleep "${pause:-0.5}" ;;
+    term) stop_replica "$replica" TERM ;;
+  esac
+  local stopped_in; stopped_in="$(since "$t")"
+  start_replica "$replica"
+  printf '%s at %s: %s replica r%s (pid gone in %s s), started again (pid %s) after %s s\n' \
+    "$(date +%T.%3N)" "$progress" "$([ "$action" = kill ] && echo SIGKILL || echo SIGTERM)" \
+    "$replica" "$stopped_in" "${REPLICA_PID[$replica]}" "$(since "$t")" >>"$out/replica-events.txt"
+  PLAN_DONE=$((PLAN_DONE + 1))
+  # The driver holds its report rounds (and so the verdict) until the failures are done.
+  [ "$PLAN_DONE" -lt "${#PLAN[@]}" ] || touch "$out/replica-failures-done"
+}
+
 passed=0
 failed=0
 figures=()
@@ -120,32 +423,112 @@ for scenario in "${SCENARIOS[@]}"; do
   out="$RUN_DIR/$scenario"
   log="$RUN_DIR/jvm-$scenario.log"
   rm -rf "$out"
+  mkdir -p "$out"
+  t="$(now)"
+  rc=0
+  notes=()
+
+  if [ "$scenario" = local ]; then
+    say "scenario local: tests/e2e_local through statefun::local::LocalRuntime"
+    set +e
+    if [ -x "$LOCAL_TEST" ]; then
+      (cd "$ROOT" && "$LOCAL_TEST" --nocapture) >"$out/cargo-test.log" 2>&1
+      rc=$?
+    else
+      echo "no executable of tests/e2e_local in cargo's output" >"$out/cargo-test.log"
+      rc=1
+    fi
+    set -e
+    grep -o '\[local\].*' "$out/cargo-test.log" | sed 's/^/[e2e]   /' || true
+    wall="$(since "$t")"
+    if [ "$rc" -eq 0 ]; then
+      passed=$((passed + 1)); say "scenario local: PASS ($wall s)"
+    else
+      failed=$((failed + 1)); say "scenario local: FAIL (exit $rc, $wall s)"
+      print_log "$out/cargo-test.log" "cargo test log"
+    fi
+    figures+=("local: $wall s")
+    continue
+  fi
+
+  PLAN=()
+  PLAN_DONE=0
+  nginx_from=""
   case "$scenario" in
     features)
-      args="--scenario features --expected $E2E/expected/features.txt --timeout-s 120" ;;
+      args=(--scenario features --expected "$E2E/expected/features.txt" --timeout-s 120
+        --function-url "$(replica_url 1)") ;;
     exactly-once)
-      args="--scenario exactly-once --instances ${E2E_INSTANCES:-64} --messages ${E2E_MESSAGES:-10000}"
-      args+=" --seed ${E2E_SEED:-7} --induce-failure true --timeout-s 360" ;;
-    *) say "unknown scenario $scenario"; exit 2 ;;
+      args=(--scenario exactly-once --instances "$INSTANCES" --messages "$MESSAGES" --seed "$SEED"
+        --induce-failure true --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
+        --function-url "$(replica_url 1)") ;;
+    kafka-features | kafka-exactly-once | kafka-direct)
+      [ -n "$KAFKA_PID" ] || start_kafka
+      if [ "$scenario" != kafka-direct ] && [ -z "$NGINX_PID" ]; then start_nginx; fi
+      ;;
   esac
-  args+=" --function-url $URL --out $out"
+  case "$scenario" in
+    kafka-features)
+      args=(--scenario kafka-features --kafka "$KAFKA" --expected "$E2E/expected/features.txt"
+        --timeout-s 120 --function-url "$NGINX_URL") ;;
+    kafka-exactly-once)
+      args=(--scenario kafka-exactly-once --kafka "$KAFKA" --topic-prefix eo-
+        --instances "$INSTANCES" --messages "$MESSAGES" --seed "$SEED" --induce-failure true
+        --rate "$RATE" --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
+        --function-url "$NGINX_URL")
+      PLAN=("0.15 kill 1 0.5" "0.60 term 2") ;;
+    kafka-direct)
+      # No nginx: module.yaml names replica r1 itself, as StateFun allows one URL per function
+      # type. r1 is killed and comes back 2 s later; the runtime retries the same URL meanwhile.
+      args=(--scenario kafka-exactly-once --kafka "$KAFKA" --topic-prefix direct-
+        --instances "$INSTANCES" --messages "$MESSAGES" --seed "$SEED" --induce-failure false
+        --rate "$RATE" --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
+        --function-url "$(replica_url 1)")
+      PLAN=("0.30 kill 1 2") ;;
+  esac
+  args+=(--out "$out")
+  [ ${#PLAN[@]} -eq 0 ] || args+=(--hold-reports-until "$out/replica-failures-done")
+  t="$(now)" # the scenario's own time, without the broker's and nginx's start
+  if [ "$scenario" = kafka-features ] || [ "$scenario" = kafka-exactly-once ]; then
+    nginx_from=$(($(wc -l <"$NGINX_DIR/access.log" 2>/dev/null || echo 0) + 1))
+  fi
+
   say "scenario $scenario: running (JVM log: $log)"
-  t="$(now)"
   set +e
-  "${MVN[@]}" exec:exec -De2e.args="$args" >"$log" 2>&1 &
+  java "${JAVA_FLAGS[@]}" -Dlog4j.configuration=statefun-e2e-log4j.properties \
+    -cp "$HARNESS_CP" statefun.e2e.Main "${args[@]}" >"$log" 2>&1 &
   JVM_PID=$!
+  while kill -0 "$JVM_PID" 2>/dev/null; do
+    if [ ${#PLAN[@]} -gt 0 ]; then run_plan_step "$out"; fi
+    sleep 0.2
+  done
   wait "$JVM_PID"
   rc=$?
   set -e
   JVM_PID=""
   wall="$(since "$t")"
-  if [ -f "$out/summary.txt" ]; then
-    sed 's/^/[e2e]   /' "$out/summary.txt"
-  fi
-  if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-    say "the function service died during $scenario"
+  [ -f "$out/summary.txt" ] && sed 's/^/[e2e]   /' "$out/summary.txt"
+  [ -f "$out/replica-events.txt" ] && sed 's/^/[e2e]   replica failure: /' "$out/replica-events.txt"
+  if [ ${#PLAN[@]} -gt 0 ] && [ "$PLAN_DONE" -lt "${#PLAN[@]}" ]; then
+    say "the run ended before all replica failures happened ($PLAN_DONE of ${#PLAN[@]})"
     rc=1
   fi
+  if [ "$scenario" = kafka-direct ] && [ "$rc" -eq 0 ] \
+    && grep -q 'async transport): 0 failed attempts' "$out/summary.txt"; then
+    say "the runtime never failed to reach r1: the kill did not hit the run"
+    rc=1
+  fi
+  if [ -n "$nginx_from" ]; then
+    report="$(nginx_report "$nginx_from")"
+    say "  $report"
+    echo "$report" >>"$out/summary.txt"
+  fi
+  for i in "${REPLICAS[@]}"; do
+    if ! kill -0 "${REPLICA_PID[$i]}" 2>/dev/null; then
+      say "replica r$i died during $scenario"
+      rc=1
+    fi
+  done
   if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))
     say "scenario $scenario: PASS (wall time with JVM start: $wall s)"
@@ -153,12 +536,14 @@ for scenario in "${SCENARIOS[@]}"; do
     failed=$((failed + 1))
     say "scenario $scenario: FAIL (exit $rc, $wall s)"
     print_log "$log" "JVM log of $scenario"
-    print_log "$RUN_DIR/service.log" "function service log"
+    for i in "${REPLICAS[@]}"; do print_log "$RUN_DIR/replica-$i.log" "replica r$i log"; done
+    [ -n "$NGINX_PID" ] && print_log "$NGINX_DIR/error.log" "nginx error log"
+    [ -n "$KAFKA_PID" ] && print_log "$KAFKA_DIR/broker.log" "Kafka broker log"
   fi
   figures+=("$scenario: $wall s")
 done
 
 say "wall time per scenario: ${figures[*]}; whole suite: $(since "$SUITE_START") s"
-say "logs and egress files: $RUN_DIR"
+say "logs, configs and egress files: $RUN_DIR"
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -18,9 +18,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.source.RichSourceFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import statefun.e2e.generated.Command;
 import statefun.e2e.generated.Commands;
-import statefun.e2e.generated.Report;
 
 /**
  * Scenario 2 (exactly-once under failure): sends {@link Workload} messages to the e2e/cmd
@@ -154,13 +152,7 @@ final class CommandSource extends RichSourceFunction<Envelope>
       synchronized (ctx.getCheckpointLock()) {
         round++;
         for (int i = 0; i < workload.instances; i++) {
-          Commands report =
-              Commands.newBuilder()
-                  .addCommands(
-                      Command.newBuilder()
-                          .setReport(Report.newBuilder().setExpected(expected[i]).setRound(round)))
-                  .build();
-          ctx.collect(cmd(i, report));
+          ctx.collect(cmd(i, Workload.report(expected[i], round, "")));
         }
       }
       Thread.sleep(reportIntervalMs);

@@ -9,15 +9,23 @@ import org.apache.flink.statefun.sdk.reqreply.generated.TypedValue;
 import org.apache.flink.statefun.sdk.spi.StatefulFunctionModule;
 
 /**
- * Routes every {@link Envelope} of the e2e ingress to the remote function it names. The remote
- * functions themselves come from module.yaml; the ingress and egress specs from the harness.
- * Loaded through META-INF/services.
+ * The Java part of the job, next to module.yaml (loaded through META-INF/services). In the harness
+ * scenarios it routes every {@link Envelope} of the e2e ingress to the remote function it names; in
+ * the Kafka scenarios (global configuration {@code e2e.ingress=kafka}) the module.yaml's Kafka
+ * ingress routes by itself, and this module only binds the fault injector {@link Failer}.
  */
 public final class E2eModule implements StatefulFunctionModule {
+  static final String INGRESS_KEY = "e2e.ingress";
+  static final String OUT_KEY = "e2e.out";
 
   @Override
   public void configure(Map<String, String> globalConfiguration, Binder binder) {
-    binder.bindIngressRouter(Ids.INGRESS, new EnvelopeRouter());
+    if ("kafka".equals(globalConfiguration.get(INGRESS_KEY))) {
+      String out = globalConfiguration.get(OUT_KEY);
+      binder.bindFunctionProvider(Failer.TYPE, type -> new Failer(out));
+    } else {
+      binder.bindIngressRouter(Ids.INGRESS, new EnvelopeRouter());
+    }
   }
 
   /**

@@ -17,8 +17,12 @@ import java.util.regex.Pattern;
  * sent after the last message). The run passes on the first report round in which every instance
  * reports its exact count, and fails as lost messages once {@link #STABLE_ROUNDS} complete rounds
  * in a row report the same wrong counts (nothing is in flight any more: delays are at most 250
- * ms, rounds are 1 s apart), or after {@link #ROUNDS} rounds. An induced failure and a restore must have happened, and the discard egress must have
- * received at least one record per Discard command (it is an at-least-once sink).
+ * ms, rounds are 1 s apart), or after {@link #ROUNDS} rounds. An induced failure and a restore
+ * must have happened, and the discard egress must have received at least one record per Discard
+ * command when it is an at-least-once sink (the harness's file egress), exactly one when it is the
+ * exactly-once Kafka egress read with read_committed. The recomputed totals must also equal the
+ * committed tests/e2e/expected/exactly-once.txt (for the default workload), which the local
+ * runtime's test (tests/e2e_local) is held to as well.
  */
 final class ExactlyOnceCheck implements Check {
   static final int ROUNDS = 30;
@@ -31,11 +35,16 @@ final class ExactlyOnceCheck implements Check {
   private final Path out;
   private final Workload workload;
   private final boolean induceFailure;
+  private final boolean exactlyOnceSinks;
+  private final Path expectedFile;
 
-  ExactlyOnceCheck(Path out, Workload workload, boolean induceFailure) {
+  ExactlyOnceCheck(
+      Path out, Workload workload, boolean induceFailure, boolean exactlyOnceSinks, Path expectedFile) {
     this.out = out;
     this.workload = workload;
     this.induceFailure = induceFailure;
+    this.exactlyOnceSinks = exactlyOnceSinks;
+    this.expectedFile = expectedFile;
   }
 
   @Override
@@ -44,6 +53,12 @@ final class ExactlyOnceCheck implements Check {
     Workload.Totals totals = workload.totals();
     long[] expected = totals.expected;
     int n = workload.instances;
+    if (expectedFile != null) {
+      String mismatch = ExpectedCounts.mismatch(expectedFile, workload, totals);
+      if (mismatch != null) {
+        return Verdict.fail("the workload no longer gives the committed figures: " + mismatch);
+      }
+    }
     List<String> lastProblems = new ArrayList<>();
     while (System.nanoTime() < deadlineNanos) {
       if (jobError.get() != null) {
@@ -161,8 +176,15 @@ final class ExactlyOnceCheck implements Check {
     }
     lines.add(
         String.format(
-            "discard egress: %d records for %d Discard commands (at-least-once sink)",
-            discarded, t.discards));
+            "discard egress: %d records for %d Discard commands (%s)",
+            discarded,
+            t.discards,
+            exactlyOnceSinks
+                ? "exactly-once Kafka egress, read_committed"
+                : "at-least-once sink"));
+    for (String note : Check.lines(KafkaCommandFeed.notes(out))) {
+      lines.add(note);
+    }
     lines.add(String.format("verify egress: %d report records", reports));
     if (induceFailure && (failures.size() != 1 || restores.isEmpty())) {
       return Verdict.fail("the induced failure or the restore did not happen", lines);
@@ -172,6 +194,9 @@ final class ExactlyOnceCheck implements Check {
     }
     if (discarded < t.discards) {
       return Verdict.fail("LOSS on the discard egress", lines);
+    }
+    if (exactlyOnceSinks && discarded > t.discards) {
+      return Verdict.fail("DUPLICATION on the exactly-once discard egress", lines);
     }
     return Verdict.pass(lines);
   }

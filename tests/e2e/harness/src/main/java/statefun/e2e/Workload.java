@@ -6,6 +6,7 @@ import statefun.e2e.generated.Command;
 import statefun.e2e.generated.Commands;
 import statefun.e2e.generated.Discard;
 import statefun.e2e.generated.Increment;
+import statefun.e2e.generated.Report;
 import statefun.e2e.generated.Send;
 import statefun.e2e.generated.SendDelayed;
 
@@ -24,10 +25,22 @@ final class Workload implements Serializable {
   final int instances;
   final int messages;
 
+  /**
+   * The Kafka topic of every Discard command ("" in the harness scenarios: the function then
+   * writes to the e2e/discard egress). It changes no random draw, so the trees and counts are the
+   * same either way.
+   */
+  final String discardTopic;
+
   Workload(long seed, int instances, int messages) {
+    this(seed, instances, messages, "");
+  }
+
+  Workload(long seed, int instances, int messages, String discardTopic) {
     this.seed = seed;
     this.instances = instances;
     this.messages = messages;
+    this.discardTopic = discardTopic;
   }
 
   static String instanceId(int i) {
@@ -59,7 +72,7 @@ final class Workload implements Serializable {
       if (p < 45 || (depth == 0 && p < 80)) {
         b.addCommands(Command.newBuilder().setIncrement(Increment.getDefaultInstance()));
       } else if (depth == 0 || p >= 90) {
-        b.addCommands(Command.newBuilder().setDiscard(Discard.getDefaultInstance()));
+        b.addCommands(Command.newBuilder().setDiscard(Discard.newBuilder().setTopic(discardTopic)));
       } else if (p < 75) {
         b.addCommands(
             Command.newBuilder()
@@ -107,6 +120,19 @@ final class Workload implements Serializable {
           break;
       }
     }
+  }
+
+  /**
+   * The request to report a counter: {@code expected} is what the instance must have counted;
+   * {@code topic} ("" in the harness scenarios) is the Kafka topic the report goes to.
+   */
+  static Commands report(long expected, int round, String topic) {
+    return Commands.newBuilder()
+        .addCommands(
+            Command.newBuilder()
+                .setReport(
+                    Report.newBuilder().setExpected(expected).setRound(round).setTopic(topic)))
+        .build();
   }
 
   static int index(String instanceId) {

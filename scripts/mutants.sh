@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Mutation testing with cargo-mutants (docs/testing.md, "Mutation testing").
+#
+#   scripts/mutants.sh BASE     the mutants in the lines changed since commit BASE
+#                               (`git diff BASE`, uncommitted changes included): minutes
+#   scripts/mutants.sh --full   every mutant of statefun-core, statefun-actix, the facade
+#                               and statefun-macros: hours
+#
+# One cargo-mutants pass per crate, each skipped when the diff gives it no mutant: the core,
+# the actix adapter and the facade with `.cargo/mutants.toml` (every workspace test but the
+# trybuild suite), the macros with `.cargo/mutants-macros.toml` (every test, trybuild too).
+# Prints a table per crate; exits 1 if a mutant outside the exclusions of those files was
+# missed (or an unmutated baseline failed), 0 otherwise. Timeouts (most often a mutant that
+# makes a loop endless) are listed, not failed.
+#
+# Environment:
+#   MUTANTS_OUT         where the reports go (default target/mutants.out); each pass writes
+#                       <crate>/mutants.out/{caught,missed,timeout,unviable}.txt
+#   MUTANTS_TIME_LIMIT  seconds for the whole run; the mutants left untested when it is
+#                       reached are counted and reported, not failed (default: no limit)
+#   MUTANTS_IN_PLACE=1  mutate the checkout itself instead of a copy: reuses its build as
+#                       it is (CI); cargo-mutants restores each file, also when interrupted
+#   MUTANTS_PROFILE     cargo profile (default: `mutants`, from the config files; CI passes
+#                       `test` to reuse the build of `cargo test`)
+#   MUTANTS_BASELINE    `skip` to skip the unmutated baseline run (CI: the tests just passed)
+#   MUTANTS_TIMEOUT     test timeout per mutant in seconds (default: set by cargo-mutants
+#                       from the baseline; with MUTANTS_BASELINE=skip, 300)
+#   MUTANTS_BUILD_TIMEOUT  build timeout per mutant in seconds (default 900)
+#   MUTANTS_NICE        niceness of the run (default 10: the machine is shared)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+usage() {
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+[ $# -eq 1 ] || usage
+case "$1" in
+  -h | --help) usage ;;
+  --full) base= ;;
+  *) base=$1 ;;
+esac
+
+if ! cargo mutants --version >/dev/null 2>&1; then
+  echo "cargo-mutants is missing: cargo install --locked cargo-mutants" >&2
+  exit 2
+fi
+
+out=${MUTANTS_OUT:-$root/target/mutants.out}
+case "$out" in /*) ;; *) out=$root/$out ;; esac
+rm -rf "$out"
+mkdir -p "$out"
+
+args=(-j 1 --build-timeout "${MUTANTS_BUILD_TIMEOUT:-900}")
+if [ -n "$base" ]; then
+  git rev-parse --verify --quiet "$base^{commit}" >/dev/null || {
+    echo "mutants: no commit $base" >&2
+    exit 2
+  }
+  git diff "$base" -- '*.rs' >"$out/diff"
+  echo "mutants: lines changed since $(git rev-parse --short "$base") ($(git diff --stat "$base" -- '*.rs' | tail -1 | sed 's/^ *//'))"
+  args+=(--in-diff "$out/diff")
+fi
+if [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
+  args+=(--in-place)
+else
+  # The copies build into this checkout's target directory, so that dependencies built
+  # once (in target/mutants/ for the `mutants` profile) serve every later run.
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+fi
+[ -z "${MUTANTS_PROFILE:-}" ] || args+=(--profile "$MUTANTS_PROFILE")
+if [ "${MUTANTS_BASELINE:-run}" = skip ]; then
+  args+=(--baseline skip --timeout "${MUTANTS_TIMEOUT:-300}")
+elif [ -n "${MUTANTS_TIMEOUT:-}" ]; then
+  args+=(--timeout "$MUTANTS_TIMEOUT")
+fi
+
+# crate name, package, config file
+passes=(
+  "statefun-core statefun-core .cargo/mutants.toml"
+  "statefun-actix statefun-actix .cargo/mutants.toml"
+  "facade statefun-sdk .cargo/mutants.toml"
+  "statefun-macros statefun-macros .cargo/mutants-macros.toml"
+)
+
+start=$SECONDS
+limit=${MUTANTS_TIME_LIMIT:-}
+failed=0
+untested_total=0
+rows=()
+for pass in "${passes[@]}"; do
+  read -r crate package config <<<"$pass"
+  pass_args=("${args[@]}" --package "$package" --config "$config")
+  planned=$(cargo mutants "${pass_args[@]}" --list 2>/dev/null | grep -c . || true)
+  if [ "$planned" -eq 0 ]; then
+    continue
+  fi
+  if [ -n "$limit" ]; then
+    remaining=$((limit - (SECONDS - start)))
+    if [ "$remaining" -le 30 ]; then
+      echo "mutants: $crate: time limit of ${limit}s reached, $planned mutants untested"
+      untested_total=$((untested_total + planned))
+      rows+=("$crate $planned 0 0 0 0 $planned 0")
+      continue
+    fi
+    run=(timeout --signal=INT --kill-after=120 "$remaining")
+  else
+    run=()
+  fi
+  echo "mutants: $crate: $planned mutants ($config)"
+  pass_start=$SECONDS
+  status=0
+  "${run[@]}" nice -n "${MUTANTS_NICE:-10}" cargo mutants "${pass_args[@]}" -o "$out/$crate" || status=$?
+  elapsed=$((SECONDS - pass_start))
+  dir=$out/$crate/mutants.out
+  count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
+  caught=$(count caught)
+  missed=$(count missed)
+  timeouts=$(count timeout)
+  unviable=$(count unviable)
+  untested=$((planned - caught - missed - timeouts - unviable))
+  untested_total=$((untested_total + untested))
+  rows+=("$crate $planned $caught $missed $unviable $timeouts $untested $elapsed")
+  case "$status" in
+    0 | 2 | 3) ;;
+    124) echo "mutants: $crate: stopped at the time limit, $untested mutants untested" ;;
+    4)
+      echo "mutants: $crate: the tests fail without any mutation (see $dir/log/baseline.log)" >&2
+      failed=1
+      ;;
+    *)
+      echo "mutants: $crate: cargo mutants failed (exit $status)" >&2
+      failed=1
+      ;;
+  esac
+  if [ "$missed" -gt 0 ]; then
+    echo "mutants: $crate: MISSED (no test fails with this change; add a test, or an exclusion with its reason in $config):"
+    sed 's/^/  /' "$dir/missed.txt"
+    failed=1
+  fi
+  if [ "$timeouts" -gt 0 ]; then
+    echo "mutants: $crate: timed out (counted as caught; check that each is a hang the mutant causes):"
+    sed 's/^/  /' "$dir/timeout.txt"
+  fi
+done
+
+echo
+echo "| crate | mutants | caught | missed | unviable | timeouts | untested | time (s) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+if [ ${#rows[@]} -eq 0 ]; then
+  echo "| (no mutant in the changed lines) | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+fi
+for row in "${rows[@]}"; do
+  read -r crate planned caught missed unviable timeouts untested elapsed <<<"$row"
+  echo "| $crate | $planned | $caught | $missed | $unviable | $timeouts | $untested | $elapsed |"
+done
+echo "mutants: $((SECONDS - start)) s in all; reports in $out"
+if [ "$untested_total" -gt 0 ]; then
+  echo "mutants: $untested_total mutants were not tested within MUTANTS_TIME_LIMIT=${limit}s: run scripts/mutants.sh ${base:---full} without a limit"
+fi
+exit "$failed"

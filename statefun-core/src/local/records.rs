@@ -1,0 +1,131 @@
+//! What a local run reports: [`RunReport`], [`BatchRecord`], [`StateEntry`] and the
+//! [`EgressRecord`]s captured.
+
+use bytes::Bytes;
+use prost::Message as _;
+
+use crate::{
+    Address, CodecError, Type,
+    egress::{KAFKA_PRODUCER_RECORD, KINESIS_EGRESS_RECORD},
+    proto::{egress as egress_pb, reqreply as pb},
+};
+
+/// What a local run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunReport {
+    /// Requests sent to endpoints (negotiation retries included).
+    pub requests: usize,
+    /// Invocations delivered: those of the batches the function completed.
+    pub invocations: usize,
+}
+
+/// One live state value, as [`LocalRuntime::states`] lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StateEntry<'a> {
+    /// The function instance that owns the value.
+    pub address: &'a Address,
+    /// The state's name.
+    pub name: &'a str,
+    /// The value's typename, as the function declared it.
+    pub type_name: &'a str,
+    /// The value's bytes, in the encoding of `type_name`.
+    pub value: &'a Bytes,
+}
+
+/// One request the runtime sent, for asserting batching and negotiation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BatchRecord {
+    /// The target.
+    pub address: Address,
+    /// How many invocations the batch carried.
+    pub invocations: usize,
+    /// The state names sent with it.
+    pub states: Vec<String>,
+    /// Whether the answer was an `IncompleteInvocationContext`.
+    pub incomplete: bool,
+}
+
+/// A record captured from an egress.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum EgressRecord {
+    /// A Kafka producer record.
+    Kafka(KafkaRecord),
+    /// A Kinesis record.
+    Kinesis(KinesisRecord),
+    /// Any other value.
+    Value {
+        /// Its typename.
+        type_name: String,
+        /// Its bytes.
+        value: Bytes,
+    },
+}
+
+impl EgressRecord {
+    /// A generic record's value as `T`, when its typename matches.
+    pub fn decode<T: Type>(&self) -> Option<Result<T, CodecError>> {
+        match self {
+            Self::Value { type_name, value } if T::type_name() == **type_name => {
+                Some(T::decode(value.clone()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A Kafka producer record sent to a Kafka egress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KafkaRecord {
+    /// The topic.
+    pub topic: String,
+    /// The record key (empty when none was set).
+    pub key: String,
+    /// The record's value bytes.
+    pub value: Bytes,
+}
+
+/// A record sent to a Kinesis egress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KinesisRecord {
+    /// The stream.
+    pub stream: String,
+    /// The partition key.
+    pub partition_key: String,
+    /// The explicit hash key (empty when none was set).
+    pub explicit_hash_key: String,
+    /// The record's value bytes.
+    pub value: Bytes,
+}
+
+/// The record an egress message carries: Kafka and Kinesis records decoded.
+pub(super) fn decode_egress(value: pb::TypedValue) -> EgressRecord {
+    if KAFKA_PRODUCER_RECORD == *value.typename
+        && let Ok(record) = egress_pb::KafkaProducerRecord::decode(value.value.clone())
+    {
+        return EgressRecord::Kafka(KafkaRecord {
+            topic: record.topic,
+            key: record.key,
+            value: record.value_bytes,
+        });
+    }
+    if KINESIS_EGRESS_RECORD == *value.typename
+        && let Ok(record) = egress_pb::KinesisEgressRecord::decode(value.value.clone())
+    {
+        return EgressRecord::Kinesis(KinesisRecord {
+            stream: record.stream,
+            partition_key: record.partition_key,
+            explicit_hash_key: record.explicit_hash_key,
+            value: record.value_bytes,
+        });
+    }
+    EgressRecord::Value {
+        type_name: value.typename,
+        value: value.value,
+    }
+}

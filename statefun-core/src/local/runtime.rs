@@ -1,0 +1,397 @@
+//! [`LocalRuntime`]: routing, batching, the virtual clock and the request/response loop.
+
+use std::{collections::VecDeque, fmt, sync::Arc, time::Duration};
+
+use prost::Message as _;
+
+use super::{
+    BatchRecord, EgressRecord, InvalidResponse, LocalError, RunReport, StateEntry, Transport,
+    store::Store,
+};
+use crate::{
+    Address, Encode, Handler, OutgoingMessage, OutgoingMessageError, StateError, Type, TypeName,
+    proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
+};
+
+/// A delayed message waiting for the virtual clock.
+pub(super) struct Timer {
+    pub(super) due: Duration,
+    pub(super) sender: Address,
+    pub(super) token: Option<String>,
+    pub(super) target: Address,
+    pub(super) argument: pb::TypedValue,
+}
+
+/// Which function types a transport serves.
+enum Route {
+    Exact(TypeName),
+    Namespace(String),
+}
+
+/// The in-process StateFun runtime; see the [module docs](self).
+pub struct LocalRuntime {
+    routes: Vec<(Route, Arc<dyn Transport>)>,
+    pub(super) store: Store,
+    ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
+    pub(super) timers: Vec<Timer>,
+    pub(super) egress: Vec<(TypeName, EgressRecord)>,
+    batches: Vec<BatchRecord>,
+    totals: RunReport,
+    pub(super) now: Duration,
+    max_batch: usize,
+    max_requests: usize,
+}
+
+impl fmt::Debug for LocalRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalRuntime")
+            .field("now", &self.now)
+            .field("instances", &self.store.instances.len())
+            .field("pending_timers", &self.timers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalRuntime {
+    /// A runtime hosting `functions` in-process.
+    pub fn new(functions: crate::Functions) -> Self {
+        let handler = Handler::new(functions);
+        let names: Vec<TypeName> = handler
+            .functions()
+            .type_names()
+            .into_iter()
+            .cloned()
+            .collect();
+        let endpoint: Arc<dyn Transport> = Arc::new(handler);
+        let mut runtime = Self::empty();
+        for name in names {
+            runtime.routes.push((Route::Exact(name), endpoint.clone()));
+        }
+        runtime
+    }
+
+    /// A runtime with no endpoints yet.
+    pub fn empty() -> Self {
+        Self {
+            routes: Vec::new(),
+            store: Store::default(),
+            ready: VecDeque::new(),
+            timers: Vec::new(),
+            egress: Vec::new(),
+            batches: Vec::new(),
+            totals: RunReport::default(),
+            now: Duration::ZERO,
+            max_batch: 1000,
+            max_requests: 100_000,
+        }
+    }
+
+    /// Serves every function of `namespace` with `endpoint` (module.yaml's `ns/*`).
+    pub fn with_namespace_endpoint(
+        mut self,
+        namespace: &str,
+        endpoint: impl Transport + 'static,
+    ) -> Self {
+        self.routes
+            .push((Route::Namespace(namespace.to_owned()), Arc::new(endpoint)));
+        self
+    }
+
+    /// Serves the function `type_name` with `endpoint`.
+    pub fn with_endpoint(
+        mut self,
+        type_name: TypeName,
+        endpoint: impl Transport + 'static,
+    ) -> Self {
+        self.routes
+            .push((Route::Exact(type_name), Arc::new(endpoint)));
+        self
+    }
+
+    /// At most `max` invocations per request (module.yaml's `maxNumBatchRequests`,
+    /// default 1000).
+    pub fn max_batch(mut self, max: usize) -> Self {
+        self.max_batch = max.max(1);
+        self
+    }
+
+    /// At most `max` requests per run before [`LocalError::RequestLimit`] (default
+    /// 100,000).
+    pub fn max_requests(mut self, max: usize) -> Self {
+        self.max_requests = max;
+        self
+    }
+
+    /// The virtual time elapsed since the runtime started.
+    pub fn now(&self) -> Duration {
+        self.now
+    }
+
+    /// Sends `value` to `target` as an ingress would (no caller); fails if the target's id
+    /// is empty or the value cannot be encoded.
+    pub fn send<V: Encode + ?Sized>(
+        &mut self,
+        target: Address,
+        value: &V,
+    ) -> Result<(), OutgoingMessageError> {
+        let message = OutgoingMessage::try_new(target, value)?;
+        self.send_message(message);
+        Ok(())
+    }
+
+    /// Sends a prepared message as an ingress would (no caller).
+    pub fn send_message(&mut self, message: OutgoingMessage) {
+        let (target, argument) = message.into_parts();
+        let target = Address::from_proto(Some(target))
+            .ok()
+            .flatten()
+            .expect("an OutgoingMessage's target is a valid address");
+        self.deliver(target, None, argument);
+    }
+
+    pub(super) fn deliver(
+        &mut self,
+        target: Address,
+        caller: Option<pb::Address>,
+        argument: pb::TypedValue,
+    ) {
+        let invocation = to_function::Invocation {
+            caller,
+            argument: Some(argument),
+        };
+        let instance = self.store.instances.entry(target.clone()).or_default();
+        if instance.in_flight {
+            instance.pending.push_back(invocation);
+        } else {
+            instance.in_flight = true;
+            self.ready.push_back((target, vec![invocation]));
+        }
+    }
+
+    /// Runs requests until no message is waiting (delayed messages stay scheduled).
+    pub async fn run_until_quiescent(&mut self) -> Result<RunReport, LocalError> {
+        let mut report = RunReport::default();
+        let result = self.run_ready(&mut report).await;
+        // A failed run's work counts too: [`totals`](Self::totals) is what the runtime did.
+        self.totals.requests += report.requests;
+        self.totals.invocations += report.invocations;
+        result.map(|()| report)
+    }
+
+    async fn run_ready(&mut self, report: &mut RunReport) -> Result<(), LocalError> {
+        while let Some((target, invocations)) = self.ready.pop_front() {
+            if report.requests >= self.max_requests {
+                self.ready.push_front((target, invocations));
+                return Err(LocalError::RequestLimit(self.max_requests));
+            }
+            let count = invocations.len();
+            let result = self.execute(&target, invocations, report).await;
+            let instance = self.store.instances.entry(target.clone()).or_default();
+            if let Err(error) = result {
+                // The real runtime would restart; here the instance is simply released.
+                instance.in_flight = false;
+                instance.pending.clear();
+                return Err(error);
+            }
+            report.invocations += count;
+            if instance.pending.is_empty() {
+                instance.in_flight = false;
+            } else {
+                let n = instance.pending.len().min(self.max_batch);
+                let next: Vec<_> = instance.pending.drain(..n).collect();
+                self.ready.push_back((target, next));
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the virtual clock forward by `by`, firing delayed messages as they fall due
+    /// (each followed by a run until quiescent).
+    pub async fn advance(&mut self, by: Duration) -> Result<RunReport, LocalError> {
+        let end = self.now + by;
+        let mut total = self.run_until_quiescent().await?;
+        loop {
+            let due = self
+                .timers
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.due <= end)
+                .min_by_key(|(_, t)| t.due)
+                .map(|(i, _)| i);
+            let Some(index) = due else { break };
+            let timer = self.timers.remove(index);
+            self.now = self.now.max(timer.due);
+            let caller = Some(timer.sender.into_proto());
+            self.deliver(timer.target, caller, timer.argument);
+            let report = self.run_until_quiescent().await?;
+            total.requests += report.requests;
+            total.invocations += report.invocations;
+        }
+        self.now = end;
+        Ok(total)
+    }
+
+    /// The value of state `name` of `address`, as a `T` (`None` if unset or expired); an
+    /// error if the value is of another type or cannot be decoded.
+    pub fn state<T: Type>(&self, address: &Address, name: &str) -> Result<Option<T>, StateError> {
+        let Some(cell) = self.store.live_cell(address, name, self.now) else {
+            return Ok(None);
+        };
+        let expected = T::type_name();
+        if expected != *cell.value.typename {
+            return Err(StateError::TypeMismatch {
+                state: name.to_owned(),
+                expected,
+                actual: cell.value.typename.clone(),
+            });
+        }
+        T::decode(cell.value.value.clone())
+            .map(Some)
+            .map_err(|source| StateError::Decode {
+                state: name.to_owned(),
+                source,
+            })
+    }
+
+    /// The state names registered for `function` so far, in registration order.
+    pub fn registered_states(&self, function: &TypeName) -> Vec<String> {
+        self.store.registered_names(function).to_vec()
+    }
+
+    /// Removes and returns the records captured for `egress` so far, in send order.
+    pub fn take_egress(&mut self, egress: &TypeName) -> Vec<EgressRecord> {
+        let (taken, kept) = std::mem::take(&mut self.egress)
+            .into_iter()
+            .partition(|(name, _)| name == egress);
+        self.egress = kept;
+        taken.into_iter().map(|(_, record)| record).collect()
+    }
+
+    /// Removes and returns every record captured so far, with its egress, in send order.
+    pub fn take_all_egress(&mut self) -> Vec<(TypeName, EgressRecord)> {
+        std::mem::take(&mut self.egress)
+    }
+
+    /// Every request answered so far (a request whose call failed is not recorded here;
+    /// [`totals`](Self::totals) counts it).
+    pub fn batches(&self) -> &[BatchRecord] {
+        &self.batches
+    }
+
+    /// What the runtime did since it started, over every run, failed ones included:
+    /// requests sent (a request that failed counts) and invocations delivered (the
+    /// invocations of a batch that failed do not).
+    pub fn totals(&self) -> RunReport {
+        self.totals
+    }
+
+    /// Every live state value (set, not expired), ordered by address, then by the order in
+    /// which the function registered its states.
+    ///
+    /// Read one value as a Rust type with [`state`](Self::state); this lists them all, raw,
+    /// for tools that do not know the types (`statefun-local --dump-state`).
+    pub fn states(&self) -> impl Iterator<Item = StateEntry<'_>> {
+        let mut addresses: Vec<&Address> = self.store.instances.keys().collect();
+        addresses.sort_unstable();
+        addresses.into_iter().flat_map(move |address| {
+            self.store
+                .registered_names(address.type_name())
+                .iter()
+                .filter_map(move |name| {
+                    let cell = self.store.live_cell(address, name, self.now)?;
+                    Some(StateEntry {
+                        address,
+                        name,
+                        type_name: &cell.value.typename,
+                        value: &cell.value.value,
+                    })
+                })
+        })
+    }
+
+    /// Delayed messages still scheduled.
+    pub fn pending_delayed(&self) -> usize {
+        self.timers.len()
+    }
+
+    fn endpoint(&self, function: &TypeName) -> Option<Arc<dyn Transport>> {
+        let exact = self
+            .routes
+            .iter()
+            .find(|(route, _)| matches!(route, Route::Exact(t) if t == function));
+        let by_namespace = || {
+            self.routes.iter().find(
+                |(route, _)| matches!(route, Route::Namespace(ns) if ns == function.namespace()),
+            )
+        };
+        exact.or_else(by_namespace).map(|(_, e)| e.clone())
+    }
+
+    async fn execute(
+        &mut self,
+        target: &Address,
+        invocations: Vec<to_function::Invocation>,
+        report: &mut RunReport,
+    ) -> Result<(), LocalError> {
+        let function = target.type_name().clone();
+        let endpoint = self
+            .endpoint(&function)
+            .ok_or_else(|| LocalError::NoEndpoint(target.clone()))?;
+        loop {
+            self.store.drop_expired(target, self.now);
+            let states = self.store.states_for(target);
+            let request = ToFunction {
+                request: Some(to_function::Request::Invocation(
+                    to_function::InvocationBatchRequest {
+                        target: Some(target.clone().into_proto()),
+                        state: states,
+                        invocations: invocations.clone(),
+                    },
+                )),
+            };
+            let names = match &request.request {
+                Some(to_function::Request::Invocation(b)) => {
+                    b.state.iter().map(|s| s.state_name.clone()).collect()
+                }
+                None => Vec::new(),
+            };
+            report.requests += 1;
+            let body = endpoint
+                .call(target, request.encode_to_vec().into())
+                .await
+                .map_err(|source| LocalError::Endpoint {
+                    address: target.clone(),
+                    source,
+                })?;
+            let response = FromFunction::decode(body).map_err(|e| LocalError::InvalidResponse {
+                address: target.clone(),
+                error: InvalidResponse::Undecodable(e),
+            })?;
+            let incomplete = matches!(
+                response.response,
+                Some(from_function::Response::IncompleteInvocationContext(_))
+            );
+            self.batches.push(BatchRecord {
+                address: target.clone(),
+                invocations: invocations.len(),
+                states: names,
+                incomplete,
+            });
+            match response.response {
+                Some(from_function::Response::IncompleteInvocationContext(ctx)) => {
+                    if ctx.missing_values.is_empty() {
+                        return Err(LocalError::InvalidResponse {
+                            address: target.clone(),
+                            error: InvalidResponse::NoMissingValues,
+                        });
+                    }
+                    self.store.register(&function, ctx.missing_values)?;
+                }
+                Some(from_function::Response::InvocationResult(result)) => {
+                    return self.apply(target, result);
+                }
+                None => return self.apply(target, Default::default()),
+            }
+        }
+    }
+}
