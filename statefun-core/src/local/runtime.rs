@@ -28,7 +28,7 @@ enum Route {
     Namespace(String),
 }
 
-/// The in-process StateFun runtime; see the [module docs](self).
+/// The in-process StateFun runtime; see the [module docs](crate::local).
 pub struct LocalRuntime {
     routes: Vec<(Route, Arc<dyn Transport>)>,
     pub(super) store: Store,
