@@ -224,7 +224,7 @@ async fn greeter(
     ctx.send(OutgoingMessage::new(
         Address::new(mailer::TYPE_NAME, id.clone()),
         &greeting,
-    ));
+    )?);
     ctx.send_egress(
         EgressMessage::kafka(KAFKA)
             .topic("greetings")
@@ -299,12 +299,12 @@ async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Res
             state.plain.set(42);
             ctx.send_after(
                 Duration::from_millis(3500),
-                OutgoingMessage::new(me.clone(), "check"),
+                OutgoingMessage::new(me.clone(), "check")?,
             );
             ctx.send_after_with_token(
                 Duration::from_millis(2000),
                 boom_token,
-                OutgoingMessage::new(me, "boom"),
+                OutgoingMessage::new(me, "boom")?,
             );
             ctx.send_egress(EgressMessage::new(OUT, &format!("{id} put")));
             ctx.send_egress(EgressMessage::new(OUT, &42i64));
@@ -382,12 +382,15 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
             Kind::Increment(_) => *counter += 1,
             Kind::Send(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
-                ctx.send(OutgoingMessage::new(to, &send.commands.unwrap_or_default()));
+                ctx.send(OutgoingMessage::new(
+                    to,
+                    &send.commands.unwrap_or_default(),
+                )?);
             }
             Kind::SendDelayed(send) => {
                 let to = Address::new(cmd::TYPE_NAME, send.target);
                 let delay = Duration::from_millis(u64::try_from(send.delay_ms)?);
-                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default());
+                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default())?;
                 ctx.send_after(delay, message);
             }
             Kind::Discard(discard) => {

@@ -5,6 +5,7 @@
 #   fuzz/run.sh                              # every target, 60 s each
 #   FUZZ_SECONDS=300 fuzz/run.sh             # 5 minutes each
 #   FUZZ_TARGETS=handler_bytes fuzz/run.sh   # one target
+#   FUZZ_RUNS=10000000 fuzz/run.sh           # each target to 10 million executions, no time limit
 #
 # Corpora are kept in fuzz/corpus/<target> between runs (not committed), crashes in
 # fuzz/artifacts/<target>, logs in fuzz/logs. Prints per target: executions, exec/s,
@@ -13,11 +14,19 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"handler_structured handler_bytes"}
+runs=${FUZZ_RUNS:-}
+targets=${FUZZ_TARGETS:-"handler_structured handler_bytes wrapper_decoding"}
 # -a: debug assertions (integer overflow checks) in the SDK under test.
 flags=(-s none -a)
-# Bounded: time, memory per process, time per input.
-libfuzzer=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 -dict="$PWD/statefun.dict")
+# Bounded: time (or a number of executions), memory per process, time per input.
+if [ -n "$runs" ]; then
+  bound=(-runs="$runs")
+  budget="$runs executions"
+else
+  bound=(-max_total_time="$seconds")
+  budget="${seconds}s"
+fi
+libfuzzer=("${bound[@]}" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 -dict="$PWD/statefun.dict")
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "==> installing cargo-fuzz (crates.io)"
@@ -25,7 +34,11 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
 fi
 echo "==> building the targets on $(rustc --version)"
 cargo fuzz build "${flags[@]}"
-mkdir -p logs corpus/handler_bytes corpus/handler_structured
+mkdir -p logs
+for target in $targets; do
+  # `ls` of a missing folder would end the script (pipefail).
+  mkdir -p "corpus/$target" "artifacts/$target"
+done
 
 failed=0
 summary=()
@@ -35,12 +48,12 @@ for target in $targets; do
     STATEFUN_FUZZ_SEEDS="$PWD/corpus/handler_bytes" \
       cargo fuzz run "${flags[@]}" handler_structured -- -runs=0 >/dev/null 2>&1 || true
   fi
-  echo "==> $target for ${seconds}s"
+  echo "==> $target for $budget"
   before=$(ls artifacts/"$target" 2>/dev/null | wc -l)
   status=0
   cargo fuzz run "${flags[@]}" "$target" -- "${libfuzzer[@]}" >"logs/$target.log" 2>&1 || status=$?
   after=$(ls artifacts/"$target" 2>/dev/null | wc -l)
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$target.log" | tail -1)
+  executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$target.log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "logs/$target.log" | tail -1)
   corpus=$(ls corpus/"$target" | wc -l)
   crashes=$((after - before))
@@ -53,10 +66,10 @@ for target in $targets; do
   STATEFUN_FUZZ_STATS=1 cargo fuzz run "${flags[@]}" "$target" -- -runs=0 2>&1 \
     | sed -n '/^statefun-fuzz outcomes/,$p' | tee "logs/$target.outcomes"
   summary+=("$(printf '%-20s %12s runs %8s exec/s %6s corpus %3s new crashes (exit %s)' \
-    "$target" "${runs:-?}" "${speed:-?}" "$corpus" "$crashes" "$status")")
+    "$target" "${executed:-?}" "${speed:-?}" "$corpus" "$crashes" "$status")")
 done
 
 echo
-echo "==> summary ($(rustc --version), ${seconds}s per target)"
+echo "==> summary ($(rustc --version), $budget per target)"
 printf '%s\n' "${summary[@]}"
 exit "$failed"

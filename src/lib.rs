@@ -159,12 +159,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use statefun_core::{
-    Address, BoxError, Bytes, CancellationToken, Cells, CodecError, Context, ContextError, Delayed,
-    EgressError, EgressMessage, Encode, Error, Expiration, Function, Functions, Handler,
-    InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder, KinesisRecordBuilder, Message,
-    MessageError, Mutations, OutgoingMessage, RegistryError, RequestError, SpecError, State,
-    StateError, StateField, TokenError, Type, TypeName, TypeNameError, Value, ValueSpec, codec,
-    is_valid_state_name, local,
+    Address, AddressError, BoxError, Bytes, CancellationToken, Cells, CodecError, Context,
+    ContextError, Delayed, EgressError, EgressMessage, Encode, Error, Expiration, Function,
+    Functions, Handler, InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder,
+    KinesisRecordBuilder, Message, MessageError, Mutations, OutgoingMessage, OutgoingMessageError,
+    RegistryError, RequestError, SpecError, State, StateError, StateField, TokenError, Type,
+    TypeName, TypeNameError, Value, ValueSpec, codec, is_valid_state_name, local,
 };
 
 /// The protocol's protobuf messages (prost), for tests and tools that build requests by

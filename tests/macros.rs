@@ -386,7 +386,7 @@ pub(crate) async fn echo(ctx: &mut Context, msg: Message) -> anyhow::Result<()> 
     let reply = statefun::OutgoingMessage::new(
         Address::new(TypeName::from_static("demo/sink"), ctx.self_address().id()),
         text.as_str(),
-    );
+    )?;
     ctx.send(reply);
     Ok(())
 }

@@ -10,13 +10,16 @@
 //!   for declared states with the declared typename, no duplicates, every negotiation
 //!   lists declared specs, cancellations carry a token, addresses are valid typenames;
 //! - an `Err` is a typed [`statefun::Error`] whose kind fits the request (an empty body is
-//!   `EmptyBody` and nothing else is; a request for a registered function with all its
-//!   state is never a bad request unless a caller is invalid);
+//!   `EmptyBody` and nothing else is; a state sent twice is `DuplicateState` naming it; a
+//!   request for a registered function with all its state is never a bad request unless a
+//!   state is sent twice or a caller is invalid);
 //! - the same input gives the same answer twice;
 //! - a fixed valid request gives the same answer before and after the input, from the
 //!   shared handler and from a fresh one: no answer depends on an earlier failed one.
 
 #![allow(missing_docs)]
+
+pub mod wrappers;
 
 use std::{
     collections::HashSet,
@@ -32,8 +35,8 @@ use arbitrary::Arbitrary;
 use bytes::Bytes;
 use prost::Message as _;
 use statefun::{
-    Address, BoxError, CancellationToken, Context, EgressMessage, Error, Expiration, Functions, Handler, Message,
-    OutgoingMessage, StateSpec, Type, TypeName, Value,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Error, Expiration, Functions,
+    Handler, Message, OutgoingMessage, StateSpec, Type, TypeName, Value,
     proto::reqreply::{
         self as pb, FromFunction, ToFunction,
         from_function::{
@@ -225,7 +228,7 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let target = Address::new(TypeName::from_parts(&namespace, &name)?, id);
-            ctx.send(OutgoingMessage::new(target, text.as_str()));
+            ctx.send(OutgoingMessage::new(target, text.as_str())?);
         }
         Command::Reply(text) => {
             let to = ctx
@@ -247,7 +250,7 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let me = Address::new(SELF, ctx.self_address().id());
-            let message = OutgoingMessage::new(me, text.as_str());
+            let message = OutgoingMessage::new(me, text.as_str())?;
             let delay = Duration::from_millis(millis.into());
             match token {
                 Some(token) => {
@@ -481,6 +484,8 @@ pub struct Expected {
     pub registered: bool,
     /// The declared states the request does not carry (in declaration order).
     pub missing: Vec<String>,
+    /// The first state name the request carries twice: a bad request, before anything else.
+    pub duplicate: Option<String>,
 }
 
 impl Request {
@@ -532,14 +537,6 @@ impl Request {
         };
 
         let mut state = Vec::new();
-        if self.complete_state {
-            for spec in specs {
-                state.push(to_function::PersistedValue {
-                    state_name: spec.name().to_owned(),
-                    state_value: None,
-                });
-            }
-        }
         for cell in &self.state {
             let name = match &cell.name {
                 CellName::Declared(n) => match spec(*n) {
@@ -549,16 +546,29 @@ impl Request {
                 CellName::Other(name) => name.clone(),
             };
             let state_value = cell.value.as_ref().map(value);
-            // A later cell of the same name replaces the placeholder: the handler reads the
-            // first one, so put real values first.
-            state.insert(
-                0,
-                to_function::PersistedValue {
-                    state_name: name,
-                    state_value,
-                },
-            );
+            state.push(to_function::PersistedValue {
+                state_name: name,
+                state_value,
+            });
         }
+        if self.complete_state {
+            // Every declared state the cells do not carry, without a value. Cells of one
+            // name (`arbitrary` makes them) are a request the handler refuses.
+            for spec in specs {
+                if !state.iter().any(|c| c.state_name == spec.name()) {
+                    state.push(to_function::PersistedValue {
+                        state_name: spec.name().to_owned(),
+                        state_value: None,
+                    });
+                }
+            }
+        }
+        // The first state whose name came before: what the handler names.
+        let duplicate = state
+            .iter()
+            .enumerate()
+            .find(|(i, c)| state[..*i].iter().any(|e| e.state_name == c.state_name))
+            .map(|(_, c)| c.state_name.clone());
         let missing = specs
             .iter()
             .filter(|s| !state.iter().any(|c| c.state_name == s.name()))
@@ -591,6 +601,7 @@ impl Request {
         let expected = Expected {
             registered: type_name.is_some() && !invocations.is_empty(),
             missing,
+            duplicate,
         };
         let request = ToFunction {
             request: Some(to_function::Request::Invocation(
@@ -767,6 +778,13 @@ pub fn check(body: &[u8], expected: Option<&Expected>) {
 
 fn check_model(expected: &Expected, answer: &Result<Bytes, Error>) {
     if !expected.registered {
+        return;
+    }
+    if let Some(name) = &expected.duplicate {
+        assert!(
+            matches!(answer, Err(Error::InvalidRequest(statefun::RequestError::DuplicateState(n))) if n == name),
+            "state `{name}` is sent twice: {answer:?}"
+        );
         return;
     }
     match answer {
@@ -1014,6 +1032,13 @@ pub fn check_err(functions: &Functions, body: &[u8], error: &Error) {
                 "a registered function reported unknown"
             );
         }
+        Error::InvalidRequest(statefun::RequestError::DuplicateState(name)) => {
+            let times = batch.state.iter().filter(|s| s.state_name == *name).count();
+            assert!(
+                times > 1,
+                "state `{name}` reported twice, sent {times} times"
+            );
+        }
         Error::State { .. } | Error::FunctionFailed { .. } | Error::FunctionPanicked { .. } => {
             assert!(registered.is_some(), "{error} for an unregistered function");
             assert!(!batch.invocations.is_empty());
@@ -1045,30 +1070,9 @@ pub fn write_seed(body: &[u8]) {
 /// when the process exits (run a target over its corpus with `-runs=0` to see what the
 /// corpus reaches).
 fn record(answer: &Result<Bytes, Error>) {
-    use std::{collections::BTreeMap, sync::Mutex};
-    static STATS: OnceLock<Option<Mutex<BTreeMap<String, u64>>>> = OnceLock::new();
-    let Some(stats) = STATS.get_or_init(|| {
-        std::env::var_os("STATEFUN_FUZZ_STATS").map(|_| {
-            unsafe extern "C" {
-                fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
-            }
-            extern "C" fn print() {
-                if let Some(Some(stats)) = STATS.get() {
-                    let stats = stats.lock().unwrap_or_else(|e| e.into_inner());
-                    let total: u64 = stats.values().sum();
-                    eprintln!("statefun-fuzz outcomes of {total} inputs:");
-                    for (kind, n) in stats.iter() {
-                        eprintln!("  {n:>8}  {kind}");
-                    }
-                }
-            }
-            // SAFETY: registers a function without arguments that only reads a static.
-            unsafe { atexit(print) };
-            Mutex::new(BTreeMap::new())
-        })
-    }) else {
+    if !stats_enabled() {
         return;
-    };
+    }
     let kind = match answer {
         Ok(bytes) => match FromFunction::decode(&bytes[..])
             .ok()
@@ -1101,9 +1105,48 @@ fn record(answer: &Result<Bytes, Error>) {
             kind
         }
     };
-    *stats
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(kind)
-        .or_default() += 1;
+    count(kind);
+}
+
+/// Whether `STATEFUN_FUZZ_STATS` asks for outcome statistics.
+pub fn stats_enabled() -> bool {
+    stats().is_some()
+}
+
+/// Counts one outcome of the kind `kind`, printed at exit with `STATEFUN_FUZZ_STATS` set.
+pub fn count(kind: String) {
+    if let Some(stats) = stats() {
+        *stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(kind)
+            .or_default() += 1;
+    }
+}
+
+fn stats() -> Option<&'static std::sync::Mutex<std::collections::BTreeMap<String, u64>>> {
+    use std::{collections::BTreeMap, sync::Mutex};
+    static STATS: OnceLock<Option<Mutex<BTreeMap<String, u64>>>> = OnceLock::new();
+    STATS
+        .get_or_init(|| {
+            std::env::var_os("STATEFUN_FUZZ_STATS").map(|_| {
+                unsafe extern "C" {
+                    fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+                }
+                extern "C" fn print() {
+                    if let Some(Some(stats)) = STATS.get() {
+                        let stats = stats.lock().unwrap_or_else(|e| e.into_inner());
+                        let total: u64 = stats.values().sum();
+                        eprintln!("statefun-fuzz outcomes of {total} inputs:");
+                        for (kind, n) in stats.iter() {
+                            eprintln!("  {n:>8}  {kind}");
+                        }
+                    }
+                }
+                // SAFETY: registers a function without arguments that only reads a static.
+                unsafe { atexit(print) };
+                Mutex::new(BTreeMap::new())
+            })
+        })
+        .as_ref()
 }

@@ -185,11 +185,9 @@ fn handle_line(runtime: &mut LocalRuntime, line: &str) -> Result<(), String> {
         .parse()
         .map_err(|e| format!("`typename`: {e}"))?;
     let bytes = encode(&type_name, &input["value"])?;
-    runtime.send_message(OutgoingMessage::raw(
-        Address::new(function, id),
-        &type_name,
-        bytes,
-    ));
+    let message = OutgoingMessage::raw(Address::new(function, id), &type_name, bytes)
+        .map_err(|e| e.to_string())?;
+    runtime.send_message(message);
     block_on(runtime.run_until_quiescent())
         .map(drop)
         .map_err(|e| e.to_string())

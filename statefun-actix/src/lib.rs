@@ -74,7 +74,7 @@
 //! | `Content-Encoding` other than `identity` | 415 | the encoding received |
 //! | any other path (with [`Server`], or [`Endpoint::unserved_paths`] in your `App`) | 404 | the path served and the `urlPathTemplate` to use |
 //! | body longer than the limit (default 32 MiB, see [`Endpoint::with_body_limit`]); it is read and discarded (up to 64 MiB more) so the client sees the answer | 413 | the limit |
-//! | empty body, not a protobuf `ToFunction`, or a `ToFunction` the protocol does not allow (no invocation, no target, no invocations, bad typename) | 400 | why |
+//! | empty body, not a protobuf `ToFunction`, or a `ToFunction` the protocol does not allow (no invocation, no target, no invocations, bad typename, a state sent twice) | 400 | why |
 //! | the target's function type is not registered | 404 | the typename and the registered ones |
 //! | the function returned an error or panicked, or a state value cannot be decoded | 500 | typename, id and error; the service keeps serving |
 //! | the batch did not finish within the time limit (default 2 minutes, see [`Endpoint::with_timeout`]) | 504 | typename, id and the limit; the batch is dropped, the service keeps serving |

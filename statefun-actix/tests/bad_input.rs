@@ -367,6 +367,11 @@ fn rows() -> Vec<Row> {
         )),
     }
     .encode_to_vec();
+    let state_twice = batch(
+        Some(address("demo/greeter", "erin")),
+        vec![("seen", Some(typed(&41))), ("seen", Some(typed(&1)))],
+        vec![text("hi")],
+    );
     let ten_thousand = greet("fred", Some(0), &["hi"; 10_000]);
     let over_limit = greet("gina", None, &[&"x".repeat(LIMIT)]);
     let truncated = valid[..valid.len() / 2].to_vec();
@@ -495,6 +500,12 @@ fn rows() -> Vec<Row> {
             Post(invalid_caller),
             400,
             "caller is invalid",
+        ),
+        row(
+            "a state sent twice (`seen` = 41, then `seen` = 1)",
+            Post(state_twice),
+            400,
+            "state `seen` appears more than once",
         ),
         row("a batch of 10,000 invocations", Post(ten_thousand), 200, ""),
         row(

@@ -2,7 +2,9 @@
 //! primitive types, and the JSON, protobuf and raw-bytes codecs.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use prost::encoding::{WireType, decode_key, decode_varint, encode_varint};
+use prost::encoding::{
+    DecodeContext, WireType, decode_key, decode_varint, encode_varint, skip_field,
+};
 
 use crate::TypeName;
 
@@ -72,8 +74,9 @@ impl Encode for str {
 }
 
 /// A value whose encoding cannot fail: the primitives, `str`, and the protobuf and raw
-/// types of `#[derive(statefun::Type)]`. Messages of these types are built without a
-/// `Result` ([`OutgoingMessage::new`](crate::OutgoingMessage::new)).
+/// types of `#[derive(statefun::Type)]`. Messages of these types are built without an
+/// encoding error ([`OutgoingMessage::new`](crate::OutgoingMessage::new) can only refuse
+/// the target).
 ///
 /// JSON types do not implement it: serde can refuse a value (a map with non-string keys,
 /// a `Serialize` impl that fails), so they are sent with the `try_` constructors.
@@ -158,8 +161,13 @@ fn encode_string(s: &str) -> Bytes {
     out.freeze()
 }
 
-/// Reads the wrapper's field 1, the last occurrence winning as protobuf specifies; any
-/// other field or wire type is an error.
+/// Reads the wrapper's field 1 as the protobuf runtimes of the official SDKs (Java and
+/// Python) do: every occurrence of field 1 with its declared wire type is read and the last
+/// one wins; every other field is an unknown field and skipped, field 1 with another wire
+/// type included (those runtimes look a field up by its whole key, so a key with another wire
+/// type is unknown to them; prost would refuse it instead). Unknown fields are skipped by
+/// prost's own `skip_field`, the code behind every generated message of the protocol:
+/// groups must end with their own field number and nest at most 100 deep.
 fn read_field(
     type_name: &'static str,
     mut buf: &[u8],
@@ -168,14 +176,16 @@ fn read_field(
 ) -> Result<(), CodecError> {
     let invalid = |reason| CodecError::Primitive { type_name, reason };
     while !buf.is_empty() {
-        let (tag, wire_type) = decode_key(&mut buf).map_err(|_| invalid("bad field key"))?;
-        if tag != 1 {
-            return Err(invalid("unexpected field number (only field 1 is allowed)"));
+        let (tag, wire_type) = decode_key(&mut buf).map_err(|_| {
+            invalid("bad field key (a malformed varint, field number 0 or wire type 6 or 7)")
+        })?;
+        if tag == 1 && wire_type == expected {
+            read(&mut buf)?;
+        } else {
+            skip_field(wire_type, tag, &mut buf, DecodeContext::default()).map_err(|_| {
+                invalid("malformed unknown field (truncated, or a group that does not end with its own field number)")
+            })?;
         }
-        if wire_type != expected {
-            return Err(invalid("wrong wire type for field 1"));
-        }
-        read(&mut buf)?;
     }
     Ok(())
 }
@@ -295,13 +305,7 @@ impl Type for String {
     }
 
     fn decode(bytes: Bytes) -> Result<Self, CodecError> {
-        let (start, end) = string_range(&bytes)?;
-        std::str::from_utf8(&bytes[start..end])
-            .map(str::to_owned)
-            .map_err(|_| CodecError::Primitive {
-                type_name: "io.statefun.types/string",
-                reason: "the string is not valid UTF-8",
-            })
+        decode_str(&bytes).map(str::to_owned)
     }
 }
 
@@ -311,27 +315,38 @@ impl InfallibleEncode for String {
     }
 }
 
-/// Where the string's UTF-8 bytes sit inside an `io.statefun.types/string` value.
-pub(crate) fn string_range(bytes: &[u8]) -> Result<(usize, usize), CodecError> {
+/// The string inside an `io.statefun.types/string` value, borrowed from its bytes.
+///
+/// Every occurrence of the field must be UTF-8, as in the protobuf runtimes, but only the
+/// last one is returned; an earlier one is checked when a later one replaces it, so that
+/// the usual single occurrence is checked once.
+pub(crate) fn decode_str(bytes: &[u8]) -> Result<&str, CodecError> {
     const NAME: &str = "io.statefun.types/string";
+    let invalid = |reason| CodecError::Primitive {
+        type_name: NAME,
+        reason,
+    };
+    fn utf8(range: &[u8]) -> Result<&str, CodecError> {
+        std::str::from_utf8(range).map_err(|_| CodecError::Primitive {
+            type_name: NAME,
+            reason: "the string is not valid UTF-8",
+        })
+    }
     let total = bytes.len();
     let mut range = (0, 0);
     read_field(NAME, bytes, WireType::LengthDelimited, |buf| {
-        let invalid = |reason| CodecError::Primitive {
-            type_name: NAME,
-            reason,
-        };
         let len = decode_varint(buf).map_err(|_| invalid("bad length"))?;
         let len = usize::try_from(len).map_err(|_| invalid("bad length"))?;
         if len > buf.len() {
             return Err(invalid("truncated value"));
         }
+        utf8(&bytes[range.0..range.1])?;
         let start = total - buf.len();
         range = (start, start + len);
         *buf = &buf[len..];
         Ok(())
     })?;
-    Ok(range)
+    utf8(&bytes[range.0..range.1])
 }
 
 /// JSON via serde: the codec behind `#[statefun(json, typename = "...")]`.

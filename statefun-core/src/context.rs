@@ -4,8 +4,8 @@
 use std::{sync::OnceLock, time::Duration};
 
 use crate::{
-    Address, CancellationToken, CodecError, EgressMessage, Encode, OutgoingMessage,
-    proto::reqreply as pb,
+    Address, AddressError, CancellationToken, CodecError, EgressMessage, Encode, OutgoingMessage,
+    OutgoingMessageError, proto::reqreply as pb,
 };
 
 /// What a function sees of, and asks of, the runtime during one invocation.
@@ -57,6 +57,9 @@ pub enum ContextError {
     /// The value could not be encoded.
     #[error("the reply could not be encoded: {0}")]
     Encode(#[source] CodecError),
+    /// The caller cannot receive messages: its id is empty.
+    #[error("cannot reply to the caller: {0}")]
+    Caller(#[source] AddressError),
 }
 
 impl Context {
@@ -105,8 +108,8 @@ impl Context {
 
     /// Sends `value` back to the caller of the current message.
     ///
-    /// Fails if the message has no caller (it came from an ingress) or the value cannot
-    /// be encoded; with `?`, either fails the batch.
+    /// Fails if the message has no caller (it came from an ingress), the caller's id is
+    /// empty, or the value cannot be encoded; with `?`, each fails the batch.
     ///
     /// ```
     /// # use statefun_core::{Address, Context, TypeName};
@@ -119,7 +122,10 @@ impl Context {
     /// ```
     pub fn reply<V: Encode + ?Sized>(&mut self, value: &V) -> Result<(), ContextError> {
         let caller = self.caller().cloned().ok_or(ContextError::NoCaller)?;
-        let message = OutgoingMessage::try_new(caller, value).map_err(ContextError::Encode)?;
+        let message = OutgoingMessage::try_new(caller, value).map_err(|e| match e {
+            OutgoingMessageError::Target(e) => ContextError::Caller(e),
+            OutgoingMessageError::Encode(e) => ContextError::Encode(e),
+        })?;
         self.messages.push(message);
         Ok(())
     }

@@ -4,7 +4,13 @@
 // `Error` is large, but it is built at most once per failed batch, never on the hot path.
 #![allow(clippy::result_large_err)]
 
-use std::{any::Any, collections::HashMap, fmt, panic::AssertUnwindSafe, sync::Arc};
+use std::{
+    any::Any,
+    collections::{HashMap, HashSet},
+    fmt,
+    panic::AssertUnwindSafe,
+    sync::Arc,
+};
 
 use bytes::Bytes;
 use futures_util::{FutureExt, future::BoxFuture};
@@ -116,6 +122,10 @@ pub enum RequestError {
     /// The batch has no invocations.
     #[error("the batch has no invocations")]
     NoInvocations,
+    /// A state name appears more than once in the batch's `state`. The runtime sends each
+    /// state once; which of two values is meant cannot be known, so neither is used.
+    #[error("state `{0}` appears more than once in the request's `state`")]
+    DuplicateState(String),
 }
 
 /// Why a function cannot be registered.
@@ -330,6 +340,9 @@ impl Handler {
         state: Vec<to_function::PersistedValue>,
         invocations: Vec<to_function::Invocation>,
     ) -> Result<pb::FromFunction, Error> {
+        if let Some(name) = duplicate_state(&state) {
+            return Err(RequestError::DuplicateState(name.to_owned()).into());
+        }
         let span = tracing::debug_span!(
             "statefun.batch",
             function = %target.type_name(),
@@ -343,6 +356,24 @@ impl Handler {
             invocations,
         };
         registered.function.run(batch).instrument(span).await
+    }
+}
+
+/// The first state name that appears twice in `state`, if any. Pairwise for the usual few
+/// states (no allocation), hashed for many.
+fn duplicate_state(state: &[to_function::PersistedValue]) -> Option<&str> {
+    if state.len() <= 16 {
+        state
+            .iter()
+            .enumerate()
+            .find(|(i, s)| state[..*i].iter().any(|e| e.state_name == s.state_name))
+            .map(|(_, s)| s.state_name.as_str())
+    } else {
+        let mut seen = HashSet::with_capacity(state.len());
+        state
+            .iter()
+            .find(|s| !seen.insert(s.state_name.as_str()))
+            .map(|s| s.state_name.as_str())
     }
 }
 

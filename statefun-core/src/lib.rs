@@ -71,12 +71,12 @@ pub use context::{Context, ContextError, Delayed};
 pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder};
 pub use function::{BoxError, Function, IntoFunctionResult};
 pub use handler::{Error, Functions, Handler, RegistryError, RequestError};
-pub use message::{Message, MessageError, OutgoingMessage};
+pub use message::{Message, MessageError, OutgoingMessage, OutgoingMessageError};
 pub use state::{
     Cells, Expiration, Mutations, SpecError, State, StateError, StateField, Value, ValueSpec,
     is_valid_state_name,
 };
-pub use type_name::{Address, TypeName, TypeNameError};
+pub use type_name::{Address, AddressError, TypeName, TypeNameError};
 
 pub use bytes::Bytes;
 

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 
 use crate::{
-    Address, CodecError, Encode, InfallibleEncode, Type, TypeName, codec::string_range,
+    Address, AddressError, CodecError, Encode, InfallibleEncode, Type, TypeName, codec::decode_str,
     proto::reqreply as pb,
 };
 
@@ -132,16 +132,9 @@ impl Message {
     /// The `io.statefun.types/string` value, borrowed from the request body.
     pub fn as_str(&self) -> Result<&str, MessageError> {
         self.check::<String>()?;
-        let decode_error = |source| MessageError::Decode {
+        decode_str(&self.value).map_err(|source| MessageError::Decode {
             type_name: self.type_name.clone(),
             source,
-        };
-        let (start, end) = string_range(&self.value).map_err(decode_error)?;
-        std::str::from_utf8(&self.value[start..end]).map_err(|_| {
-            decode_error(CodecError::Primitive {
-                type_name: "io.statefun.types/string",
-                reason: "the string is not valid UTF-8",
-            })
         })
     }
 
@@ -178,12 +171,17 @@ impl Message {
 
 /// A message to another function: a target address and a typed value.
 ///
+/// Every constructor refuses a target whose id is empty ([`AddressError::EmptyId`]): a
+/// message goes to one function instance, and the official SDKs refuse it too.
+///
 /// ```
 /// use statefun_core::{Address, OutgoingMessage, TypeName};
 ///
 /// const GREETER: TypeName = TypeName::from_static("demo/greeter");
-/// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello");
+/// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello")?;
 /// assert_eq!(message.target().id(), "bob");
+/// assert!(OutgoingMessage::new(Address::new(GREETER, ""), "hello").is_err());
+/// # Ok::<(), statefun_core::AddressError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutgoingMessage {
@@ -191,33 +189,53 @@ pub struct OutgoingMessage {
     value: pb::TypedValue,
 }
 
+/// Why an [`OutgoingMessage`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutgoingMessageError {
+    /// The target cannot receive messages.
+    #[error(transparent)]
+    Target(#[from] AddressError),
+    /// The value could not be encoded.
+    #[error("the message value could not be encoded: {0}")]
+    Encode(#[from] CodecError),
+}
+
 impl OutgoingMessage {
     /// A message carrying `value` to `target`, for a value whose encoding cannot fail
     /// (a primitive, a `&str`, a protobuf or raw type); JSON types use
-    /// [`OutgoingMessage::try_new`].
-    pub fn new<V: InfallibleEncode + ?Sized>(target: Address, value: &V) -> Self {
+    /// [`OutgoingMessage::try_new`]. Fails only if the target's id is empty.
+    pub fn new<V: InfallibleEncode + ?Sized>(
+        target: Address,
+        value: &V,
+    ) -> Result<Self, AddressError> {
         Self::raw(target, &V::value_type_name(), value.encode_infallible())
     }
 
     /// A message carrying `value` (any [`Type`], or a `&str`) to `target`, or why it could
-    /// not be encoded.
-    pub fn try_new<V: Encode + ?Sized>(target: Address, value: &V) -> Result<Self, CodecError> {
+    /// not be built: the target's id is empty or the value could not be encoded.
+    pub fn try_new<V: Encode + ?Sized>(
+        target: Address,
+        value: &V,
+    ) -> Result<Self, OutgoingMessageError> {
+        let target = target.into_target()?;
         Ok(Self {
             target,
             value: typed_value(value)?,
         })
     }
 
-    /// A message carrying raw bytes under an explicit typename.
-    pub fn raw(target: Address, type_name: &TypeName, value: Bytes) -> Self {
-        Self {
-            target,
+    /// A message carrying raw bytes under an explicit typename. Fails only if the target's
+    /// id is empty.
+    pub fn raw(target: Address, type_name: &TypeName, value: Bytes) -> Result<Self, AddressError> {
+        Ok(Self {
+            target: target.into_target()?,
             value: pb::TypedValue {
                 typename: type_name.as_str().to_owned(),
                 has_value: true,
                 value,
             },
-        }
+        })
     }
 
     /// Where the message goes.

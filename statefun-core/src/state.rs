@@ -143,18 +143,21 @@ impl ValueSpec {
         self.expiration
     }
 
+    /// The spec as the runtime registers it. A value that never expires has no
+    /// `expiration_spec`: the protocol's default (mode NONE) says so, as the Java and JS SDKs
+    /// write it, and the runtime reads an absent one as NONE.
     pub(crate) fn to_proto(&self) -> PersistedValueSpec {
-        let (mode, ttl) = match self.expiration {
-            Expiration::Never => (ExpireMode::None, Duration::ZERO),
-            Expiration::AfterCall(ttl) => (ExpireMode::AfterInvoke, ttl),
-            Expiration::AfterWrite(ttl) => (ExpireMode::AfterWrite, ttl),
+        let expiration = |mode: ExpireMode, ttl: Duration| ExpirationSpec {
+            mode: mode as i32,
+            expire_after_millis: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX),
         };
         PersistedValueSpec {
             state_name: self.name.clone().into_owned(),
-            expiration_spec: Some(ExpirationSpec {
-                mode: mode as i32,
-                expire_after_millis: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX),
-            }),
+            expiration_spec: match self.expiration {
+                Expiration::Never => None,
+                Expiration::AfterCall(ttl) => Some(expiration(ExpireMode::AfterInvoke, ttl)),
+                Expiration::AfterWrite(ttl) => Some(expiration(ExpireMode::AfterWrite, ttl)),
+            },
             type_typename: self.type_name.as_str().to_owned(),
         }
     }

@@ -215,6 +215,12 @@ impl fmt::Debug for TypeName {
 
 /// The identity of one function instance: its function type and an id within that type.
 ///
+/// Building an address never fails: it can hold whatever the runtime sends, and a caller may
+/// arrive with an empty id. Sending is what needs a non-empty id: the constructors of
+/// [`OutgoingMessage`](crate::OutgoingMessage) and [`Context::reply`](crate::Context::reply)
+/// refuse an address whose id is empty ([`AddressError::EmptyId`]). Its function type is a
+/// [`TypeName`], whose parts are never empty.
+///
 /// ```
 /// use statefun_core::{Address, TypeName};
 ///
@@ -225,6 +231,17 @@ impl fmt::Debug for TypeName {
 pub struct Address {
     type_name: TypeName,
     id: String,
+}
+
+/// Why an address cannot be the target of a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AddressError {
+    /// The id is empty.
+    #[error(
+        "cannot send to `{0}` with an empty id: a message goes to one instance of a function type, named by a non-empty id"
+    )]
+    EmptyId(TypeName),
 }
 
 impl Address {
@@ -283,6 +300,14 @@ impl Address {
                 id: a.id,
             })),
         }
+    }
+
+    /// This address as the target of a message: refused if the id is empty.
+    pub(crate) fn into_target(self) -> Result<Self, AddressError> {
+        if self.id.is_empty() {
+            return Err(AddressError::EmptyId(self.type_name));
+        }
+        Ok(self)
     }
 
     pub(crate) fn into_proto(self) -> pb::Address {

@@ -82,7 +82,7 @@ impl Function for Effects {
         ctx.send_after_with_token(
             Duration::from_millis(5000),
             CancellationToken::from_static("tok-1"),
-            OutgoingMessage::new(carol, "later"),
+            OutgoingMessage::new(carol, "later")?,
         );
         ctx.cancel_delayed(CancellationToken::from_static("tok-0"));
         let me = ctx.self_address().id().to_owned();
@@ -326,6 +326,7 @@ async fn every_vector_matches_the_python_sdk() {
         if vector.python_status == 200 {
             let ours = answer.unwrap_or_else(|e| panic!("vector {name}: {e}"));
             conformance::assert_same_answer(&name, &ours, &vector.python_response);
+            assert_no_expiration_spec_without_ttl(&name, &ours);
         } else {
             match answer {
                 Err(Error::UnknownFunction {
@@ -337,6 +338,26 @@ async fn every_vector_matches_the_python_sdk() {
                     assert_eq!(registered.len(), 5);
                 }
                 other => panic!("vector {name}: expected UnknownFunction, got {other:?}"),
+            }
+        }
+    }
+}
+
+/// Where the Python SDK's answer differs: it writes an empty `expiration_spec` for a state
+/// without expiration, we write none (the protocol's default). The comparison treats both as
+/// mode NONE; this checks that ours is absent.
+fn assert_no_expiration_spec_without_ttl(vector: &str, ours: &[u8]) {
+    use prost::Message as _;
+    use statefun_core::proto::reqreply::{FromFunction, from_function::Response};
+    let answer = FromFunction::decode(ours).unwrap();
+    if let Some(Response::IncompleteInvocationContext(context)) = answer.response {
+        for spec in context.missing_values {
+            if let Some(expiration) = spec.expiration_spec {
+                assert_ne!(
+                    expiration.mode, 0,
+                    "vector {vector}: state `{}` has no expiration, yet we sent an expiration_spec",
+                    spec.state_name
+                );
             }
         }
     }

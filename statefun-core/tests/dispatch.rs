@@ -75,14 +75,14 @@ impl Function for Commands {
             }
             ("fail", _) => return Err("asked to fail".into()),
             ("panic", _) => panic!("asked to panic"),
-            ("send", _) => ctx.send(OutgoingMessage::new(target(), "m")),
+            ("send", _) => ctx.send(OutgoingMessage::new(target(), "m")?),
             ("delay", token) => ctx.send_after_with_token(
                 Duration::from_millis(1500),
                 CancellationToken::new(token)?,
-                OutgoingMessage::new(target(), token),
+                OutgoingMessage::new(target(), token)?,
             ),
             ("delay-untokened", _) => {
-                ctx.send_after(Duration::from_secs(2), OutgoingMessage::new(target(), "d"))
+                ctx.send_after(Duration::from_secs(2), OutgoingMessage::new(target(), "d")?)
             }
             ("cancel", token) => ctx.cancel_delayed(CancellationToken::new(token)?),
             ("caller", _) => self
@@ -217,7 +217,10 @@ async fn all_state_missing_lists_every_spec_in_order_and_runs_nothing() {
     assert_eq!(exp.expire_after_millis, 1000);
     let note = &ctx.missing_values[1];
     assert_eq!(note.type_typename, "io.statefun.types/string");
-    assert_eq!(note.expiration_spec.unwrap().mode(), ExpireMode::None);
+    assert_eq!(
+        note.expiration_spec, None,
+        "no expiration is the protocol's default"
+    );
     assert_eq!(*f.invocations.lock().unwrap(), 0, "no user code may run");
 }
 
@@ -365,7 +368,7 @@ async fn undecodable_state_is_a_clear_error() {
     let broken = pb::TypedValue {
         typename: "io.statefun.types/int".into(),
         has_value: true,
-        value: Bytes::from_static(&[0x08, 0x01]),
+        value: Bytes::from_static(&[0x0d, 0x01]), // truncated sfixed32
     };
     let states = vec![state("count", Some(broken)), state("note", None)];
     let err = f
@@ -522,8 +525,8 @@ fn reply_goes_to_the_caller_of_the_current_message() {
     assert_eq!(
         ctx.sent(),
         [
-            OutgoingMessage::new(bob.clone(), "hi"),
-            OutgoingMessage::new(bob, &7i32)
+            OutgoingMessage::new(bob.clone(), "hi").unwrap(),
+            OutgoingMessage::new(bob, &7i32).unwrap()
         ]
     );
     let error = ctx.reply(&Unencodable).unwrap_err();

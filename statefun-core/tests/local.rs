@@ -88,7 +88,7 @@ impl Function for Counter {
             ("later", token) => ctx.send_after_with_token(
                 Duration::from_secs(2),
                 CancellationToken::new(token)?,
-                OutgoingMessage::new(ctx.self_address().clone(), "inc"),
+                OutgoingMessage::new(ctx.self_address().clone(), "inc")?,
             ),
             ("cancel", token) => ctx.cancel_delayed(CancellationToken::new(token)?),
             ("egress", _) => {
@@ -102,7 +102,7 @@ impl Function for Counter {
                 );
                 ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default()));
             }
-            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")),
+            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")?),
             (other, _) => return Err(format!("unknown command {other}").into()),
         }
         Ok(())
@@ -118,7 +118,7 @@ impl Function for Pinger {
         PINGER
     }
     async fn invoke(&self, ctx: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping"));
+        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping")?);
         Ok(())
     }
 }

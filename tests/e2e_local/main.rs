@@ -131,7 +131,7 @@ async fn features_give_the_egress_of_the_real_runtime() -> Result<(), BoxError> 
     let json = |name: &str| Bytes::from(format!(r#"{{"name":"{name}"}}"#));
     for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("alice", "Alice")] {
         let target = Address::new(greeter.clone(), id);
-        runtime.send_message(OutgoingMessage::raw(target, &greet, json(name)));
+        runtime.send_message(OutgoingMessage::raw(target, &greet, json(name))?);
     }
     for command in ["put", "cancel", "delete"] {
         runtime.send(Address::new(keeper.clone(), "k1"), command)?;
@@ -178,7 +178,7 @@ async fn feed(
             let target = Address::new(CMD, instance_id(m.target));
             let commands = Bytes::from(m.commands.encode_to_vec());
             let typename = TypeName::new(COMMANDS)?;
-            runtime.send_message(OutgoingMessage::raw(target, &typename, commands));
+            runtime.send_message(OutgoingMessage::raw(target, &typename, commands)?);
         }
         runtime.advance(Duration::from_millis(50)).await?;
         i = end;
@@ -252,7 +252,7 @@ async fn exactly_once_counts_are_those_of_the_real_runtime() -> Result<(), BoxEr
             target,
             &typename,
             report.encode_to_vec().into(),
-        ));
+        )?);
     }
     restored.run_until_quiescent().await?;
     committed.extend(restored.take_all_egress());

@@ -33,7 +33,10 @@ async fn greet(
     );
     if name != "reminder" {
         let me = ctx.self_address().clone();
-        ctx.send_after(Duration::from_secs(1), OutgoingMessage::new(me, "reminder"));
+        ctx.send_after(
+            Duration::from_secs(1),
+            OutgoingMessage::new(me, "reminder")?,
+        );
     }
     Ok(())
 }

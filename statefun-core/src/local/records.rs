@@ -20,7 +20,7 @@ pub struct RunReport {
     pub invocations: usize,
 }
 
-/// One live state value, as [`LocalRuntime::states`] lists it.
+/// One live state value, as [`LocalRuntime::states`](crate::local::LocalRuntime::states) lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StateEntry<'a> {

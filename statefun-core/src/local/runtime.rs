@@ -9,7 +9,7 @@ use super::{
     store::Store,
 };
 use crate::{
-    Address, CodecError, Encode, Handler, OutgoingMessage, StateError, Type, TypeName,
+    Address, Encode, Handler, OutgoingMessage, OutgoingMessageError, StateError, Type, TypeName,
     proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
 };
 
@@ -28,7 +28,7 @@ enum Route {
     Namespace(String),
 }
 
-/// The in-process StateFun runtime; see the [module docs](self).
+/// The in-process StateFun runtime; see the [module docs](crate::local).
 pub struct LocalRuntime {
     routes: Vec<(Route, Arc<dyn Transport>)>,
     pub(super) store: Store,
@@ -127,12 +127,13 @@ impl LocalRuntime {
         self.now
     }
 
-    /// Sends `value` to `target` as an ingress would (no caller).
+    /// Sends `value` to `target` as an ingress would (no caller); fails if the target's id
+    /// is empty or the value cannot be encoded.
     pub fn send<V: Encode + ?Sized>(
         &mut self,
         target: Address,
         value: &V,
-    ) -> Result<(), CodecError> {
+    ) -> Result<(), OutgoingMessageError> {
         let message = OutgoingMessage::try_new(target, value)?;
         self.send_message(message);
         Ok(())
