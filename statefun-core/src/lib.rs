@@ -52,33 +52,45 @@
 //! # let _ = handler;
 //! ```
 
+mod address;
+mod batch;
 mod cancellation;
+mod cells;
 pub mod codec;
 mod context;
+mod dispatch;
 mod egress;
+mod error;
 mod function;
-mod handler;
 pub mod local;
 mod message;
+mod outgoing;
 #[doc(hidden)]
 pub mod proto;
+mod registry;
+mod spec;
 mod state;
 mod type_name;
+mod value;
 
+pub use address::{Address, AddressError};
 pub use cancellation::{CancellationToken, TokenError};
+pub use cells::{Cells, Mutations};
 pub use codec::{CodecError, Encode, InfallibleEncode, Type};
 pub use context::{Context, ContextError, Delayed};
+pub use dispatch::Handler;
 pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder};
+pub use error::{Error, RequestError};
 pub use function::{BoxError, Function, IntoFunctionResult};
-pub use handler::{Error, Functions, Handler, RegistryError, RequestError};
-pub use message::{Message, MessageError, OutgoingMessage, OutgoingMessageError};
-pub use state::{
-    Cells, Expiration, Mutations, SpecError, State, StateError, StateField, Value, ValueSpec,
-    is_valid_state_name,
-};
-pub use type_name::{Address, AddressError, TypeName, TypeNameError};
+pub use message::{Message, MessageError};
+pub use outgoing::{OutgoingMessage, OutgoingMessageError};
+pub use registry::{Functions, RegistryError};
+pub use spec::{Expiration, SpecError, ValueSpec, is_valid_state_name};
+pub use state::{State, StateError, StateField};
+pub use type_name::{TypeName, TypeNameError};
+pub use value::Value;
 
 pub use bytes::Bytes;
 
 #[doc(hidden)]
-pub use handler::panic_message;
+pub use batch::panic_message;

@@ -1,11 +1,9 @@
-//! Messages: the incoming [`Message`] a function is invoked with, and the
-//! [`OutgoingMessage`] it sends.
+//! [`Message`]: the message a function is invoked with.
 
 use bytes::Bytes;
 
 use crate::{
-    Address, AddressError, CodecError, Encode, InfallibleEncode, Type, TypeName, codec::decode_str,
-    proto::reqreply as pb,
+    CodecError, Encode, InfallibleEncode, Type, TypeName, codec::decode_str, proto::reqreply as pb,
 };
 
 /// A message a function is invoked with: a typename and the value's bytes (a view into
@@ -167,106 +165,4 @@ impl Message {
     pub fn as_bool(&self) -> Result<bool, MessageError> {
         self.decode()
     }
-}
-
-/// A message to another function: a target address and a typed value.
-///
-/// Every constructor refuses a target whose id is empty ([`AddressError::EmptyId`]): a
-/// message goes to one function instance, and the official SDKs refuse it too.
-///
-/// ```
-/// use statefun_core::{Address, OutgoingMessage, TypeName};
-///
-/// const GREETER: TypeName = TypeName::from_static("demo/greeter");
-/// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello")?;
-/// assert_eq!(message.target().id(), "bob");
-/// assert!(OutgoingMessage::new(Address::new(GREETER, ""), "hello").is_err());
-/// # Ok::<(), statefun_core::AddressError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct OutgoingMessage {
-    target: Address,
-    value: pb::TypedValue,
-}
-
-/// Why an [`OutgoingMessage`] could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum OutgoingMessageError {
-    /// The target cannot receive messages.
-    #[error(transparent)]
-    Target(#[from] AddressError),
-    /// The value could not be encoded.
-    #[error("the message value could not be encoded: {0}")]
-    Encode(#[from] CodecError),
-}
-
-impl OutgoingMessage {
-    /// A message carrying `value` to `target`, for a value whose encoding cannot fail
-    /// (a primitive, a `&str`, a protobuf or raw type); JSON types use
-    /// [`OutgoingMessage::try_new`]. Fails only if the target's id is empty.
-    pub fn new<V: InfallibleEncode + ?Sized>(
-        target: Address,
-        value: &V,
-    ) -> Result<Self, AddressError> {
-        Self::raw(target, &V::value_type_name(), value.encode_infallible())
-    }
-
-    /// A message carrying `value` (any [`Type`], or a `&str`) to `target`, or why it could
-    /// not be built: the target's id is empty or the value could not be encoded.
-    pub fn try_new<V: Encode + ?Sized>(
-        target: Address,
-        value: &V,
-    ) -> Result<Self, OutgoingMessageError> {
-        let target = target.into_target()?;
-        Ok(Self {
-            target,
-            value: typed_value(value)?,
-        })
-    }
-
-    /// A message carrying raw bytes under an explicit typename. Fails only if the target's
-    /// id is empty.
-    pub fn raw(target: Address, type_name: &TypeName, value: Bytes) -> Result<Self, AddressError> {
-        Ok(Self {
-            target: target.into_target()?,
-            value: pb::TypedValue {
-                typename: type_name.as_str().to_owned(),
-                has_value: true,
-                value,
-            },
-        })
-    }
-
-    /// Where the message goes.
-    pub fn target(&self) -> &Address {
-        &self.target
-    }
-
-    /// The message's typename.
-    pub fn type_name(&self) -> &str {
-        &self.value.typename
-    }
-
-    /// The message's value bytes.
-    pub fn raw_value(&self) -> &Bytes {
-        &self.value.value
-    }
-
-    /// The message as the target would receive it.
-    pub fn to_message(&self) -> Message {
-        Message::from_proto(Some(self.value.clone()))
-    }
-
-    pub(crate) fn into_parts(self) -> (pb::Address, pb::TypedValue) {
-        (self.target.into_proto(), self.value)
-    }
-}
-
-pub(crate) fn typed_value<V: Encode + ?Sized>(value: &V) -> Result<pb::TypedValue, CodecError> {
-    Ok(pb::TypedValue {
-        typename: V::value_type_name().as_str().to_owned(),
-        has_value: true,
-        value: value.encode_value()?,
-    })
 }

@@ -1,0 +1,138 @@
+//! [`Handler`]: the transport-free dispatcher, `ToFunction` bytes in, `FromFunction` bytes
+//! out. It decodes the request, checks it, finds the function and runs its batch.
+
+// `Error` is large, but it is built at most once per failed batch, never on the hot path.
+#![allow(clippy::result_large_err)]
+
+use std::{collections::HashSet, sync::Arc};
+
+use bytes::Bytes;
+use prost::Message as _;
+use tracing::Instrument;
+
+use crate::{
+    Address,
+    batch::Batch,
+    error::{Error, RequestError},
+    proto::reqreply::{self as pb, to_function},
+    registry::{Functions, Registered},
+};
+
+/// Answers requests for a set of [`Functions`]: `ToFunction` bytes in, `FromFunction`
+/// bytes out. Cheap to clone; share one per service.
+#[derive(Clone, Debug)]
+pub struct Handler {
+    functions: Arc<Functions>,
+}
+
+impl From<Functions> for Handler {
+    fn from(functions: Functions) -> Self {
+        Self::new(functions)
+    }
+}
+
+impl Handler {
+    /// A handler for `functions`.
+    pub fn new(functions: Functions) -> Self {
+        Self {
+            functions: Arc::new(functions),
+        }
+    }
+
+    /// The registered functions.
+    pub fn functions(&self) -> &Functions {
+        &self.functions
+    }
+
+    /// Answers one request body.
+    pub async fn handle(&self, body: Bytes) -> Result<Bytes, Error> {
+        let response = self.handle_request(body).await?;
+        Ok(response.encode_to_vec().into())
+    }
+
+    /// Answers one request body with the `FromFunction` not yet encoded.
+    async fn handle_request(&self, body: Bytes) -> Result<pb::FromFunction, Error> {
+        if body.is_empty() {
+            return Err(Error::EmptyBody);
+        }
+        let request = pb::ToFunction::decode(body).map_err(Error::MalformedRequest)?;
+        let Some(to_function::Request::Invocation(mut batch)) = request.request else {
+            return Err(RequestError::MissingInvocation.into());
+        };
+        // The common case: a registered target. Its typename is the registered one (for
+        // functions of the macro, a `&'static str`): no allocation, no parsing.
+        let found = batch
+            .target
+            .as_ref()
+            .and_then(|t| self.functions.find(&t.namespace, &t.r#type));
+        if let Some((type_name, registered)) = found {
+            if batch.invocations.is_empty() {
+                return Err(RequestError::NoInvocations.into());
+            }
+            let id = batch.target.take().map(|t| t.id).unwrap_or_default();
+            let target = Address::new(type_name.clone(), id);
+            return self
+                .run(registered, target, batch.state, batch.invocations)
+                .await;
+        }
+
+        // Otherwise say precisely what is wrong, in this order.
+        let target = Address::from_proto(batch.target)
+            .map_err(RequestError::InvalidTarget)?
+            .ok_or(RequestError::MissingTarget)?;
+        if batch.invocations.is_empty() {
+            return Err(RequestError::NoInvocations.into());
+        }
+        let Some(registered) = self.functions.get(target.type_name()) else {
+            return Err(Error::UnknownFunction {
+                type_name: target.type_name().clone(),
+                registered: self.functions.type_names().into_iter().cloned().collect(),
+            });
+        };
+        self.run(registered, target, batch.state, batch.invocations)
+            .await
+    }
+
+    async fn run(
+        &self,
+        registered: &Registered,
+        target: Address,
+        state: Vec<to_function::PersistedValue>,
+        invocations: Vec<to_function::Invocation>,
+    ) -> Result<pb::FromFunction, Error> {
+        if let Some(name) = duplicate_state(&state) {
+            return Err(RequestError::DuplicateState(name.to_owned()).into());
+        }
+        let span = tracing::debug_span!(
+            "statefun.batch",
+            function = %target.type_name(),
+            id = %target.id(),
+            batch_size = invocations.len(),
+        );
+        let batch = Batch {
+            specs: &registered.specs,
+            target,
+            state,
+            invocations,
+        };
+        registered.function.run(batch).instrument(span).await
+    }
+}
+
+/// The first state name that appears twice in `state`, if any. Pairwise for the usual few
+/// states (no allocation), hashed for many.
+fn duplicate_state(state: &[to_function::PersistedValue]) -> Option<&str> {
+    if state.len() <= 16 {
+        state
+            .iter()
+            .enumerate()
+            .find(|(i, s)| state[..*i].iter().any(|e| e.state_name == s.state_name))
+            .map(|(_, s)| s.state_name.as_str())
+    } else {
+        let mut seen = HashSet::with_capacity(state.len());
+        state
+            .iter()
+            .find(|s| !seen.insert(s.state_name.as_str()))
+            .map(|s| s.state_name.as_str())
+    }
+}
