@@ -12,7 +12,7 @@ use crate::{
     value::Value,
 };
 
-/// The received values of one batch, one per spec, handed to [`State::from_cells`].
+/// The received values of one batch, one per spec, handed to [`State::from_cells`](crate::State::from_cells).
 pub struct Cells<'a> {
     specs: &'a [ValueSpec],
     values: std::vec::IntoIter<Option<pb::TypedValue>>,
@@ -63,7 +63,7 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// Collects the mutations of changed cells; handed to [`State::write_mutations`].
+/// Collects the mutations of changed cells; handed to [`State::write_mutations`](crate::State::write_mutations).
 pub struct Mutations<'a> {
     specs: &'a [ValueSpec],
     next: usize,

@@ -50,7 +50,7 @@ impl OutgoingMessage {
         Self::raw(target, &V::value_type_name(), value.encode_infallible())
     }
 
-    /// A message carrying `value` (any [`Type`], or a `&str`) to `target`, or why it could
+    /// A message carrying `value` (any [`Type`](crate::Type), or a `&str`) to `target`, or why it could
     /// not be built: the target's id is empty or the value could not be encoded.
     pub fn try_new<V: Encode + ?Sized>(
         target: Address,
