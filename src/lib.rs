@@ -183,9 +183,9 @@ pub mod __private {
     pub use statefun_core;
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        BoxError, Bytes, Cells, CodecError, Context, Expiration, Function, InfallibleEncode,
-        IntoFunctionResult, Message, Mutations, State, StateError, StateField, Type, TypeName,
-        ValueSpec,
+        BoxError, Bytes, Cells, CodecError, Context, ContextArgument, Expiration, Function,
+        InfallibleEncode, IntoFunctionResult, Message, MessageArgument, Mutations, State,
+        StateError, StateField, Type, TypeName, ValueSpec,
     };
     pub use std::{
         clone::Clone,

@@ -52,6 +52,7 @@
 //! # let _ = handler;
 //! ```
 
+mod argument;
 mod cancellation;
 pub mod codec;
 pub mod context;
@@ -77,3 +78,7 @@ pub use state::{
 pub use type_name::{Address, TypeName, TypeNameError};
 
 pub use bytes::Bytes;
+
+/// The argument roles of `#[statefun::function]`, for its generated code.
+#[doc(hidden)]
+pub use argument::{ContextArgument, MessageArgument};

@@ -36,13 +36,23 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
         }
     );
 
+    // The compiler checks the context's and the message's types through these bounds,
+    // spanned at the user's argument types.
+    let context_ty = valid.context;
+    let context = quote_spanned! {context_ty.span()=>
+        <#context_ty as #p::ContextArgument<'_>>::from_context(ctx)
+    };
+    let message_ty = valid.message;
+    let message = quote_spanned! {message_ty.span()=>
+        <#message_ty as #p::MessageArgument>::from_message(message)
+    };
     let (state_ty, state_param, call_args) = match &function.state {
         Some(ty) => (
             quote_spanned!(ty.span()=> #ty),
             quote!(state),
-            quote!(ctx, state, message),
+            quote!(#context, state, message),
         ),
-        None => (quote!(()), quote!(_state), quote!(ctx, message)),
+        None => (quote!(()), quote!(_state), quote!(#context, message)),
     };
     let await_call = match sig.asyncness {
         Some(_) => quote!(Self::call(#call_args).await),
@@ -90,6 +100,7 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
                 message: #p::Message,
             ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
                 async move {
+                    let message = #message?;
                     let result = #await_call;
                     #into_result
                 }

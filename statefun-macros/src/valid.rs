@@ -116,6 +116,10 @@ pub(crate) fn duration_millis(s: &str) -> Result<u64, DurationMistake> {
 /// A checked `#[statefun::function]`.
 pub(crate) struct ValidFunction<'a> {
     pub(crate) function: &'a Function,
+    /// The type of the first argument, checked by the compiler to be `&mut Context`.
+    pub(crate) context: &'a Type,
+    /// The type of the last argument, checked by the compiler to be a message type.
+    pub(crate) message: &'a Type,
     pub(crate) type_name: &'a LitStr,
     pub(crate) krate: Path,
 }
@@ -131,8 +135,14 @@ pub(crate) fn function<'a>(
         }
         return None;
     };
-    check_type_name(lit, errors).then(|| ValidFunction {
+    let valid_type_name = check_type_name(lit, errors);
+    let (Some(context), Some(message)) = (&function.context, &function.message) else {
+        return None;
+    };
+    valid_type_name.then(|| ValidFunction {
         function,
+        context,
+        message,
         type_name: lit,
         krate: args.krate.get().cloned().unwrap_or_else(default_crate),
     })

@@ -1,9 +1,27 @@
-use statefun::{Context, Message};
+use statefun::{Context, Message, StateSpec, Value};
+
+type Msg = statefun::Message;
+
+/// The user's own type, which happens to be called `Message` too.
+mod mine {
+    pub struct Message;
+}
+
+#[derive(StateSpec)]
+struct Seen {
+    seen: Value<i32>,
+}
 
 #[statefun::function(typename = "demo/borrowed")]
 fn borrowed(_ctx: &mut Context, _msg: &Message) {}
 
+#[statefun::function(typename = "demo/borrowed-alias")]
+fn borrowed_alias(_ctx: &mut Context, _state: &mut Seen, _msg: &mut Msg) {}
+
 #[statefun::function(typename = "demo/string")]
 fn string(_ctx: &mut Context, _msg: String) {}
+
+#[statefun::function(typename = "demo/same-name")]
+fn same_name(_ctx: &mut Context, _state: &mut Seen, _msg: mine::Message) {}
 
 fn main() {}
