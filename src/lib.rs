@@ -96,6 +96,15 @@
 //! fn greet(ctx: &mut statefun::Context, msg: &statefun::Message) {}
 //! ```
 //!
+//! An argument of the wrong type: arguments have their roles by position, `(ctx, msg)` or
+//! `(ctx, state, msg)`, and the compiler checks their types, so aliases and renamed imports
+//! of `Context` and `Message` work, and anything else is an error at the argument:
+//!
+//! ```compile_fail
+//! #[statefun::function(typename = "demo/greeter")]
+//! fn greet(ctx: &statefun::Context, msg: statefun::Message) {}
+//! ```
+//!
 //! A return type that is neither `()` nor `Result<(), E>`:
 //!
 //! ```compile_fail

@@ -169,7 +169,8 @@ fn message_type(arg: &PatType, errors: &mut Errors) -> Option<Type> {
 pub(crate) struct StateStruct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) args: StructArgs,
-    pub(crate) fields: Vec<StateField<'a>>,
+    /// The named fields; `None` for any other shape (reported).
+    pub(crate) fields: Option<Vec<StateField<'a>>>,
 }
 
 /// One field of a state struct.
@@ -180,45 +181,47 @@ pub(crate) struct StateField<'a> {
 }
 
 impl<'a> StateStruct<'a> {
-    pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Option<Self> {
+    pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Self {
         let args = StructArgs::parse(&input.attrs, errors);
         if !input.generics.params.is_empty() {
             errors.push(&input.generics, Mistake::GenericState);
         }
         let fields = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(fields) => fields
-                    .named
-                    .iter()
-                    .map(|field| StateField {
-                        ident: field.ident.as_ref().expect("named field"),
-                        ty: &field.ty,
-                        args: FieldArgs::parse(&field.attrs, errors),
-                    })
-                    .collect(),
+                Fields::Named(fields) => Some(
+                    fields
+                        .named
+                        .iter()
+                        .map(|field| StateField {
+                            ident: field.ident.as_ref().expect("named field"),
+                            ty: &field.ty,
+                            args: FieldArgs::parse(&field.attrs, errors),
+                        })
+                        .collect(),
+                ),
                 Fields::Unnamed(fields) => {
                     errors.push(fields, Mistake::StateTupleStruct);
-                    return None;
+                    None
                 }
                 Fields::Unit => {
                     errors.push(&input.ident, Mistake::StateUnitStruct);
-                    return None;
+                    None
                 }
             },
             Data::Enum(data) => {
                 errors.push(data.enum_token, Mistake::StateEnum);
-                return None;
+                None
             }
             Data::Union(data) => {
                 errors.push(data.union_token, Mistake::StateUnion);
-                return None;
+                None
             }
         };
-        Some(Self {
+        Self {
             input,
             args,
             fields,
-        })
+        }
     }
 }
 

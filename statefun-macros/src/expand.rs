@@ -5,9 +5,12 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::{ItemFn, spanned::Spanned};
+use syn::{DeriveInput, ItemFn, Path, parse_quote, spanned::Spanned};
 
-use crate::valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType};
+use crate::{
+    attr::Codec,
+    valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType},
+};
 
 /// `#[statefun::function]`: a unit struct named after the function, carrying its
 /// typename, the body as `call`, and `impl Function`.
@@ -165,6 +168,44 @@ pub(crate) fn state(valid: &ValidState<'_>) -> TokenStream {
     }
 }
 
+/// The `impl State` of a type whose derive reported a mistake and that cannot have the
+/// generated one (not a struct with named fields, or generic): every use of the type then
+/// compiles, so that the mistake is reported once, at the derive. Never run: the crate does
+/// not compile.
+pub(crate) fn state_fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut where_clause = where_clause.cloned().unwrap_or_else(|| parse_quote!(where));
+    // `State` requires `Send`. Assumed here rather than proven, so that a type that is not
+    // `Send` gets no error at this impl; the higher-ranked bound is not a trivial bound
+    // (unstable) for a type without generics.
+    where_clause
+        .predicates
+        .push(parse_quote!(for<'__statefun> #ident #ty_generics: #p::Send));
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #p::State for #ident #ty_generics #where_clause {
+            fn specs() -> #p::Vec<#p::ValueSpec> {
+                ::core::unreachable!()
+            }
+
+            fn from_cells(
+                _: &mut #p::Cells<'_>,
+            ) -> #p::Result<Self, #p::StateError> {
+                ::core::unreachable!()
+            }
+
+            fn write_mutations(
+                &self,
+                _: &mut #p::Mutations<'_>,
+            ) -> #p::Result<(), #p::StateError> {
+                ::core::unreachable!()
+            }
+        }
+    }
+}
+
 /// `#[derive(statefun::Type)]`: `impl Type` with the chosen codec, and
 /// `impl InfallibleEncode` for the codecs whose encoding cannot fail (protobuf, raw).
 pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
@@ -241,5 +282,47 @@ pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
 
             #infallible
         };
+    }
+}
+
+/// The `impl Type` of a type whose derive reported a mistake, and `impl InfallibleEncode`
+/// unless the codec is `json`: every use of the type then compiles (as a state value, a
+/// message, an infallible send), so that the mistake is reported once, at the derive.
+/// Never run: the crate does not compile.
+pub(crate) fn type_fallback(
+    input: &DeriveInput,
+    codec: Option<Codec>,
+    krate: &Path,
+) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let infallible = (codec != Some(Codec::Json)).then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #p::InfallibleEncode for #ident #ty_generics #where_clause {
+                fn encode_infallible(&self) -> #p::Bytes {
+                    ::core::unreachable!()
+                }
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #p::Type for #ident #ty_generics #where_clause {
+            fn type_name() -> #p::TypeName {
+                ::core::unreachable!()
+            }
+
+            fn encode(&self) -> #p::Result<#p::Bytes, #p::CodecError> {
+                ::core::unreachable!()
+            }
+
+            fn decode(_: #p::Bytes) -> #p::Result<Self, #p::CodecError> {
+                ::core::unreachable!()
+            }
+        }
+
+        #infallible
     }
 }
