@@ -5,9 +5,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::{DeriveInput, ItemFn, Path, parse_quote, spanned::Spanned};
+use syn::{DeriveInput, ItemFn, LitStr, Path, parse_quote, spanned::Spanned};
 
 use crate::{
+    ast::Function,
     attr::Codec,
     valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType},
 };
@@ -18,26 +19,8 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
     let krate = &valid.krate;
     let p = quote!(#krate::__private);
     let function = valid.function;
-    let ItemFn {
-        attrs,
-        vis,
-        sig,
-        block,
-    } = &function.item;
-    let name = &sig.ident;
-    let type_name = valid.type_name;
-    let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
-    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc"));
-    let mut call_sig = sig.clone();
-    call_sig.ident = format_ident!("call", span = sig.ident.span());
-    let call_doc = format!(
-        "The body of [`{name}`] as written: call it directly, e.g. in unit tests, as `{name}::call({})`.",
-        if function.state.is_some() {
-            "&mut ctx, &mut state, msg"
-        } else {
-            "&mut ctx, msg"
-        }
-    );
+    let name = &function.item.sig.ident;
+    let items = function_items(function, valid.type_name, &p);
 
     // The compiler checks the context's and the message's types through these bounds,
     // spanned at the user's argument types.
@@ -57,7 +40,7 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
         ),
         None => (quote!(()), quote!(_state), quote!(#context, message)),
     };
-    let await_call = match sig.asyncness {
+    let await_call = match function.item.sig.asyncness {
         Some(_) => quote!(Self::call(#call_args).await),
         None => quote!(Self::call(#call_args)),
     };
@@ -69,24 +52,7 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
     };
 
     quote! {
-        #(#docs)*
-        #[allow(non_camel_case_types)]
-        #[derive(
-            #p::Clone,
-            #p::Copy,
-            #p::Debug,
-            #p::Default,
-        )]
-        #vis struct #name;
-
-        impl #name {
-            /// The function's typename, checked at compile time.
-            pub const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#type_name);
-
-            #[doc = #call_doc]
-            #(#other_attrs)*
-            #vis #call_sig #block
-        }
+        #items
 
         #[automatically_derived]
         impl #p::Function for #name {
@@ -108,6 +74,87 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
                     #into_result
                 }
             }
+        }
+    }
+}
+
+/// The items of `#[statefun::function]` for a function with a mistake: the unit struct,
+/// `TYPE_NAME` and `call` as for a valid one, and an `impl Function` whose bodies never
+/// run (the crate does not compile). Registering the function or naming its items then
+/// adds no error of its own, so that the mistake is reported once.
+pub(crate) fn function_fallback(
+    function: &Function,
+    type_name: Option<&LitStr>,
+    krate: &Path,
+) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let name = &function.item.sig.ident;
+    // Stands in for a missing or invalid typename, which is reported.
+    let stand_in = LitStr::new("statefun.invalid/typename", name.span());
+    let items = function_items(function, type_name.unwrap_or(&stand_in), &p);
+    quote! {
+        #items
+
+        #[automatically_derived]
+        impl #p::Function for #name {
+            type State = ();
+
+            fn type_name(&self) -> #p::TypeName {
+                ::core::unreachable!()
+            }
+
+            fn invoke(
+                &self,
+                _: &mut #p::Context,
+                _: &mut Self::State,
+                _: #p::Message,
+            ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
+                async { ::core::unreachable!() }
+            }
+        }
+    }
+}
+
+/// The unit struct named after the function (with its doc comments), its `TYPE_NAME` and
+/// the function as written, renamed `call` (with its other attributes).
+fn function_items(function: &Function, type_name: &LitStr, p: &TokenStream) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = &function.item;
+    let name = &sig.ident;
+    let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc"));
+    let mut call_sig = sig.clone();
+    call_sig.ident = format_ident!("call", span = sig.ident.span());
+    let call_doc = format!(
+        "The body of [`{name}`] as written: call it directly, e.g. in unit tests, as `{name}::call({})`.",
+        if function.state.is_some() {
+            "&mut ctx, &mut state, msg"
+        } else {
+            "&mut ctx, msg"
+        }
+    );
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #[derive(
+            #p::Clone,
+            #p::Copy,
+            #p::Debug,
+            #p::Default,
+        )]
+        #vis struct #name;
+
+        impl #name {
+            /// The function's typename, checked at compile time.
+            pub const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#type_name);
+
+            #[doc = #call_doc]
+            #(#other_attrs)*
+            #vis #call_sig #block
         }
     }
 }

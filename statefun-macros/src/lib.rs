@@ -7,9 +7,9 @@
 //!
 //! Each macro parses its input (`attr`, `ast`), checks it (`valid`) and generates code
 //! (`expand`). Every mistake is a compile error at the offending token, and one mistake
-//! gives one error: after a mistake the function's item is still emitted, and a derive
-//! still implements its trait (a fallback impl if it cannot generate the real one), so
-//! that uses of the item add no errors of their own. What the macros cannot decide from
+//! gives one error: after a mistake `#[statefun::function]` still generates its items and
+//! a derive still implements its trait (with a fallback impl whose bodies never run where
+//! the real one cannot be generated), so that uses of the item add no errors of their own. What the macros cannot decide from
 //! syntax (the types of a function's context and message, a field's codec) is left to
 //! the compiler through trait bounds spanned at the user's tokens, whose
 //! `#[diagnostic::on_unimplemented]` messages say what to write.
@@ -114,6 +114,10 @@ use crate::errors::{Errors, Mistake};
 ///   attributes), to call directly, e.g. in unit tests.
 /// - `impl Function for greet`, whose `invoke` runs `call` and converts its result.
 ///
+/// After a mistake in the attribute or the signature, these items are still generated
+/// (`impl Function` then never runs, since the crate does not compile), so that
+/// registering the function reports no second error.
+///
 /// Because the name now names a unit struct, a local variable of the same name in that
 /// module (`let greet = ...`) is a pattern for the struct and fails to compile: name
 /// variables differently.
@@ -206,8 +210,8 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
     type_impl(input.into()).into()
 }
 
-/// `#[statefun::function]` from token streams: the generated items, or the original
-/// function and the errors.
+/// `#[statefun::function]` from token streams: the generated items, or the errors and the
+/// items with a fallback `impl Function` (the original item if the crate path is invalid).
 pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
     let mut errors = Errors::new();
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
@@ -223,7 +227,17 @@ pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStre
     let valid = valid::function(&args, &function, &mut errors);
     match (errors.finish(), valid) {
         (Ok(()), Some(valid)) => expand::function(&valid),
-        (Err(errors), _) => quote!(#errors #item),
+        (Err(errors), _) => match valid::crate_path(&args.krate) {
+            Some(krate) => {
+                let type_name = args
+                    .type_name
+                    .get()
+                    .filter(|lit| valid::type_name(&lit.value()).is_ok());
+                let fallback = expand::function_fallback(&function, type_name, &krate);
+                quote!(#errors #fallback)
+            }
+            None => quote!(#errors #item),
+        },
         (Ok(()), None) => unreachable!("an invalid function always has an error"),
     }
 }

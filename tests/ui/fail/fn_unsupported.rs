@@ -12,4 +12,14 @@ unsafe fn dangerous(_ctx: &mut Context, _msg: Message) {}
 #[statefun::function(typename = "demo/on-struct")]
 struct NotAFunction;
 
-fn main() {}
+// Registering the functions and naming their items adds no error: the macro still
+// generates them.
+fn main() {
+    let _ = statefun::Functions::new()
+        .with(generic)
+        .with(impl_trait)
+        .with(dangerous);
+    let _ = generic::TYPE_NAME;
+    let _ = impl_trait::TYPE_NAME;
+    let _ = dangerous::TYPE_NAME;
+}

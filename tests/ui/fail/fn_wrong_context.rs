@@ -25,4 +25,10 @@ fn same_name(_ctx: &mut mine::Context, _msg: Message) {}
 #[statefun::function(typename = "demo/swapped")]
 fn swapped(_msg: Message, _ctx: &mut Context) {}
 
-fn main() {}
+// Registering the functions and naming their items adds no error: the macro still
+// generates them.
+fn main() {
+    let _ = statefun::Functions::new()
+        .with(swapped);
+    let _ = swapped::TYPE_NAME;
+}

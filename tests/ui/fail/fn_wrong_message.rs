@@ -24,4 +24,12 @@ fn string(_ctx: &mut Context, _msg: String) {}
 #[statefun::function(typename = "demo/same-name")]
 fn same_name(_ctx: &mut Context, _state: &mut Seen, _msg: mine::Message) {}
 
-fn main() {}
+// Registering the functions and naming their items adds no error: the macro still
+// generates them.
+fn main() {
+    let _ = statefun::Functions::new()
+        .with(borrowed)
+        .with(borrowed_alias);
+    let _ = borrowed::TYPE_NAME;
+    let _ = borrowed_alias::TYPE_NAME;
+}

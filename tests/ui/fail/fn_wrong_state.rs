@@ -20,4 +20,16 @@ fn context_as_state(_ctx: &mut Context, _state: &mut Context, _msg: Message) {}
 #[statefun::function(typename = "demo/message-before-state")]
 fn message_before_state(_ctx: &mut Context, _msg: Message, _state: &mut Seen) {}
 
-fn main() {}
+// Registering the functions and naming their items adds no error: the macro still
+// generates them.
+fn main() {
+    let _ = statefun::Functions::new()
+        .with(shared)
+        .with(owned)
+        .with(tuple)
+        .with(message_before_state);
+    let _ = shared::TYPE_NAME;
+    let _ = owned::TYPE_NAME;
+    let _ = tuple::TYPE_NAME;
+    let _ = message_before_state::TYPE_NAME;
+}
