@@ -115,6 +115,14 @@ fn reference(ty: &Type) -> Option<&TypeReference> {
     }
 }
 
+/// The type inside any parentheses: `Seen` of `(Seen)`.
+fn unparenthesized(ty: &Type) -> &Type {
+    match ty {
+        Type::Paren(inner) => unparenthesized(&inner.elem),
+        _ => ty,
+    }
+}
+
 /// An `impl Trait` argument type, directly or behind a reference: a hidden generic.
 fn impl_trait(ty: &Type) -> Option<&Type> {
     match ty {
@@ -126,10 +134,11 @@ fn impl_trait(ty: &Type) -> Option<&Type> {
     }
 }
 
-/// Whether the arguments look swapped: the message (by value) comes before the last
-/// argument, which is a `&mut` reference like the context and the state. The message is
-/// never a reference, and the context and the state always are, so no valid function has
-/// this shape.
+/// Whether the arguments look swapped: the last of the (at most three) role arguments is a
+/// `&mut` reference, the shape of the context and the state, and one before it is taken by
+/// value, the shape of the message. The message is never a reference and the context and
+/// the state always are, so no valid function has this shape, and one error says so
+/// instead of one per misplaced argument.
 fn is_out_of_order(typed: &[&PatType]) -> bool {
     let roles = &typed[..typed.len().min(3)];
     let (last, earlier) = roles.split_last().expect("at least two arguments");
@@ -146,7 +155,10 @@ fn state_type(arg: &PatType, errors: &mut Errors) -> Option<Type> {
         }
         Some(r) => Some((*r.elem).clone()),
         None if is_path(&arg.ty) => {
-            errors.push(&arg.ty, Mistake::StateNotMut(render(&arg.ty)));
+            errors.push(
+                &arg.ty,
+                Mistake::StateNotMut(render(unparenthesized(&arg.ty))),
+            );
             None
         }
         None => {

@@ -211,7 +211,8 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
 }
 
 /// `#[statefun::function]` from token streams: the generated items, or the errors and the
-/// items with a fallback `impl Function` (the original item if the crate path is invalid).
+/// items with a fallback `impl Function` (the original item for a method or an invalid
+/// crate path).
 pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
     let mut errors = Errors::new();
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
@@ -227,8 +228,9 @@ pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStre
     let valid = valid::function(&args, &function, &mut errors);
     match (errors.finish(), valid) {
         (Ok(()), Some(valid)) => expand::function(&valid),
+        // A method stays as written: its items could not go inside an `impl` block.
         (Err(errors), _) => match valid::crate_path(&args.krate) {
-            Some(krate) => {
+            Some(krate) if function.item.sig.receiver().is_none() => {
                 let type_name = args
                     .type_name
                     .get()
@@ -236,7 +238,7 @@ pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStre
                 let fallback = expand::function_fallback(&function, type_name, &krate);
                 quote!(#errors #fallback)
             }
-            None => quote!(#errors #item),
+            _ => quote!(#errors #item),
         },
         (Ok(()), None) => unreachable!("an invalid function always has an error"),
     }
