@@ -1,7 +1,8 @@
-//! Code generation from checked inputs. Generated code names the runtime only through
-//! `<crate>::__private` (`::statefun::__private` unless `crate = "..."` says otherwise),
-//! and trait bounds are spanned at the user's tokens so that unmet bounds are reported
-//! at the field or return type that causes them.
+//! Code generation from checked inputs, and the fallback items of inputs with a mistake
+//! (so that their uses add no error of their own). Generated code names the runtime only
+//! through `<crate>::__private` (`::statefun::__private` unless `crate = "..."` says
+//! otherwise), and trait bounds are spanned at the user's tokens so that unmet bounds are
+//! reported at the argument, field or return type that causes them.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
