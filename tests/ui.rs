@@ -40,9 +40,10 @@ fn accepted_case() -> String {
     )
 }
 
+/// Every rejected name, and a function using the struct: one error per name, none at the use.
 fn rejected_case() -> String {
     format!(
-        "{GENERATED}\nuse statefun::{{StateSpec, Value}};\n\n{}\nfn main() {{}}\n",
+        "{GENERATED}\nuse statefun::{{StateSpec, Value}};\n\n{}\n#[statefun::function(typename = \"demo/names\")]\nfn names(_ctx: &mut statefun::Context, _state: &mut Names, _msg: statefun::Message) {{}}\n\nfn main() {{\n    let _ = statefun::Functions::new().with(names);\n}}\n",
         state_struct(&state_names::rejected())
     )
 }

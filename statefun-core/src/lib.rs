@@ -53,6 +53,7 @@
 //! ```
 
 mod address;
+mod argument;
 mod batch;
 mod cancellation;
 mod cells;
@@ -94,3 +95,7 @@ pub use bytes::Bytes;
 
 #[doc(hidden)]
 pub use batch::panic_message;
+
+/// The argument roles of `#[statefun::function]`, for its generated code.
+#[doc(hidden)]
+pub use argument::{ContextArgument, MessageArgument};

@@ -26,4 +26,9 @@ struct Names {
     field_9: Value<i32>,
 }
 
-fn main() {}
+#[statefun::function(typename = "demo/names")]
+fn names(_ctx: &mut statefun::Context, _state: &mut Names, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(names);
+}
