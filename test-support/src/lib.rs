@@ -10,6 +10,7 @@
 pub mod answer;
 pub mod blob;
 pub mod conformance;
+pub mod failing;
 pub mod fragile;
 pub mod greeter;
 pub mod request;
