@@ -65,12 +65,9 @@ impl Function for Greeter {
 /// A request for `demo/greeter/id` with `seen` holding `seen` (none: no value yet) and one
 /// string message per text of `texts`.
 pub fn greeting(id: &str, seen: Option<i32>, texts: &[&str]) -> Vec<u8> {
-    texts
-        .iter()
-        .fold(
-            Batch::to("demo/greeter", id).state("seen", seen.map(|s| typed(&s))),
-            |batch, text| batch.text(text),
-        )
+    Batch::to("demo/greeter", id)
+        .state("seen", seen.map(|s| typed(&s)))
+        .texts_from(None, texts)
         .encode()
 }
 

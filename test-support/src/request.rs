@@ -100,6 +100,13 @@ impl Batch {
         self.message(string(text))
     }
 
+    /// Adds one invocation from `caller` per text of `texts`, whose argument is that string.
+    pub fn texts_from(self, caller: Option<pb::Address>, texts: &[&str]) -> Self {
+        texts.iter().fold(self, |batch, text| {
+            batch.invocation(caller.clone(), Some(string(text)))
+        })
+    }
+
     /// The whole request.
     pub fn request(self) -> ToFunction {
         ToFunction {
