@@ -12,7 +12,8 @@ use statefun_test_support::wrapper_check;
 
 /// Every check on `data`; a disagreement panics (a crash for libFuzzer).
 pub fn check(data: &[u8]) {
-    let outcomes = wrapper_check::check(data).unwrap_or_else(|disagreement| panic!("{disagreement}"));
+    let outcomes =
+        wrapper_check::check(data).unwrap_or_else(|disagreement| panic!("{disagreement}"));
     if crate::stats_enabled() {
         for (name, outcome) in outcomes {
             crate::count(format!("{name}: {outcome}"));

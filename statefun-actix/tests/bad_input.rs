@@ -82,9 +82,10 @@ fn batch(
 ) -> Vec<u8> {
     arguments
         .into_iter()
-        .fold(Batch::with_target(target).states(state), |batch, argument| {
-            batch.invocation(None, argument)
-        })
+        .fold(
+            Batch::with_target(target).states(state),
+            |batch, argument| batch.invocation(None, argument),
+        )
         .encode()
 }
 

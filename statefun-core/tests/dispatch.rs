@@ -146,6 +146,10 @@ async fn result(f: &Fixture, body: Bytes) -> from_function::InvocationResponse {
     invocation_result(&f.handler.handle(body).await.expect("a FromFunction"))
 }
 
+async fn error(f: &Fixture, body: Bytes) -> Error {
+    f.handler.handle(body).await.unwrap_err()
+}
+
 fn mutations(r: &from_function::InvocationResponse) -> Vec<(String, MutationType, Option<i32>)> {
     r.state_mutations
         .iter()
@@ -302,11 +306,7 @@ async fn the_last_value_of_a_batch_is_sent_once() {
 async fn state_of_the_wrong_type_is_a_clear_error() {
     let f = fixture();
     let states = vec![("count", Some(typed(&1i64))), ("note", None)];
-    let err = f
-        .handler
-        .handle(request(states, &["inc"], None))
-        .await
-        .unwrap_err();
+    let err = error(&f, request(states, &["inc"], None)).await;
     let Error::State {
         source:
             StateError::TypeMismatch {
@@ -336,11 +336,7 @@ async fn undecodable_state_is_a_clear_error() {
         value: Bytes::from_static(&[0x0d, 0x01]), // truncated sfixed32
     };
     let states = vec![("count", Some(broken)), ("note", None)];
-    let err = f
-        .handler
-        .handle(request(states, &["inc"], None))
-        .await
-        .unwrap_err();
+    let err = error(&f, request(states, &["inc"], None)).await;
     assert!(
         matches!(
             err,
@@ -368,11 +364,7 @@ async fn an_invalid_caller_anywhere_in_the_batch_fails_it_before_any_user_code_r
         .text("inc")
         .invocation(Some(invalid), Some(string("inc")))
         .bytes();
-    let err = f
-        .handler
-        .handle(request)
-        .await
-        .unwrap_err();
+    let err = error(&f, request).await;
     assert!(
         matches!(
             &err,
@@ -521,18 +513,14 @@ fn empty_tokens_are_rejected() {
 #[tokio::test]
 async fn malformed_and_empty_bodies() {
     let f = fixture();
-    let err = f.handler.handle(Bytes::new()).await.unwrap_err();
+    let err = error(&f, Bytes::new()).await;
     assert!(matches!(err, Error::EmptyBody), "{err:?}");
     assert!(err.is_bad_request());
-    let err = f
-        .handler
-        .handle(Bytes::from_static(&[0xff, 0xff, 0xff]))
-        .await
-        .unwrap_err();
+    let err = error(&f, Bytes::from_static(&[0xff, 0xff, 0xff])).await;
     assert!(matches!(err, Error::MalformedRequest(_)), "{err:?}");
     let mut truncated = request(full_state(None, None), &["inc"], None).to_vec();
     truncated.truncate(truncated.len() - 3);
-    let err = f.handler.handle(truncated.into()).await.unwrap_err();
+    let err = error(&f, truncated.into()).await;
     assert!(matches!(err, Error::MalformedRequest(_)), "{err:?}");
 }
 
@@ -540,32 +528,20 @@ async fn malformed_and_empty_bodies() {
 async fn missing_invocation_target_and_invocations() {
     let f = fixture();
     // A valid protobuf with an unknown field only: no `invocation`.
-    let err = f
-        .handler
-        .handle(Bytes::from_static(&[0x08, 0x01]))
-        .await
-        .unwrap_err();
+    let err = error(&f, Bytes::from_static(&[0x08, 0x01])).await;
     assert!(
         matches!(err, Error::InvalidRequest(RequestError::MissingInvocation)),
         "{err:?}"
     );
 
     let no_target = Batch::with_target(None).bytes();
-    let err = f
-        .handler
-        .handle(no_target)
-        .await
-        .unwrap_err();
+    let err = error(&f, no_target).await;
     assert!(
         matches!(err, Error::InvalidRequest(RequestError::MissingTarget)),
         "{err:?}"
     );
 
-    let err = f
-        .handler
-        .handle(request(full_state(None, None), &[], None))
-        .await
-        .unwrap_err();
+    let err = error(&f, request(full_state(None, None), &[], None)).await;
     assert!(
         matches!(err, Error::InvalidRequest(RequestError::NoInvocations)),
         "{err:?}"
@@ -576,7 +552,7 @@ async fn missing_invocation_target_and_invocations() {
 async fn unknown_function_names_the_registered_ones() {
     let f = fixture();
     let body = Batch::to("test/nope", "x").invocation(None, None).bytes();
-    let err = f.handler.handle(body).await.unwrap_err();
+    let err = error(&f, body).await;
     let message = err.to_string();
     assert!(
         message.contains("test/nope") && message.contains("test/counter"),
@@ -587,15 +563,15 @@ async fn unknown_function_names_the_registered_ones() {
 #[tokio::test]
 async fn a_user_error_mid_batch_fails_the_whole_batch() {
     let f = fixture();
-    let err = f
-        .handler
-        .handle(request(
+    let err = error(
+        &f,
+        request(
             full_state(None, None),
             &["inc", "send", "fail", "inc"],
             None,
-        ))
-        .await
-        .unwrap_err();
+        ),
+    )
+    .await;
     let Error::FunctionFailed { address, source } = &err else {
         panic!("expected FunctionFailed, got {err:?}");
     };
@@ -611,15 +587,11 @@ async fn a_user_error_mid_batch_fails_the_whole_batch() {
 #[tokio::test]
 async fn a_user_panic_mid_batch_fails_the_batch_and_the_handler_keeps_serving() {
     let f = fixture();
-    let err = f
-        .handler
-        .handle(request(
-            full_state(None, None),
-            &["inc", "panic", "inc"],
-            None,
-        ))
-        .await
-        .unwrap_err();
+    let err = error(
+        &f,
+        request(full_state(None, None), &["inc", "panic", "inc"], None),
+    )
+    .await;
     let Error::FunctionPanicked { address, message } = &err else {
         panic!("expected FunctionPanicked, got {err:?}");
     };

@@ -109,11 +109,19 @@ async fn a_state_sent_twice_is_a_bad_request_naming_it_and_runs_nothing() {
     let cases: &[(States<'_>, &str)] = &[
         // The example of issue 14: `seen` = 41, then `seen` = 1.
         (
-            vec![("seen", Some(typed(&41))), ("ttl", None), ("seen", Some(typed(&1)))],
+            vec![
+                ("seen", Some(typed(&41))),
+                ("ttl", None),
+                ("seen", Some(typed(&1))),
+            ],
             "seen",
         ),
         (
-            vec![("seen", Some(typed(&41))), ("seen", Some(typed(&41))), ("ttl", None)],
+            vec![
+                ("seen", Some(typed(&41))),
+                ("seen", Some(typed(&41))),
+                ("ttl", None),
+            ],
             "seen",
         ),
         (vec![("ttl", None), ("seen", None), ("ttl", None)], "ttl"),
@@ -128,7 +136,10 @@ async fn a_state_sent_twice_is_a_bad_request_naming_it_and_runs_nothing() {
             "other",
         ),
         // Found before the negotiation of missing state.
-        (vec![("seen", Some(typed(&1))), ("seen", Some(typed(&2)))], "seen"),
+        (
+            vec![("seen", Some(typed(&1))), ("seen", Some(typed(&2)))],
+            "seen",
+        ),
     ];
     for (state, name) in cases {
         let error = handler

@@ -54,7 +54,12 @@ pub fn vector(name: &str) -> Vector {
 pub fn all_vector_names() -> Vec<String> {
     let dir = vectors_dir();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the conformance vectors are missing: {}: {e}", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "the conformance vectors are missing: {}: {e}",
+                dir.display()
+            )
+        })
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();

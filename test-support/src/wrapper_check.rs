@@ -76,12 +76,48 @@ pub fn check(data: &[u8]) -> Result<[(&'static str, Outcome); 6], String> {
         }};
     }
     let outcomes = [
-        check!("int", i32, wrappers::IntWrapper, WireType::ThirtyTwoBit, |v| v),
-        check!("long", i64, wrappers::LongWrapper, WireType::SixtyFourBit, |v| v),
-        check!("float", f32, wrappers::FloatWrapper, WireType::ThirtyTwoBit, |v| v.to_bits()),
-        check!("double", f64, wrappers::DoubleWrapper, WireType::SixtyFourBit, |v| v.to_bits()),
-        check!("bool", bool, wrappers::BooleanWrapper, WireType::Varint, |v| v),
-        check!("string", String, wrappers::StringWrapper, WireType::LengthDelimited, |v| v),
+        check!(
+            "int",
+            i32,
+            wrappers::IntWrapper,
+            WireType::ThirtyTwoBit,
+            |v| v
+        ),
+        check!(
+            "long",
+            i64,
+            wrappers::LongWrapper,
+            WireType::SixtyFourBit,
+            |v| v
+        ),
+        check!(
+            "float",
+            f32,
+            wrappers::FloatWrapper,
+            WireType::ThirtyTwoBit,
+            |v| v.to_bits()
+        ),
+        check!(
+            "double",
+            f64,
+            wrappers::DoubleWrapper,
+            WireType::SixtyFourBit,
+            |v| v.to_bits()
+        ),
+        check!(
+            "bool",
+            bool,
+            wrappers::BooleanWrapper,
+            WireType::Varint,
+            |v| v
+        ),
+        check!(
+            "string",
+            String,
+            wrappers::StringWrapper,
+            WireType::LengthDelimited,
+            |v| v
+        ),
     ];
     let owned = <String as Type>::decode(bytes.clone()).ok();
     let message = Message::from_raw(&String::type_name(), bytes);
