@@ -701,12 +701,9 @@ async fn states_lists_every_live_value_by_address_in_registration_order() {
     );
 }
 
-#[path = "../../tests/support/fragile.rs"]
-mod fragile;
-
 #[tokio::test]
 async fn a_panicking_state_codec_is_an_error_not_an_unwind() {
-    use fragile::{FRAGILE, FragileFunction};
+    use statefun_test_support::fragile::{FRAGILE, FragileFunction};
     let mut runtime = LocalRuntime::new(Functions::new().with(FragileFunction));
     let x = at(FRAGILE, "x");
 

@@ -7,15 +7,13 @@ use std::{env, fs, path::PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use statefun_test_support::state_names;
 
 use crate::{
     errors::{DurationMistake, TypeNameMistake, suggest_state_name},
     function_impl, state_spec_impl, type_impl,
     valid::{duration_millis, state_name, type_name},
 };
-
-#[path = "../../tests/support/state_names.rs"]
-mod state_names;
 
 fn snapshot(name: &str, tokens: TokenStream) {
     let file: syn::File = syn::parse2(tokens.clone())
