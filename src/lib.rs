@@ -168,12 +168,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use statefun_core::{
-    Address, AddressError, BoxError, Bytes, CancellationToken, Cells, CodecError, Context,
-    ContextError, Delayed, EgressError, EgressMessage, Encode, Error, Expiration, Function,
-    Functions, Handler, InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder,
-    KinesisRecordBuilder, Message, MessageError, Mutations, OutgoingMessage, OutgoingMessageError,
-    RegistryError, RequestError, SpecError, State, StateError, StateField, TokenError, Type,
-    TypeName, TypeNameError, Value, ValueSpec, codec, is_valid_state_name, local,
+    Accepts, Address, AddressError, AddressOf, BoxError, Bytes, CancellationToken, Cells,
+    CodecError, Context, ContextError, Delayed, EgressError, EgressMessage, Encode, Error,
+    Expiration, Function, Functions, Handler, InfallibleEncode, IntoFunctionResult,
+    KafkaRecordBuilder, KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages,
+    Mutations, OutgoingMessage, OutgoingMessageError, RegistryError, RequestError, SendableTo,
+    SpecError, State, StateError, StateField, TokenError, Type, TypeName, TypeNameError,
+    TypedFunction, Value, ValueSpec, codec, is_valid_state_name, local,
 };
 
 /// The protocol's protobuf messages (prost), for tests and tools that build requests by
@@ -182,7 +183,7 @@ pub use statefun_core::{
 pub use statefun_core::proto;
 
 #[doc(inline)]
-pub use statefun_macros::{StateSpec, Type, function};
+pub use statefun_macros::{Messages, StateSpec, Type, function};
 
 #[cfg(feature = "actix")]
 #[doc(inline)]
@@ -204,17 +205,22 @@ pub mod __private {
     pub use statefun_core;
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        BoxError, Bytes, Cells, CodecError, Context, ContextArgument, Expiration, Function,
-        InfallibleEncode, IntoFunctionResult, Message, MessageArgument, Mutations, State,
-        StateError, StateField, Type, TypeName, ValueSpec,
+        Accepts, AddressOf, BoxError, Bytes, CatchAll, Cells, CodecError, Context, ContextArgument,
+        Encode, Expiration, Function, InfallibleEncode, IntoFunctionResult, Message,
+        MessageArgument, MessageError, MessageParameter, MessageTypes, Messages, Mutations, State,
+        StateError, StateField, Type, TypeName, TypedFunction, ValueSpec, Variant,
+        message_parameter, unexpected, variant,
     };
     pub use std::{
         clone::Clone,
+        convert::Into,
         default::Default,
         fmt::Debug,
         future::Future,
-        marker::{Copy, Send},
+        marker::{Copy, Send, Sized},
+        primitive::str,
         result::Result,
+        string::String,
         time::Duration,
         vec::Vec,
     };
