@@ -3,7 +3,7 @@
 
 use std::{fmt, hash, marker::PhantomData};
 
-use crate::{Accepts, Address, Function, Messages, TypeName};
+use crate::{Accepts, Address, Function, TypeName};
 
 /// A function whose typename and message type are known at compile time.
 /// `#[statefun::function]` implements it; its `address(id)` gives an [`AddressOf`] it.
@@ -12,8 +12,10 @@ pub trait TypedFunction: Function {
     const TYPE_NAME: TypeName;
 
     /// The function's message parameter: [`Message`](crate::Message), one
-    /// [`Type`](crate::Type), or a `#[derive(statefun::Messages)]` enum.
-    type Message: Messages;
+    /// [`Type`](crate::Type), or a `#[derive(statefun::Messages)]` enum (a
+    /// [`Messages`](crate::Messages) type; not a bound here, so that a wrong parameter type
+    /// is reported once, at the parameter).
+    type Message;
 }
 
 /// The address of one instance of the function `F`, which knows what `F` accepts: a
