@@ -221,6 +221,7 @@ pub mod __private {
         primitive::str,
         result::Result,
         string::String,
+        sync::OnceLock,
         time::Duration,
         vec::Vec,
     };

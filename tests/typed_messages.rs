@@ -99,10 +99,15 @@ fn counter(ctx: &mut Context, state: &mut CartState, msg: i64) {
 /// protobuf checkout; the counter a number.
 #[statefun::function(typename = "shop/frontend")]
 fn frontend(ctx: &mut Context, msg: String) -> Result<(), statefun::BoxError> {
-    ctx.send(OutgoingMessage::new(cart::address(&msg), "from the frontend")?);
     ctx.send(OutgoingMessage::new(
         cart::address(&msg),
-        &Checkout { order: "o-1".into() },
+        "from the frontend",
+    )?);
+    ctx.send(OutgoingMessage::new(
+        cart::address(&msg),
+        &Checkout {
+            order: "o-1".into(),
+        },
     )?);
     ctx.send(OutgoingMessage::try_new(
         cart::address(&msg),
@@ -156,8 +161,7 @@ async fn a_batch_mixing_variants_calls_the_function_with_each_decoded_variant() 
 }
 
 #[tokio::test]
-async fn a_typename_no_variant_takes_fails_the_batch_naming_the_function_and_the_accepted_ones()
-{
+async fn a_typename_no_variant_takes_fails_the_batch_naming_the_function_and_the_accepted_ones() {
     let handler = Handler::new(functions());
     let body = Batch::to("shop/cart", "alice")
         .state("log", None)
@@ -177,11 +181,13 @@ async fn a_message_of_an_accepted_typename_that_does_not_decode_is_a_decode_erro
     let handler = Handler::new(functions());
     let body = Batch::to("shop/cart", "alice")
         .state("log", None)
-        .message(statefun::__private::statefun_core::proto::reqreply::TypedValue {
-            typename: "shop/AddItem".into(),
-            has_value: true,
-            value: Bytes::from_static(b"{not json"),
-        })
+        .message(
+            statefun::__private::statefun_core::proto::reqreply::TypedValue {
+                typename: "shop/AddItem".into(),
+                has_value: true,
+                value: Bytes::from_static(b"{not json"),
+            },
+        )
         .bytes();
     let error = handler.handle(body).await.unwrap_err();
     assert!(
@@ -367,12 +373,17 @@ fn the_registry_refuses_two_variants_with_one_typename() {
 fn messages_decode_outside_a_function_too() {
     let decoded = CartMessage::from_message(Message::new(&Checkout { order: "z".into() }));
     assert!(matches!(decoded, Ok(CartMessage::Checkout(c)) if c.order == "z"));
-    let error = CartMessage::from_message(Message::new(&1.5_f64)).err().unwrap();
+    let error = CartMessage::from_message(Message::new(&1.5_f64))
+        .err()
+        .unwrap();
     assert!(matches!(
         &error,
         MessageError::Unexpected { type_name, accepted: MessageTypes::Only(accepted) }
             if type_name == "io.statefun.types/double" && accepted.len() == 5
     ));
     let no_value = Message::from_raw(&TypeName::from_static("shop/Checkout"), Bytes::new());
-    assert!(CartMessage::from_message(no_value).is_ok(), "an empty protobuf is a default message");
+    assert!(
+        CartMessage::from_message(no_value).is_ok(),
+        "an empty protobuf is a default message"
+    );
 }

@@ -181,7 +181,7 @@ fn function_items(function: &Function, type_name: &LitStr, p: &TokenStream) -> T
 
             /// The address of the instance `id` of this function. A message sent to it must
             /// carry a value the function accepts, or the send does not compile.
-            #vis fn address(id: impl #p::Into<#p::String>) -> #p::AddressOf<Self> {
+            pub fn address(id: impl #p::Into<#p::String>) -> #p::AddressOf<Self> {
                 #p::AddressOf::new(id)
             }
 
@@ -310,7 +310,8 @@ pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
             match lit {
                 Some(lit) => static_type_name(lit),
                 None => quote_spanned! {ident.span()=>
-                    <Self as #p::protobuf::DefaultTypeName>::default_type_name()
+                    static TYPE_NAME: #p::OnceLock<#p::TypeName> = #p::OnceLock::new();
+                    #p::protobuf::cached_default_type_name::<Self>(&TYPE_NAME)
                 },
             },
             quote!(#p::Result::Ok(#p::InfallibleEncode::encode_infallible(self))),
