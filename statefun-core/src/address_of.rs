@@ -1,7 +1,7 @@
 //! Typed addresses: [`AddressOf`] names an instance of a [`TypedFunction`], and
 //! [`SendableTo`] lets only the values that function accepts be sent through it.
 
-use std::{fmt, hash, marker::PhantomData};
+use std::{fmt, hash, marker::PhantomData, ops::Deref};
 
 use crate::{Accepts, Address, Function, TypeName};
 
@@ -50,6 +50,15 @@ impl<F> AddressOf<F> {
     /// The instance id.
     pub fn id(&self) -> &str {
         self.address.id()
+    }
+}
+
+/// Reads as the untyped [`Address`], e.g. `runtime.state::<i32>(&alice, "seen")`.
+impl<F> Deref for AddressOf<F> {
+    type Target = Address;
+
+    fn deref(&self) -> &Address {
+        &self.address
     }
 }
 
