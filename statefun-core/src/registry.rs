@@ -92,17 +92,16 @@ impl Functions {
             source,
         })?;
         let message_types = function.message_types();
-        if let MessageTypes::Only(names) = &message_types {
-            if let Some(message_type) = names
+        if let MessageTypes::Only(names) = &message_types
+            && let Some(message_type) = names
                 .iter()
                 .enumerate()
                 .find_map(|(i, name)| names[..i].contains(name).then_some(name))
-            {
-                return Err(RegistryError::DuplicateMessageType {
-                    type_name,
-                    message_type: message_type.clone(),
-                });
-            }
+        {
+            return Err(RegistryError::DuplicateMessageType {
+                type_name,
+                message_type: message_type.clone(),
+            });
         }
         self.by_name.insert(
             type_name,
