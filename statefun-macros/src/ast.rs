@@ -7,8 +7,8 @@ use syn::{
 };
 
 use crate::{
-    attr::{FieldArgs, MessagesArgs, StructArgs, TypeArgs, variant_args},
-    errors::{Errors, Mistake},
+    attr::{CrateArgs, FieldArgs, TypeArgs, variant_args},
+    errors::{Errors, Mistake, Site},
 };
 
 /// A function under `#[statefun::function]`.
@@ -180,7 +180,7 @@ fn message_type(arg: &PatType, errors: &mut Errors) -> Option<Type> {
 /// A struct under `#[derive(StateSpec)]`.
 pub(crate) struct StateStruct<'a> {
     pub(crate) input: &'a DeriveInput,
-    pub(crate) args: StructArgs,
+    pub(crate) args: CrateArgs,
     /// The named fields; `None` for any other shape (reported).
     pub(crate) fields: Option<Vec<StateField<'a>>>,
 }
@@ -194,7 +194,7 @@ pub(crate) struct StateField<'a> {
 
 impl<'a> StateStruct<'a> {
     pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Self {
-        let args = StructArgs::parse(&input.attrs, errors);
+        let args = CrateArgs::parse(&input.attrs, "state", Site::StateStruct, errors);
         if !input.generics.params.is_empty() {
             errors.push(&input.generics, Mistake::GenericState);
         }
@@ -271,7 +271,7 @@ impl<'a> TypeInput<'a> {
 /// variants are reported and left out.
 pub(crate) struct MessagesEnum<'a> {
     pub(crate) input: &'a DeriveInput,
-    pub(crate) args: MessagesArgs,
+    pub(crate) args: CrateArgs,
     pub(crate) variants: Vec<MessageVariant<'a>>,
     pub(crate) catch_all: Option<MessageVariant<'a>>,
 }
@@ -284,7 +284,7 @@ pub(crate) struct MessageVariant<'a> {
 
 impl<'a> MessagesEnum<'a> {
     pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Self {
-        let args = MessagesArgs::parse(&input.attrs, errors);
+        let args = CrateArgs::parse(&input.attrs, "statefun", Site::Messages, errors);
         let mut out = Self {
             input,
             args,

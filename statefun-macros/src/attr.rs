@@ -116,17 +116,26 @@ impl FunctionArgs {
     }
 }
 
-/// The arguments of `#[state(crate = "...")]` on a `#[derive(StateSpec)]` struct.
-pub(crate) struct StructArgs {
+/// The arguments of an attribute whose only key is `crate = "..."`: `#[state(...)]` on a
+/// `#[derive(StateSpec)]` struct and `#[statefun(...)]` on a `#[derive(statefun::Messages)]`
+/// enum.
+pub(crate) struct CrateArgs {
     pub(crate) krate: Slot<Path>,
 }
 
-impl StructArgs {
-    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+impl CrateArgs {
+    /// The `crate` key of the `attribute` attributes in `attrs`; any other key is reported
+    /// with the keys valid at `site`.
+    pub(crate) fn parse(
+        attrs: &[Attribute],
+        attribute: &str,
+        site: Site,
+        errors: &mut Errors,
+    ) -> Self {
         let mut out = Self {
             krate: Slot::new("crate"),
         };
-        for attr in attrs.iter().filter(|a| a.path().is_ident("state")) {
+        for attr in attrs.iter().filter(|a| a.path().is_ident(attribute)) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("crate") {
                     out.krate.mark_written();
@@ -134,7 +143,7 @@ impl StructArgs {
                         out.krate.set(errors, &meta.path, path);
                     }
                 } else {
-                    unknown_key(&meta, Site::StateStruct, errors)?;
+                    unknown_key(&meta, site, errors)?;
                 }
                 Ok(())
             });
@@ -268,36 +277,6 @@ impl TypeArgs {
             });
             if let Err(error) = result {
                 out.unknown_key = true;
-                errors.push_error(error);
-            }
-        }
-        out
-    }
-}
-
-/// The arguments of `#[statefun(crate = "...")]` on a `#[derive(statefun::Messages)]` enum.
-pub(crate) struct MessagesArgs {
-    pub(crate) krate: Slot<Path>,
-}
-
-impl MessagesArgs {
-    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
-        let mut out = Self {
-            krate: Slot::new("crate"),
-        };
-        for attr in attrs.iter().filter(|a| a.path().is_ident("statefun")) {
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("crate") {
-                    out.krate.mark_written();
-                    if let Some(path) = crate_value(&meta, errors)? {
-                        out.krate.set(errors, &meta.path, path);
-                    }
-                } else {
-                    unknown_key(&meta, Site::Messages, errors)?;
-                }
-                Ok(())
-            });
-            if let Err(error) = result {
                 errors.push_error(error);
             }
         }
