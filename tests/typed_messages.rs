@@ -387,3 +387,53 @@ fn messages_decode_outside_a_function_too() {
         "an empty protobuf is a default message"
     );
 }
+
+#[test]
+fn a_typed_address_reads_compares_hashes_and_prints_as_its_address() {
+    use std::hash::BuildHasher;
+
+    let alice = cart::address("alice");
+    let untyped = Address::new(cart::TYPE_NAME, "alice");
+    assert_eq!(alice.id(), "alice");
+    assert_eq!(alice.address(), &untyped);
+    let derefed: &Address = &alice;
+    assert_eq!(derefed, &untyped);
+    assert_eq!(alice, cart::address("alice"));
+    assert_ne!(alice, cart::address("bob"));
+    let hasher = std::collections::hash_map::RandomState::new();
+    assert_eq!(hasher.hash_one(&alice), hasher.hash_one(&untyped));
+    assert_eq!(alice.to_string(), "shop/cart/alice");
+    assert_eq!(format!("{alice:?}"), format!("AddressOf({untyped:?})"));
+    assert_eq!(Address::from(alice.clone()), untyped);
+}
+
+#[statefun::function(typename = "shop/any")]
+fn any_message(_ctx: &mut Context, _msg: Message) {}
+
+#[test]
+fn a_function_taking_the_untyped_message_accepts_any_typename() {
+    let functions = Functions::new().with(any_message);
+    assert_eq!(
+        functions.message_types(&any_message::TYPE_NAME),
+        Some(&MessageTypes::Any)
+    );
+}
+
+#[tokio::test]
+async fn a_message_of_an_accepted_typename_without_a_value_is_an_error() {
+    let handler = Handler::new(functions());
+    let body = Batch::to("shop/cart", "alice")
+        .state("log", None)
+        .message(
+            statefun::__private::statefun_core::proto::reqreply::TypedValue {
+                typename: "shop/AddItem".into(),
+                has_value: false,
+                value: Bytes::new(),
+            },
+        )
+        .bytes();
+    assert_eq!(
+        handler.handle(body).await.unwrap_err().to_string(),
+        "function shop/cart (id `alice`) failed: the `shop/AddItem` message carries no value"
+    );
+}
