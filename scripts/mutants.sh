@@ -93,7 +93,9 @@ untested_total=0
 rows=()
 for pass in "${passes[@]}"; do
   read -r crate package config <<<"$pass"
-  pass_args=("${args[@]}" --package "$package" --config "$config")
+  # `--package` alone would run only that package's tests; the config files' test_workspace
+  # does not override it.
+  pass_args=("${args[@]}" --package "$package" --test-workspace=true --config "$config")
   # A refused command line must fail the run, not read as "no mutants".
   if ! listed=$(cargo mutants "${pass_args[@]}" --list); then
     echo "mutants: $crate: cargo mutants --list failed" >&2
