@@ -15,23 +15,19 @@ use statefun_core::http::{self, Rejected};
 /// Checks the request's headers and reads its body, within `limit` bytes.
 pub(crate) async fn receive(
     req: &HttpRequest,
-    mut body: web::Payload,
+    body: web::Payload,
     limit: usize,
 ) -> Result<Bytes, Rejected> {
     let header = |name: HeaderName| req.headers().get(name).map(|v| v.as_bytes());
-    match http::check_headers(
+    let body = body.map(|chunk| chunk.map_err(why));
+    http::receive(
         header(header::CONTENT_TYPE),
         header(header::CONTENT_ENCODING),
         header(header::CONTENT_LENGTH),
+        body,
         limit,
-    ) {
-        Ok(hint) => http::read_body(body.map(|chunk| chunk.map_err(why)), limit, hint).await,
-        Err(reason) => {
-            // Read the body anyway (within the limit), so the connection stays usable.
-            let drained = discard(&mut body, limit).await;
-            Err(Rejected { reason, drained })
-        }
-    }
+    )
+    .await
 }
 
 /// Reads and throws away a rejected body, up to [`http::discard_budget`]; whether it

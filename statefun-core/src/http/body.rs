@@ -45,6 +45,34 @@ where
     false
 }
 
+/// Checks the headers of a request ([`check_headers`](super::check_headers)) and reads its
+/// body within `limit` bytes ([`read_body`]): the body, or why the request is rejected. A
+/// body rejected for its headers is read and thrown away all the same ([`discard`]).
+///
+/// `content_type`, `content_encoding` and `content_length` are the raw header values, `body`
+/// the framework's stream of body chunks; a chunk that fails to arrive is answered 400 with
+/// the error's text.
+pub async fn receive<S, E>(
+    content_type: Option<&[u8]>,
+    content_encoding: Option<&[u8]>,
+    content_length: Option<&[u8]>,
+    mut body: S,
+    limit: usize,
+) -> Result<Bytes, Rejected>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: fmt::Display,
+{
+    match super::check_headers(content_type, content_encoding, content_length, limit) {
+        Ok(hint) => read_body(body, limit, hint).await,
+        Err(reason) => {
+            // Read the body anyway (within the budget), so the connection stays usable.
+            let drained = discard(&mut body, 0, discard_budget(limit)).await;
+            Err(Rejected { reason, drained })
+        }
+    }
+}
+
 /// Reads a whole body of at most `limit` bytes from a stream of chunks; `hint` is its
 /// declared length, if any ([`check_headers`](super::check_headers)). A body that arrives
 /// in one chunk is kept as is, without a copy.

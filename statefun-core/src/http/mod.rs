@@ -20,7 +20,7 @@
 //! | `Content-Type` other than `application/octet-stream` (none is fine) | 415 | the type received | [`check_headers`] |
 //! | `Content-Encoding` other than `identity` | 415 | the encoding received | [`check_headers`] |
 //! | any other path | 404 | the path served and the `urlPathTemplate` to use | [`Answer::unserved_path`] |
-//! | body longer than the limit ([`DEFAULT_BODY_LIMIT`]) | 413 | the limit | [`check_headers`], [`read_body`] |
+//! | body longer than the limit ([`DEFAULT_BODY_LIMIT`]) | 413 | the limit | [`check_headers`], [`read_body`] ([`receive`] does both) |
 //! | a body that cannot be read (broken chunked encoding, connection closed) | 400 | why | [`read_body`] |
 //! | empty body, not a protobuf `ToFunction`, or a `ToFunction` the protocol does not allow | 400 | why | [`Answer::from_error`] |
 //! | the target's function type is not registered | 404 | the typename and the registered ones | [`Answer::from_error`] |
@@ -66,7 +66,7 @@ mod body;
 mod rejection;
 
 pub use answer::Answer;
-pub use body::{Rejected, discard, discard_budget, read_body};
+pub use body::{Rejected, discard, discard_budget, read_body, receive};
 pub use rejection::{Rejection, check_headers, check_method};
 
 /// The path an endpoint answers on unless told otherwise.
