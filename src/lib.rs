@@ -100,6 +100,15 @@
 //! fn greet(ctx: &mut statefun::Context, msg: &statefun::Message) {}
 //! ```
 //!
+//! An argument of the wrong type: arguments have their roles by position, `(ctx, msg)` or
+//! `(ctx, state, msg)`, and the compiler checks their types, so aliases and renamed imports
+//! of `Context` and `Message` work, and anything else is an error at the argument:
+//!
+//! ```compile_fail
+//! #[statefun::function(typename = "demo/greeter")]
+//! fn greet(ctx: &statefun::Context, msg: statefun::Message) {}
+//! ```
+//!
 //! A return type that is neither `()` nor `Result<(), E>`:
 //!
 //! ```compile_fail
@@ -207,9 +216,9 @@ pub mod __private {
     pub use statefun_core;
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        BoxError, Bytes, Cells, CodecError, Context, Expiration, Function, InfallibleEncode,
-        IntoFunctionResult, Message, Mutations, State, StateError, StateField, Type, TypeName,
-        ValueSpec,
+        BoxError, Bytes, Cells, CodecError, Context, ContextArgument, Expiration, Function,
+        InfallibleEncode, IntoFunctionResult, Message, MessageArgument, Mutations, State,
+        StateError, StateField, Type, TypeName, ValueSpec,
     };
     pub use std::{
         clone::Clone,

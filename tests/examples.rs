@@ -20,7 +20,12 @@ use prost::Message as _;
 use statefun::{
     Address, Type, TypeName,
     local::{EgressRecord, LocalRuntime},
-    proto::reqreply::{FromFunction, ToFunction, TypedValue, from_function, to_function},
+    proto::reqreply::{ToFunction, from_function, to_function},
+};
+use statefun_test_support::{
+    answer::{invocation_result, missing_states},
+    conformance,
+    request::{Batch, address, string, typed},
 };
 
 #[path = "../examples/shopping_cart.rs"]
@@ -209,14 +214,6 @@ impl Service {
     }
 }
 
-fn conformance_vector(name: &str, file: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/conformance/vectors")
-        .join(name)
-        .join(file);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 #[test]
 fn greeter_example_answers_the_conformance_request() {
     let service = Service::start("greeter");
@@ -229,15 +226,12 @@ fn greeter_example_answers_the_conformance_request() {
     );
 
     // demo/greeter/alice with seen = 41, one message "alice".
-    let (status, content_type, body) =
-        service.post(&conformance_vector("a-greeter", "request.bin"));
+    let vector = conformance::vector("a-greeter");
+    let (status, content_type, body) = service.post(&vector.request);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(content_type, "application/octet-stream");
 
-    let answer = FromFunction::decode(&body[..]).unwrap();
-    let Some(from_function::Response::InvocationResult(result)) = answer.response else {
-        panic!("expected an invocation result: {answer:?}");
-    };
+    let result = invocation_result(&body);
     assert!(result.outgoing_messages.is_empty());
     assert!(result.delayed_invocations.is_empty());
     assert!(result.outgoing_egresses.is_empty());
@@ -254,7 +248,7 @@ fn greeter_example_answers_the_conformance_request() {
     assert_eq!(<i32 as Type>::decode(value.value).unwrap(), 42);
 
     // The answer matches the official Python SDK's, byte for byte.
-    assert_eq!(body, conformance_vector("a-greeter", "python-response.bin"));
+    assert_eq!(body, vector.python_response);
 
     // Nothing fails silently: the start, a failed batch and a wrong path are on stderr.
     let port = service
@@ -269,16 +263,11 @@ fn greeter_example_answers_the_conformance_request() {
         "{started}"
     );
     // The same request with an int argument: the greeter reads a string, so it fails.
-    let mut wrong_type =
-        ToFunction::decode(&conformance_vector("a-greeter", "request.bin")[..]).unwrap();
+    let mut wrong_type = ToFunction::decode(&vector.request[..]).unwrap();
     let Some(to_function::Request::Invocation(batch)) = &mut wrong_type.request else {
         panic!("a-greeter is an invocation batch");
     };
-    batch.invocations[0].argument = Some(TypedValue {
-        typename: "io.statefun.types/int".into(),
-        has_value: true,
-        value: Type::encode(&7).unwrap(),
-    });
+    batch.invocations[0].argument = Some(typed(&7));
     let (status, _, _) = service.post(&wrong_type.encode_to_vec());
     assert_eq!(status, 500);
     let failed = service.logged("request failed");
@@ -311,32 +300,14 @@ fn own_server_example_serves_its_routes_and_stops_gracefully() {
     );
 
     // demo/echo/alice, called by demo/greeter/bob with "hi": the reply goes to bob.
-    let request = ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(address("demo", "echo", "alice")),
-                state: vec![],
-                invocations: vec![to_function::Invocation {
-                    caller: Some(address("demo", "greeter", "bob")),
-                    argument: Some(TypedValue {
-                        typename: "io.statefun.types/string".into(),
-                        has_value: true,
-                        value: Type::encode(&"hi".to_owned()).unwrap(),
-                    }),
-                }],
-            },
-        )),
-    }
-    .encode_to_vec();
+    let request = Batch::to("demo/echo", "alice")
+        .invocation(Some(address("demo/greeter", "bob")), Some(string("hi")))
+        .encode();
     let (status, _, body) = service.post(&request);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let Some(from_function::Response::InvocationResult(result)) =
-        FromFunction::decode(&body[..]).unwrap().response
-    else {
-        panic!("expected an invocation result");
-    };
+    let result = invocation_result(&body);
     let reply = &result.outgoing_messages[0];
-    assert_eq!(reply.target, Some(address("demo", "greeter", "bob")));
+    assert_eq!(reply.target, Some(address("demo/greeter", "bob")));
     assert_eq!(
         <String as Type>::decode(reply.argument.clone().unwrap().value).unwrap(),
         "hi"
@@ -354,14 +325,6 @@ fn own_server_example_serves_its_routes_and_stops_gracefully() {
     service.stop();
 }
 
-fn address(namespace: &str, name: &str, id: &str) -> statefun::proto::reqreply::Address {
-    statefun::proto::reqreply::Address {
-        namespace: namespace.into(),
-        r#type: name.into(),
-        id: id.into(),
-    }
-}
-
 #[test]
 fn shopping_cart_example_serves_and_prints_its_egress() {
     let service = Service::start("shopping_cart");
@@ -373,35 +336,12 @@ fn shopping_cart_example_serves_and_prints_its_egress() {
 
     // The runtime's first request for shop/stock/socks carries no state: the service asks
     // for it.
-    let request = ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(statefun::proto::reqreply::Address {
-                    namespace: "shop".into(),
-                    r#type: "stock".into(),
-                    id: "socks".into(),
-                }),
-                state: vec![],
-                invocations: vec![to_function::Invocation {
-                    caller: None,
-                    argument: Some(TypedValue {
-                        typename: "shop/RestockItem".into(),
-                        has_value: true,
-                        value: Type::encode(&RestockItem { quantity: 3 }).unwrap(),
-                    }),
-                }],
-            },
-        )),
-    }
-    .encode_to_vec();
+    let request = Batch::to("shop/stock", "socks")
+        .message(typed(&RestockItem { quantity: 3 }))
+        .encode();
     let (status, _, body) = service.post(&request);
     assert_eq!(status, 200);
-    let answer = FromFunction::decode(&body[..]).unwrap();
-    let Some(from_function::Response::IncompleteInvocationContext(missing)) = answer.response
-    else {
-        panic!("expected IncompleteInvocationContext: {answer:?}");
-    };
-    assert_eq!(missing.missing_values[0].state_name, "stock");
+    assert_eq!(missing_states(&body)[0].state_name, "stock");
 }
 
 // ------------------------------------------------------------------ the cart's behaviour

@@ -3,12 +3,11 @@
 //! `TRYBUILD=overwrite cargo test --test ui`, then read every changed `.stderr`.
 //!
 //! Two cases are generated from the shared state-name table
-//! (`tests/support/state_names.txt`): `pass/state_names.rs` declares every accepted name,
+//! (`test-support/src/state_names.txt`): `pass/state_names.rs` declares every accepted name,
 //! `fail/state_names_rejected.rs` every rejected one. `state_name_cases_match_the_table`
 //! fails when they drift from the table; `STATEFUN_BLESS=1` rewrites them.
 
-#[path = "support/state_names.rs"]
-mod state_names;
+use statefun_test_support::state_names;
 
 #[test]
 fn ui() {
@@ -18,7 +17,7 @@ fn ui() {
 }
 
 const GENERATED: &str =
-    "// Generated from tests/support/state_names.txt by tests/ui.rs: do not edit.\n";
+    "// Generated from test-support/src/state_names.txt by tests/ui.rs: do not edit.\n";
 
 /// One `Value<i32>` field per name, renamed to it.
 fn state_struct(names: &[String]) -> String {
@@ -40,9 +39,10 @@ fn accepted_case() -> String {
     )
 }
 
+/// Every rejected name, and a function using the struct: one error per name, none at the use.
 fn rejected_case() -> String {
     format!(
-        "{GENERATED}\nuse statefun::{{StateSpec, Value}};\n\n{}\nfn main() {{}}\n",
+        "{GENERATED}\nuse statefun::{{StateSpec, Value}};\n\n{}\n#[statefun::function(typename = \"demo/names\")]\nfn names(_ctx: &mut statefun::Context, _state: &mut Names, _msg: statefun::Message) {{}}\n\nfn main() {{\n    let _ = statefun::Functions::new().with(names);\n}}\n",
         state_struct(&state_names::rejected())
     )
 }
@@ -61,7 +61,7 @@ fn state_name_cases_match_the_table() {
         let actual = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             actual == expected,
-            "{} differs from what tests/support/state_names.txt generates; run `STATEFUN_BLESS=1 cargo test --test ui state_name_cases` and review the trybuild snapshot",
+            "{} differs from what test-support/src/state_names.txt generates; run `STATEFUN_BLESS=1 cargo test --test ui state_name_cases` and review the trybuild snapshot",
             path.display()
         );
     }

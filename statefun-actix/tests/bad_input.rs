@@ -18,40 +18,14 @@ use prost::Message as _;
 use statefun_actix::Endpoint;
 use statefun_core::{
     BoxError, Context, Function, Functions, Message, Type, TypeName,
-    proto::reqreply::{
-        self as pb, FromFunction, ToFunction, TypedValue, from_function, to_function,
-    },
+    proto::reqreply::{self as pb, FromFunction, TypedValue, from_function},
+};
+use statefun_test_support::{
+    greeter::{Greeter, greeting},
+    request::{Batch, address, string, typed},
 };
 
-#[path = "../../tests/support/seen.rs"]
-mod seen;
-use seen::Seen;
-
 // ---------------------------------------------------------------- functions under test
-
-/// `demo/greeter`: counts string messages in `seen`; fails on "fail", panics on "panic".
-struct Greeter;
-
-impl Function for Greeter {
-    type State = Seen;
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/greeter")
-    }
-    async fn invoke(
-        &self,
-        _: &mut Context,
-        state: &mut Seen,
-        msg: Message,
-    ) -> Result<(), BoxError> {
-        match msg.as_str()? {
-            "fail" => return Err("asked to fail".into()),
-            "panic" => panic!("asked to panic"),
-            _ => {}
-        }
-        state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
-        Ok(())
-    }
-}
 
 /// `demo/sleeper`: never returns.
 struct Sleeper;
@@ -78,65 +52,41 @@ fn endpoint() -> Endpoint {
         .with_timeout(TIMEOUT)
 }
 
+/// Serves [`endpoint`] on an ephemeral loopback port; returns its address.
+fn serve() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new()
+            .block_on(
+                statefun_actix::Server::new(endpoint())
+                    .listen(listener)
+                    .run(),
+            )
+            .unwrap()
+    });
+    addr
+}
+
 // ---------------------------------------------------------------- requests
 
-fn address(type_name: &str, id: &str) -> pb::Address {
-    let (namespace, name) = type_name.split_once('/').unwrap();
-    pb::Address {
-        namespace: namespace.into(),
-        r#type: name.into(),
-        id: id.into(),
-    }
-}
-
-fn typed<T: Type>(value: &T) -> TypedValue {
-    TypedValue {
-        typename: T::type_name().to_string(),
-        has_value: true,
-        value: value.encode().unwrap(),
-    }
-}
-
 fn text(s: &str) -> Option<TypedValue> {
-    Some(typed(&s.to_owned()))
+    Some(string(s))
 }
 
+/// A request for `target` with `state` and one invocation without a caller per argument.
 fn batch(
     target: Option<pb::Address>,
     state: Vec<(&str, Option<TypedValue>)>,
     arguments: Vec<Option<TypedValue>>,
 ) -> Vec<u8> {
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target,
-                state: state
-                    .into_iter()
-                    .map(|(name, value)| to_function::PersistedValue {
-                        state_name: name.into(),
-                        state_value: value,
-                    })
-                    .collect(),
-                invocations: arguments
-                    .into_iter()
-                    .map(|argument| to_function::Invocation {
-                        caller: None,
-                        argument,
-                    })
-                    .collect(),
-            },
-        )),
-    }
-    .encode_to_vec()
-}
-
-/// A greeting for `demo/greeter/id` with `seen` = `seen`, messages `texts`.
-fn greet(id: &str, seen: Option<i32>, texts: &[&str]) -> Vec<u8> {
-    batch(
-        Some(address("demo/greeter", id)),
-        vec![("seen", seen.map(|s| typed(&s)))],
-        texts.iter().map(|t| text(t)).collect(),
-    )
+    arguments
+        .into_iter()
+        .fold(
+            Batch::with_target(target).states(state),
+            |batch, argument| batch.invocation(None, argument),
+        )
+        .encode()
 }
 
 /// Deterministic pseudo-random bytes (xorshift64).
@@ -306,7 +256,7 @@ fn row(input: &'static str, request: Input, status: u16, says: &'static str) -> 
 
 fn rows() -> Vec<Row> {
     use Input::*;
-    let valid = greet("alice", Some(41), &["hi"]);
+    let valid = greeting("alice", Some(41), &["hi"]);
     let wrong_type = batch(
         Some(address("demo/greeter", "bob")),
         vec![("seen", text("forty-one"))],
@@ -347,33 +297,24 @@ fn rows() -> Vec<Row> {
         vec![("seen", None)],
         vec![None],
     );
-    let invalid_caller = ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(address("demo/greeter", "erin")),
-                state: vec![to_function::PersistedValue {
-                    state_name: "seen".into(),
-                    state_value: None,
-                }],
-                invocations: vec![to_function::Invocation {
-                    caller: Some(pb::Address {
-                        namespace: "".into(),
-                        r#type: "x".into(),
-                        id: "1".into(),
-                    }),
-                    argument: text("hi"),
-                }],
-            },
-        )),
-    }
-    .encode_to_vec();
+    let invalid_caller = Batch::to("demo/greeter", "erin")
+        .state("seen", None)
+        .invocation(
+            Some(pb::Address {
+                namespace: "".into(),
+                r#type: "x".into(),
+                id: "1".into(),
+            }),
+            text("hi"),
+        )
+        .encode();
     let state_twice = batch(
         Some(address("demo/greeter", "erin")),
         vec![("seen", Some(typed(&41))), ("seen", Some(typed(&1)))],
         vec![text("hi")],
     );
-    let ten_thousand = greet("fred", Some(0), &["hi"; 10_000]);
-    let over_limit = greet("gina", None, &[&"x".repeat(LIMIT)]);
+    let ten_thousand = greeting("fred", Some(0), &["hi"; 10_000]);
+    let over_limit = greeting("gina", None, &[&"x".repeat(LIMIT)]);
     let truncated = valid[..valid.len() / 2].to_vec();
     let chunked_garbage =
         b"POST /statefun HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".to_vec();
@@ -510,13 +451,13 @@ fn rows() -> Vec<Row> {
         row("a batch of 10,000 invocations", Post(ten_thousand), 200, ""),
         row(
             "user error mid-batch (`hi`, `fail`, `hi`)",
-            Post(greet("hank", Some(1), &["hi", "fail", "hi"])),
+            Post(greeting("hank", Some(1), &["hi", "fail", "hi"])),
             500,
             "function demo/greeter (id `hank`) failed: asked to fail",
         ),
         row(
             "user panic mid-batch (`hi`, `panic`, `hi`)",
-            Post(greet("ivan", Some(1), &["hi", "panic", "hi"])),
+            Post(greeting("ivan", Some(1), &["hi", "panic", "hi"])),
             500,
             "function demo/greeter (id `ivan`) panicked: asked to panic",
         ),
@@ -595,17 +536,7 @@ fn rows() -> Vec<Row> {
 
 #[test]
 fn every_bad_input_is_answered_and_the_next_request_succeeds() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new()
-            .block_on(
-                statefun_actix::Server::new(endpoint())
-                    .listen(listener)
-                    .run(),
-            )
-            .unwrap()
-    });
+    let addr = serve();
     let url = format!("http://{addr}/statefun");
 
     let mut table = String::from("| # | input | status | answer (body) |\n|---|---|---|---|\n");
@@ -669,7 +600,7 @@ fn every_bad_input_is_answered_and_the_next_request_succeeds() {
             &url,
             "POST",
             &[("content-type", "application/octet-stream")],
-            greet(&format!("after-{i}"), Some(seen), &["hi"]),
+            greeting(&format!("after-{i}"), Some(seen), &["hi"]),
         );
         assert_eq!(after.status, Some(200), "after row {}", i + 1);
         assert_eq!(
@@ -747,24 +678,14 @@ fn read_response(stream: &mut TcpStream) -> Option<(u16, bool)> {
 /// next request on it is answered.
 #[test]
 fn early_answers_keep_the_connection_usable() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new()
-            .block_on(
-                statefun_actix::Server::new(endpoint())
-                    .listen(listener)
-                    .run(),
-            )
-            .unwrap()
-    });
-    let valid = greet("kim", Some(1), &["hi"]);
+    let addr = serve();
+    let valid = greeting("kim", Some(1), &["hi"]);
     let head = |method: &str, headers: &str, length: usize| {
         format!(
             "{method} /statefun HTTP/1.1\r\nHost: x\r\n{headers}Content-Length: {length}\r\n\r\n"
         )
     };
-    let big = greet("kim", None, &[&"x".repeat(LIMIT)]);
+    let big = greeting("kim", None, &[&"x".repeat(LIMIT)]);
     let cases: [(&str, String, &[u8], u16); 4] = [
         (
             "wrong content type",

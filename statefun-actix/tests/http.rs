@@ -12,80 +12,20 @@ use bytes::Bytes;
 use prost::Message as _;
 use statefun_actix::{Endpoint, Server};
 use statefun_core::{
-    BoxError, Cells, CodecError, Context, Function, Functions, Message, Mutations, State,
-    StateError, Type, TypeName, Value, ValueSpec,
-    proto::reqreply::{
-        self as pb, FromFunction, ToFunction, TypedValue, from_function, to_function,
-    },
+    BoxError, Cells, Context, Function, Functions, Message, Mutations, State, StateError, Type,
+    TypeName, Value, ValueSpec,
+    proto::reqreply::{ToFunction, TypedValue},
+};
+use statefun_test_support::{
+    answer::{missing_states, mutations},
+    blob::Blob,
+    failing::{Fail, Panic},
+    fragile,
+    greeter::{Greeter, greeting, seen_in},
+    request::{Batch, typed},
 };
 
-#[path = "../../tests/support/seen.rs"]
-mod seen;
-
-#[path = "../../tests/support/fragile.rs"]
-mod fragile;
-use seen::Seen;
-
 // ---------------------------------------------------------------- functions under test
-
-/// `demo/greeter`: counts messages in `seen`.
-struct Greeter;
-
-impl Function for Greeter {
-    type State = Seen;
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/greeter")
-    }
-    async fn invoke(
-        &self,
-        _: &mut Context,
-        state: &mut Seen,
-        msg: Message,
-    ) -> Result<(), BoxError> {
-        let _name = msg.as_str()?;
-        state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
-        Ok(())
-    }
-}
-
-/// `demo/fail`: always fails; `demo/panic`: always panics.
-struct Fail;
-struct Panic;
-
-impl Function for Fail {
-    type State = ();
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/fail")
-    }
-    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        Err("the cart is on fire".into())
-    }
-}
-
-impl Function for Panic {
-    type State = ();
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/panic")
-    }
-    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        panic!("boom at the cart")
-    }
-}
-
-/// Raw bytes as state, typename `demo/blob`.
-struct Blob(Bytes);
-
-impl Type for Blob {
-    fn type_name() -> TypeName {
-        TypeName::from_static("demo/blob")
-    }
-    fn encode(&self) -> Result<Bytes, CodecError> {
-        Ok(self.0.clone())
-    }
-    fn decode(bytes: Bytes) -> Result<Self, CodecError> {
-        Ok(Blob(bytes))
-    }
-}
 
 /// `demo/sizer`: writes the length of its `blob` state into `size`.
 struct Sizer;
@@ -180,68 +120,13 @@ fn functions() -> Functions {
 
 // ---------------------------------------------------------------- requests and answers
 
-fn address(type_name: &str, id: &str) -> pb::Address {
-    let (namespace, name) = type_name.split_once('/').unwrap();
-    pb::Address {
-        namespace: namespace.into(),
-        r#type: name.into(),
-        id: id.into(),
-    }
-}
-
-fn typed<T: Type>(value: &T) -> TypedValue {
-    TypedValue {
-        typename: T::type_name().to_string(),
-        has_value: true,
-        value: value.encode().unwrap(),
-    }
-}
-
-/// A `ToFunction` for `type_name/id` with `state` and one string message.
+/// A request for `type_name/id` with `state` and one string message.
 fn request(type_name: &str, id: &str, state: Vec<(&str, Option<TypedValue>)>) -> Vec<u8> {
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(address(type_name, id)),
-                state: state
-                    .into_iter()
-                    .map(|(name, value)| to_function::PersistedValue {
-                        state_name: name.into(),
-                        state_value: value,
-                    })
-                    .collect(),
-                invocations: vec![to_function::Invocation {
-                    caller: None,
-                    argument: Some(typed(&"hi".to_string())),
-                }],
-            },
-        )),
-    }
-    .encode_to_vec()
+    Batch::to(type_name, id).states(state).text("hi").encode()
 }
 
 fn greet(id: &str, seen: Option<i32>) -> Vec<u8> {
-    request("demo/greeter", id, vec![("seen", seen.map(|s| typed(&s)))])
-}
-
-/// The `MODIFY` mutations of an `InvocationResult`, as (name, value bytes).
-fn mutations(body: &[u8]) -> Vec<(String, Bytes)> {
-    let answer = FromFunction::decode(body).expect("a FromFunction");
-    let Some(from_function::Response::InvocationResult(result)) = answer.response else {
-        panic!("expected an invocation result, got {answer:?}");
-    };
-    result
-        .state_mutations
-        .into_iter()
-        .map(|m| (m.state_name, m.state_value.unwrap_or_default().value))
-        .collect()
-}
-
-fn seen_in(body: &[u8]) -> i32 {
-    let mutations = mutations(body);
-    assert_eq!(mutations.len(), 1, "{mutations:?}");
-    assert_eq!(mutations[0].0, "seen");
-    <i32 as Type>::decode(mutations[0].1.clone()).unwrap()
+    greeting(id, seen, &["hi"])
 }
 
 // ---------------------------------------------------------------- server and client
@@ -355,12 +240,7 @@ fn content_type_parameters_and_case_are_accepted() {
 fn missing_state_asks_for_it_with_200() {
     let answer = post(url(), &request("demo/greeter", "dave", vec![]));
     assert_eq!(answer.status, 200);
-    let answer = FromFunction::decode(&answer.body[..]).unwrap();
-    let Some(from_function::Response::IncompleteInvocationContext(missing)) = answer.response
-    else {
-        panic!("expected IncompleteInvocationContext, got {answer:?}");
-    };
-    assert_eq!(missing.missing_values[0].state_name, "seen");
+    assert_eq!(missing_states(&answer.body)[0].state_name, "seen");
 }
 
 #[test]
@@ -442,26 +322,8 @@ fn malformed_body_is_400_saying_why() {
 #[test]
 fn protocol_invalid_requests_are_400() {
     let no_invocation = ToFunction { request: None }.encode_to_vec();
-    let no_target = ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: None,
-                state: vec![],
-                invocations: vec![to_function::Invocation::default()],
-            },
-        )),
-    }
-    .encode_to_vec();
-    let no_invocations = ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(address("demo/greeter", "x")),
-                state: vec![],
-                invocations: vec![],
-            },
-        )),
-    }
-    .encode_to_vec();
+    let no_target = Batch::with_target(None).invocation(None, None).encode();
+    let no_invocations = Batch::to("demo/greeter", "x").encode();
     for (body, says) in [
         (no_invocation, "invocation"),
         (no_target, "target"),
@@ -546,13 +408,10 @@ fn fragile_request(note: Option<&[u8]>, message: &str) -> Vec<u8> {
         has_value: true,
         value: Bytes::copy_from_slice(bytes),
     });
-    let mut request =
-        ToFunction::decode(&self::request("demo/fragile", "x", vec![("note", note)])[..]).unwrap();
-    let Some(to_function::Request::Invocation(batch)) = &mut request.request else {
-        unreachable!()
-    };
-    batch.invocations[0].argument = Some(typed(&message.to_owned()));
-    request.encode_to_vec()
+    Batch::to("demo/fragile", "x")
+        .state("note", note)
+        .text(message)
+        .encode()
 }
 
 #[test]
@@ -859,22 +718,10 @@ mod gzip {
 
     fn large_answer_request(id: &str) -> Vec<u8> {
         let text = "all work and no play makes a cart a dull cart. ".repeat(200);
-        ToFunction {
-            request: Some(to_function::Request::Invocation(
-                to_function::InvocationBatchRequest {
-                    target: Some(address("demo/echo", id)),
-                    state: vec![to_function::PersistedValue {
-                        state_name: "last".into(),
-                        state_value: None,
-                    }],
-                    invocations: vec![to_function::Invocation {
-                        caller: None,
-                        argument: Some(typed(&text)),
-                    }],
-                },
-            )),
-        }
-        .encode_to_vec()
+        Batch::to("demo/echo", id)
+            .state("last", None)
+            .text(&text)
+            .encode()
     }
 
     fn gunzip(bytes: &[u8]) -> Vec<u8> {

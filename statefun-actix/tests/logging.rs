@@ -8,16 +8,12 @@ use std::{
     time::Duration,
 };
 
-use prost::Message as _;
 use statefun_actix::{Endpoint, Server};
-use statefun_core::{
-    BoxError, Context, Function, Functions, Message, Type, TypeName,
-    proto::reqreply::{Address, ToFunction, TypedValue, to_function},
-};
+use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+use statefun_test_support::{failing::Fail, request::Batch};
 
-/// `demo/echo`: accepts any message; `demo/fail`: always fails.
+/// `demo/echo`: accepts any message.
 struct Echo;
-struct Fail;
 
 impl Function for Echo {
     type State = ();
@@ -26,16 +22,6 @@ impl Function for Echo {
     }
     async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
         Ok(())
-    }
-}
-
-impl Function for Fail {
-    type State = ();
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/fail")
-    }
-    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        Err("the cart is on fire".into())
     }
 }
 
@@ -62,29 +48,9 @@ impl Write for Captured {
     }
 }
 
+/// A request for `function/ann` with one string message.
 fn request(function: &str) -> Vec<u8> {
-    let (namespace, name) = function.split_once('/').unwrap();
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(Address {
-                    namespace: namespace.into(),
-                    r#type: name.into(),
-                    id: "ann".into(),
-                }),
-                state: vec![],
-                invocations: vec![to_function::Invocation {
-                    caller: None,
-                    argument: Some(TypedValue {
-                        typename: "io.statefun.types/string".into(),
-                        has_value: true,
-                        value: Type::encode(&"hi".to_owned()).unwrap(),
-                    }),
-                }],
-            },
-        )),
-    }
-    .encode_to_vec()
+    Batch::to(function, "ann").text("hi").encode()
 }
 
 fn post(url: &str, body: &[u8]) -> u16 {

@@ -14,12 +14,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use prost::Message as _;
 use statefun_actix::{Endpoint, Server};
-use statefun_core::{
-    BoxError, Context, Function, Functions, Message, Type, TypeName,
-    proto::reqreply::{Address, ToFunction, TypedValue, to_function},
-};
+use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+use statefun_test_support::request::{Batch, typed};
 
 /// `demo/slow`: sleeps for the number of milliseconds it is sent.
 struct Slow(Arc<AtomicBool>);
@@ -37,27 +34,7 @@ impl Function for Slow {
 }
 
 fn slow_request(millis: i64) -> Vec<u8> {
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(Address {
-                    namespace: "demo".into(),
-                    r#type: "slow".into(),
-                    id: "x".into(),
-                }),
-                state: vec![],
-                invocations: vec![to_function::Invocation {
-                    caller: None,
-                    argument: Some(TypedValue {
-                        typename: "io.statefun.types/long".into(),
-                        has_value: true,
-                        value: Type::encode(&millis).unwrap(),
-                    }),
-                }],
-            },
-        )),
-    }
-    .encode_to_vec()
+    Batch::to("demo/slow", "x").message(typed(&millis)).encode()
 }
 
 struct Running {

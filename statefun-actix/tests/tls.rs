@@ -10,71 +10,13 @@ use std::{
     time::Duration,
 };
 
-use prost::Message as _;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose, SanType,
 };
 use statefun_actix::{Endpoint, TlsConfig, TlsError};
-use statefun_core::{
-    BoxError, Context, Function, Functions, Message, Type, TypeName,
-    proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
-};
-
-#[path = "../../tests/support/seen.rs"]
-mod seen;
-use seen::Seen;
-
-// ---------------------------------------------------------------- a function
-
-struct Greeter;
-
-impl Function for Greeter {
-    type State = Seen;
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/greeter")
-    }
-    async fn invoke(&self, _: &mut Context, state: &mut Seen, _: Message) -> Result<(), BoxError> {
-        state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
-        Ok(())
-    }
-}
-
-fn greet(seen: i32) -> Vec<u8> {
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(pb::Address {
-                    namespace: "demo".into(),
-                    r#type: "greeter".into(),
-                    id: "alice".into(),
-                }),
-                state: vec![to_function::PersistedValue {
-                    state_name: "seen".into(),
-                    state_value: Some(pb::TypedValue {
-                        typename: "io.statefun.types/int".into(),
-                        has_value: true,
-                        value: Type::encode(&seen).unwrap(),
-                    }),
-                }],
-                invocations: vec![to_function::Invocation {
-                    caller: None,
-                    argument: None,
-                }],
-            },
-        )),
-    }
-    .encode_to_vec()
-}
-
-fn seen_in(body: &[u8]) -> i32 {
-    let Some(from_function::Response::InvocationResult(result)) =
-        FromFunction::decode(body).unwrap().response
-    else {
-        panic!("not an invocation result");
-    };
-    <i32 as Type>::decode(result.state_mutations[0].clone().state_value.unwrap().value).unwrap()
-}
+use statefun_core::Functions;
+use statefun_test_support::greeter::{Greeter, greeting, seen_in};
 
 // ---------------------------------------------------------------- certificates
 
@@ -175,7 +117,7 @@ fn post(agent: &ureq::Agent, url: &str, seen: i32) -> Result<i32, ureq::Error> {
     let mut response = agent
         .post(url)
         .header("content-type", "application/octet-stream")
-        .send(&greet(seen)[..])?;
+        .send(&greeting("alice", Some(seen), &["hi"])[..])?;
     assert_eq!(response.status(), 200);
     Ok(seen_in(&response.body_mut().read_to_vec()?))
 }

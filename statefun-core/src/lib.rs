@@ -55,6 +55,7 @@
 //! ```
 
 mod address;
+mod argument;
 mod batch;
 mod cancellation;
 mod cells;
@@ -97,3 +98,7 @@ pub use bytes::Bytes;
 
 #[doc(hidden)]
 pub use batch::panic_message;
+
+/// The argument roles of `#[statefun::function]`, for its generated code.
+#[doc(hidden)]
+pub use argument::{ContextArgument, MessageArgument};

@@ -9,9 +9,7 @@ use statefun_core::{
     TypeNameError, ValueSpec, is_valid_state_name,
     proto::{egress, types as wrappers},
 };
-
-#[path = "../../tests/support/state_names.rs"]
-mod state_names;
+use statefun_test_support::state_names;
 
 fn hex(bytes: &[u8]) -> String {
     bytes

@@ -1,9 +1,6 @@
 //! Every conformance vector, answered by functions written by hand against the core API
 //! (no macros), compared field by field with the official Python SDK's answer.
 
-#[path = "../../tests/support/conformance.rs"]
-mod conformance;
-
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -13,29 +10,11 @@ use statefun_core::{
     Function, Functions, Handler, Message, Mutations, OutgoingMessage, State, StateError, Type,
     TypeName, Value, ValueSpec, codec,
 };
-
-#[path = "../../tests/support/seen.rs"]
-mod seen;
-use seen::Seen;
-
-struct Greeter;
-
-impl Function for Greeter {
-    type State = Seen;
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/greeter")
-    }
-    async fn invoke(
-        &self,
-        _: &mut Context,
-        state: &mut Seen,
-        msg: Message,
-    ) -> Result<(), BoxError> {
-        let _name = msg.as_str()?;
-        state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
-        Ok(())
-    }
-}
+use statefun_test_support::{
+    blob::{Blob, BlobState},
+    conformance,
+    greeter::Greeter,
+};
 
 struct EffectsState {
     seen: Value<i32>,
@@ -98,39 +77,7 @@ impl Function for Effects {
     }
 }
 
-/// Raw bytes under the typename `demo/bytes`.
-struct Blob(Bytes);
-
-impl Type for Blob {
-    fn type_name() -> TypeName {
-        TypeName::from_static("demo/bytes")
-    }
-    fn encode(&self) -> Result<Bytes, CodecError> {
-        Ok(self.0.clone())
-    }
-    fn decode(bytes: Bytes) -> Result<Self, CodecError> {
-        Ok(Blob(bytes))
-    }
-}
-
-struct BlobState {
-    blob: Value<Blob>,
-}
-
-impl State for BlobState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<Blob>("blob").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            blob: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.blob)
-    }
-}
-
+/// `demo/blob`: appends the message's string to `blob`.
 struct BlobAppender;
 
 impl Function for BlobAppender {

@@ -5,12 +5,15 @@ use std::{sync::Arc, sync::Mutex, time::Duration};
 
 use bytes::Bytes;
 use from_function::{expiration_spec::ExpireMode, persisted_value_mutation::MutationType};
-use prost::Message as _;
 use statefun_core::{
     Address, BoxError, CancellationToken, Cells, Context, ContextError, Error, Function, Functions,
     Handler, Message, Mutations, OutgoingMessage, RegistryError, RequestError, State, StateError,
     TokenError, TypeName, Value, ValueSpec,
-    proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
+    proto::reqreply::{self as pb, from_function},
+};
+use statefun_test_support::{
+    answer::{invocation_result, response},
+    request::{Batch, string, typed},
 };
 
 const COUNTER: TypeName = TypeName::from_static("test/counter");
@@ -116,69 +119,35 @@ fn fixture() -> Fixture {
     }
 }
 
-fn typed<T: statefun_core::Type>(value: T) -> pb::TypedValue {
-    pb::TypedValue {
-        typename: T::type_name().to_string(),
-        has_value: true,
-        value: value.encode().unwrap(),
-    }
+/// The states of a request: name and value.
+type States<'a> = Vec<(&'a str, Option<pb::TypedValue>)>;
+
+/// A request for `test/counter/me` with `states` and one string message from `caller` per
+/// command.
+fn request(states: States<'_>, commands: &[&str], caller: Option<pb::Address>) -> Bytes {
+    Batch::to("test/counter", "me")
+        .states(states)
+        .texts_from(caller, commands)
+        .bytes()
 }
 
-fn state(name: &str, value: Option<pb::TypedValue>) -> to_function::PersistedValue {
-    to_function::PersistedValue {
-        state_name: name.into(),
-        state_value: value,
-    }
-}
-
-fn request(
-    states: Vec<to_function::PersistedValue>,
-    commands: &[&str],
-    caller: Option<pb::Address>,
-) -> Bytes {
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(pb::Address {
-                    namespace: "test".into(),
-                    r#type: "counter".into(),
-                    id: "me".into(),
-                }),
-                state: states,
-                invocations: commands
-                    .iter()
-                    .map(|c| to_function::Invocation {
-                        caller: caller.clone(),
-                        argument: Some(typed(c.to_string())),
-                    })
-                    .collect(),
-            },
-        )),
-    }
-    .encode_to_vec()
-    .into()
-}
-
-fn full_state(count: Option<i32>, note: Option<&str>) -> Vec<to_function::PersistedValue> {
+fn full_state(count: Option<i32>, note: Option<&str>) -> States<'static> {
     vec![
-        state("count", count.map(typed)),
-        state("note", note.map(|n| typed(n.to_owned()))),
+        ("count", count.map(|c| typed(&c))),
+        ("note", note.map(string)),
     ]
 }
 
 async fn answer(f: &Fixture, body: Bytes) -> from_function::Response {
-    let bytes = f.handler.handle(body).await.expect("a FromFunction");
-    FromFunction::decode(bytes)
-        .unwrap()
-        .response
-        .expect("a response")
+    response(&f.handler.handle(body).await.expect("a FromFunction"))
 }
 
 async fn result(f: &Fixture, body: Bytes) -> from_function::InvocationResponse {
-    match answer(f, body).await {
-        from_function::Response::InvocationResult(r) => r,
-        other => panic!("expected an invocation result, got {other:?}"),
-    }
+    invocation_result(&f.handler.handle(body).await.expect("a FromFunction"))
+}
+
+async fn error(f: &Fixture, body: Bytes) -> Error {
+    f.handler.handle(body).await.unwrap_err()
 }
 
 fn mutations(r: &from_function::InvocationResponse) -> Vec<(String, MutationType, Option<i32>)> {
@@ -227,7 +196,7 @@ async fn all_state_missing_lists_every_spec_in_order_and_runs_nothing() {
 #[tokio::test]
 async fn some_state_missing_lists_only_the_missing() {
     let f = fixture();
-    let body = request(vec![state("count", Some(typed(1)))], &["inc"], None);
+    let body = request(vec![("count", Some(typed(&1)))], &["inc"], None);
     let from_function::Response::IncompleteInvocationContext(ctx) = answer(&f, body).await else {
         panic!("expected IncompleteInvocationContext");
     };
@@ -244,7 +213,7 @@ async fn some_state_missing_lists_only_the_missing() {
 async fn present_but_empty_is_not_missing_and_extra_state_is_ignored() {
     let f = fixture();
     let mut states = full_state(None, None);
-    states.push(state("retired", Some(typed(true))));
+    states.push(("retired", Some(typed(&true))));
     let r = result(&f, request(states, &["inc"], None)).await;
     assert_eq!(
         mutations(&r),
@@ -336,12 +305,8 @@ async fn the_last_value_of_a_batch_is_sent_once() {
 #[tokio::test]
 async fn state_of_the_wrong_type_is_a_clear_error() {
     let f = fixture();
-    let states = vec![state("count", Some(typed(1i64))), state("note", None)];
-    let err = f
-        .handler
-        .handle(request(states, &["inc"], None))
-        .await
-        .unwrap_err();
+    let states = vec![("count", Some(typed(&1i64))), ("note", None)];
+    let err = error(&f, request(states, &["inc"], None)).await;
     let Error::State {
         source:
             StateError::TypeMismatch {
@@ -370,12 +335,8 @@ async fn undecodable_state_is_a_clear_error() {
         has_value: true,
         value: Bytes::from_static(&[0x0d, 0x01]), // truncated sfixed32
     };
-    let states = vec![state("count", Some(broken)), state("note", None)];
-    let err = f
-        .handler
-        .handle(request(states, &["inc"], None))
-        .await
-        .unwrap_err();
+    let states = vec![("count", Some(broken)), ("note", None)];
+    let err = error(&f, request(states, &["inc"], None)).await;
     assert!(
         matches!(
             err,
@@ -393,21 +354,17 @@ async fn undecodable_state_is_a_clear_error() {
 #[tokio::test]
 async fn an_invalid_caller_anywhere_in_the_batch_fails_it_before_any_user_code_runs() {
     let f = fixture();
-    let mut request =
-        ToFunction::decode(request(full_state(None, None), &["inc", "inc"], None)).unwrap();
-    let Some(to_function::Request::Invocation(batch)) = &mut request.request else {
-        unreachable!()
-    };
-    batch.invocations[1].caller = Some(pb::Address {
+    let invalid = pb::Address {
         namespace: "demo".into(),
         r#type: String::new(),
         id: "bob".into(),
-    });
-    let err = f
-        .handler
-        .handle(request.encode_to_vec().into())
-        .await
-        .unwrap_err();
+    };
+    let request = Batch::to("test/counter", "me")
+        .states(full_state(None, None))
+        .text("inc")
+        .invocation(Some(invalid), Some(string("inc")))
+        .bytes();
+    let err = error(&f, request).await;
     assert!(
         matches!(
             &err,
@@ -556,18 +513,14 @@ fn empty_tokens_are_rejected() {
 #[tokio::test]
 async fn malformed_and_empty_bodies() {
     let f = fixture();
-    let err = f.handler.handle(Bytes::new()).await.unwrap_err();
+    let err = error(&f, Bytes::new()).await;
     assert!(matches!(err, Error::EmptyBody), "{err:?}");
     assert!(err.is_bad_request());
-    let err = f
-        .handler
-        .handle(Bytes::from_static(&[0xff, 0xff, 0xff]))
-        .await
-        .unwrap_err();
+    let err = error(&f, Bytes::from_static(&[0xff, 0xff, 0xff])).await;
     assert!(matches!(err, Error::MalformedRequest(_)), "{err:?}");
     let mut truncated = request(full_state(None, None), &["inc"], None).to_vec();
     truncated.truncate(truncated.len() - 3);
-    let err = f.handler.handle(truncated.into()).await.unwrap_err();
+    let err = error(&f, truncated.into()).await;
     assert!(matches!(err, Error::MalformedRequest(_)), "{err:?}");
 }
 
@@ -575,34 +528,20 @@ async fn malformed_and_empty_bodies() {
 async fn missing_invocation_target_and_invocations() {
     let f = fixture();
     // A valid protobuf with an unknown field only: no `invocation`.
-    let err = f
-        .handler
-        .handle(Bytes::from_static(&[0x08, 0x01]))
-        .await
-        .unwrap_err();
+    let err = error(&f, Bytes::from_static(&[0x08, 0x01])).await;
     assert!(
         matches!(err, Error::InvalidRequest(RequestError::MissingInvocation)),
         "{err:?}"
     );
 
-    let no_target = ToFunction {
-        request: Some(to_function::Request::Invocation(Default::default())),
-    };
-    let err = f
-        .handler
-        .handle(no_target.encode_to_vec().into())
-        .await
-        .unwrap_err();
+    let no_target = Batch::with_target(None).bytes();
+    let err = error(&f, no_target).await;
     assert!(
         matches!(err, Error::InvalidRequest(RequestError::MissingTarget)),
         "{err:?}"
     );
 
-    let err = f
-        .handler
-        .handle(request(full_state(None, None), &[], None))
-        .await
-        .unwrap_err();
+    let err = error(&f, request(full_state(None, None), &[], None)).await;
     assert!(
         matches!(err, Error::InvalidRequest(RequestError::NoInvocations)),
         "{err:?}"
@@ -612,24 +551,8 @@ async fn missing_invocation_target_and_invocations() {
 #[tokio::test]
 async fn unknown_function_names_the_registered_ones() {
     let f = fixture();
-    let body = ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(pb::Address {
-                    namespace: "test".into(),
-                    r#type: "nope".into(),
-                    id: "x".into(),
-                }),
-                state: vec![],
-                invocations: vec![Default::default()],
-            },
-        )),
-    };
-    let err = f
-        .handler
-        .handle(body.encode_to_vec().into())
-        .await
-        .unwrap_err();
+    let body = Batch::to("test/nope", "x").invocation(None, None).bytes();
+    let err = error(&f, body).await;
     let message = err.to_string();
     assert!(
         message.contains("test/nope") && message.contains("test/counter"),
@@ -640,15 +563,15 @@ async fn unknown_function_names_the_registered_ones() {
 #[tokio::test]
 async fn a_user_error_mid_batch_fails_the_whole_batch() {
     let f = fixture();
-    let err = f
-        .handler
-        .handle(request(
+    let err = error(
+        &f,
+        request(
             full_state(None, None),
             &["inc", "send", "fail", "inc"],
             None,
-        ))
-        .await
-        .unwrap_err();
+        ),
+    )
+    .await;
     let Error::FunctionFailed { address, source } = &err else {
         panic!("expected FunctionFailed, got {err:?}");
     };
@@ -664,15 +587,11 @@ async fn a_user_error_mid_batch_fails_the_whole_batch() {
 #[tokio::test]
 async fn a_user_panic_mid_batch_fails_the_batch_and_the_handler_keeps_serving() {
     let f = fixture();
-    let err = f
-        .handler
-        .handle(request(
-            full_state(None, None),
-            &["inc", "panic", "inc"],
-            None,
-        ))
-        .await
-        .unwrap_err();
+    let err = error(
+        &f,
+        request(full_state(None, None), &["inc", "panic", "inc"], None),
+    )
+    .await;
     let Error::FunctionPanicked { address, message } = &err else {
         panic!("expected FunctionPanicked, got {err:?}");
     };

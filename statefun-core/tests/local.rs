@@ -701,12 +701,9 @@ async fn states_lists_every_live_value_by_address_in_registration_order() {
     );
 }
 
-#[path = "../../tests/support/fragile.rs"]
-mod fragile;
-
 #[tokio::test]
 async fn a_panicking_state_codec_is_an_error_not_an_unwind() {
-    use fragile::{FRAGILE, FragileFunction};
+    use statefun_test_support::fragile::{FRAGILE, FragileFunction};
     let mut runtime = LocalRuntime::new(Functions::new().with(FragileFunction));
     let x = at(FRAGILE, "x");
 
@@ -730,5 +727,70 @@ async fn a_panicking_state_codec_is_an_error_not_an_unwind() {
     assert!(
         err.to_string().contains("function demo/fragile (id `x`) panicked: assertion `left != right` failed: the codec panicked on decode"),
         "{err}"
+    );
+}
+
+// ---------------------------------------------------------------- reports and accessors
+
+#[tokio::test]
+async fn an_expired_value_is_dropped_before_the_next_call() {
+    let mut rt = runtime();
+    let a = at(COUNTER, "a");
+    rt.send(a.clone(), "touch").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    rt.advance(Duration::from_millis(1500)).await.unwrap();
+    // The call comes 1.5 s after the last one: `touched` expired and is not sent, so the
+    // call does not keep it alive.
+    rt.send(a.clone(), "noop").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(rt.state::<bool>(&a, "touched").unwrap(), None);
+    assert_eq!(rt.states().count(), 0);
+}
+
+#[tokio::test]
+async fn advance_reports_the_requests_and_invocations_of_what_it_fired() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "d"), "later:x").unwrap();
+    rt.send(at(COUNTER, "e"), "later:y").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let report = rt.advance(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(
+        report,
+        RunReport {
+            requests: 2,
+            invocations: 2
+        }
+    );
+    assert_eq!((count(&rt, "d"), count(&rt, "e")), (Some(1), Some(1)));
+}
+
+#[tokio::test]
+async fn a_generic_egress_record_decodes_only_as_its_own_type() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "egress").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let records = rt.take_egress(&EGRESS);
+    assert_eq!(records[1].decode::<i32>().unwrap().unwrap(), 0);
+    assert!(records[1].decode::<String>().is_none());
+    assert!(records[1].decode::<i64>().is_none());
+    assert!(
+        records[0].decode::<i32>().is_none(),
+        "a Kafka record is not a generic value"
+    );
+}
+
+#[tokio::test]
+async fn debug_shows_the_clock_the_instances_and_the_pending_timers() {
+    let mut rt = runtime();
+    rt.send(at(COUNTER, "a"), "later:t").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(
+        format!("{rt:?}"),
+        "LocalRuntime { now: 0ns, instances: 1, pending_timers: 1, .. }"
+    );
+    rt.advance(Duration::from_secs(3)).await.unwrap();
+    assert_eq!(
+        format!("{rt:?}"),
+        "LocalRuntime { now: 3s, instances: 1, pending_timers: 0, .. }"
     );
 }

@@ -14,8 +14,12 @@ use bytes::Bytes;
 use prost::Message as _;
 use statefun_core::{
     BoxError, Cells, Context, Error, Function, Functions, Handler, Message, Mutations,
-    RequestError, State, StateError, Type, TypeName, Value, ValueSpec,
-    proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
+    RequestError, State, StateError, TypeName, Value, ValueSpec,
+    proto::reqreply::{self as pb, from_function},
+};
+use statefun_test_support::{
+    answer::{invocation_result, missing_states},
+    request::{Batch, address, typed},
 };
 
 const ECHO: TypeName = TypeName::from_static("test/echo");
@@ -81,53 +85,20 @@ fn handler() -> (Handler, Arc<AtomicUsize>) {
     (handler, invocations)
 }
 
-fn typed<T: Type>(value: T) -> Option<pb::TypedValue> {
-    Some(pb::TypedValue {
-        typename: T::type_name().to_string(),
-        has_value: true,
-        value: value.encode().unwrap(),
-    })
-}
-
-fn address(namespace: &str, name: &str, id: &str) -> pb::Address {
-    pb::Address {
-        namespace: namespace.into(),
-        r#type: name.into(),
-        id: id.into(),
-    }
-}
-
+/// A request for `test/echo/me` with `state` and one string message from `caller` per
+/// message.
 fn request(state: States<'_>, messages: &[&str], caller: Option<pb::Address>) -> Bytes {
-    ToFunction {
-        request: Some(to_function::Request::Invocation(
-            to_function::InvocationBatchRequest {
-                target: Some(address("test", "echo", "me")),
-                state: state
-                    .into_iter()
-                    .map(|(name, value)| to_function::PersistedValue {
-                        state_name: name.into(),
-                        state_value: value,
-                    })
-                    .collect(),
-                invocations: messages
-                    .iter()
-                    .map(|m| to_function::Invocation {
-                        caller: caller.clone(),
-                        argument: typed(m.to_string()),
-                    })
-                    .collect(),
-            },
-        )),
-    }
-    .encode_to_vec()
-    .into()
+    Batch::to("test/echo", "me")
+        .states(state)
+        .texts_from(caller, messages)
+        .bytes()
 }
 
 /// The states of a request: name and value.
 type States<'a> = Vec<(&'a str, Option<pb::TypedValue>)>;
 
 fn full_state() -> States<'static> {
-    vec![("seen", typed(41)), ("ttl", None)]
+    vec![("seen", Some(typed(&41))), ("ttl", None)]
 }
 
 // ---------------------------------------------------------------- a state sent twice
@@ -138,11 +109,19 @@ async fn a_state_sent_twice_is_a_bad_request_naming_it_and_runs_nothing() {
     let cases: &[(States<'_>, &str)] = &[
         // The example of issue 14: `seen` = 41, then `seen` = 1.
         (
-            vec![("seen", typed(41)), ("ttl", None), ("seen", typed(1))],
+            vec![
+                ("seen", Some(typed(&41))),
+                ("ttl", None),
+                ("seen", Some(typed(&1))),
+            ],
             "seen",
         ),
         (
-            vec![("seen", typed(41)), ("seen", typed(41)), ("ttl", None)],
+            vec![
+                ("seen", Some(typed(&41))),
+                ("seen", Some(typed(&41))),
+                ("ttl", None),
+            ],
             "seen",
         ),
         (vec![("ttl", None), ("seen", None), ("ttl", None)], "ttl"),
@@ -150,14 +129,17 @@ async fn a_state_sent_twice_is_a_bad_request_naming_it_and_runs_nothing() {
         (
             vec![
                 ("other", None),
-                ("seen", typed(1)),
+                ("seen", Some(typed(&1))),
                 ("ttl", None),
                 ("other", None),
             ],
             "other",
         ),
         // Found before the negotiation of missing state.
-        (vec![("seen", typed(1)), ("seen", typed(2))], "seen"),
+        (
+            vec![("seen", Some(typed(&1))), ("seen", Some(typed(&2)))],
+            "seen",
+        ),
     ];
     for (state, name) in cases {
         let error = handler
@@ -210,7 +192,7 @@ async fn many_states_are_checked_for_duplicates_too() {
 #[tokio::test]
 async fn a_caller_with_an_empty_id_is_accepted_but_cannot_be_replied_to() {
     let (handler, _) = handler();
-    let caller = Some(address("test", "caller", ""));
+    let caller = Some(address("test/caller", ""));
     // Not replying: served.
     handler
         .handle(request(full_state(), &["hi"], caller.clone()))
@@ -235,19 +217,15 @@ async fn a_caller_with_an_empty_id_is_accepted_but_cannot_be_replied_to() {
         .handle(request(
             full_state(),
             &["reply"],
-            Some(address("test", "caller", "c")),
+            Some(address("test/caller", "c")),
         ))
         .await
         .unwrap();
-    let Some(from_function::Response::InvocationResult(result)) =
-        FromFunction::decode(answer).unwrap().response
-    else {
-        panic!("expected an invocation result");
-    };
+    let result = invocation_result(&answer);
     assert_eq!(result.outgoing_messages.len(), 1);
     assert_eq!(
         result.outgoing_messages[0].target,
-        Some(address("test", "caller", "c"))
+        Some(address("test/caller", "c"))
     );
 }
 
@@ -260,13 +238,9 @@ async fn a_state_without_expiration_is_registered_without_an_expiration_spec() {
         .handle(request(vec![], &["hi"], None))
         .await
         .unwrap();
-    let Some(from_function::Response::IncompleteInvocationContext(context)) =
-        FromFunction::decode(answer.clone()).unwrap().response
-    else {
-        panic!("expected the missing-state negotiation");
-    };
-    let [seen, ttl] = &context.missing_values[..] else {
-        panic!("{context:?}");
+    let missing = missing_states(&answer);
+    let [seen, ttl] = &missing[..] else {
+        panic!("{missing:?}");
     };
     assert_eq!(seen.state_name, "seen");
     assert_eq!(seen.expiration_spec, None, "absent on the wire: mode NONE");

@@ -3,13 +3,12 @@
 //! field 1 with another wire type skipped as an unknown field, the last occurrence of field 1
 //! winning. Golden bytes for each rule and each refusal, and property tests against prost's own
 //! decoding of the wrapper messages (`statefun_core::proto::types`) through the reference of
-//! `tests/support/wrapper_reference.rs`, which differs from prost only for a mistyped field 1.
+//! `statefun_test_support::wrapper_reference`, which differs from prost only for a mistyped
+//! field 1 (the check itself, `statefun_test_support::wrapper_check`, is shared with the fuzz
+//! target `wrapper_decoding`).
 //!
 //! What the reference parsers do, and where they disagree, is listed in docs/conformance.md
 //! ("Values").
-
-#[path = "../../tests/support/wrapper_reference.rs"]
-mod wrapper_reference;
 
 use bytes::Bytes;
 use proptest::prelude::*;
@@ -18,6 +17,7 @@ use prost::{
     encoding::{WireType, encode_key, encode_varint},
 };
 use statefun_core::{Message, Type, proto::types as wrappers};
+use statefun_test_support::{wrapper_check, wrapper_reference};
 
 /// Bytes from hex, spaces ignored.
 fn unhex(hex: &str) -> Bytes {
@@ -342,52 +342,7 @@ fn values(declared: WireType) -> BoxedStrategy<Vec<u8>> {
 /// Our decoders and the reference agree on `bytes`; where no field 1 is mistyped, prost's
 /// plain decoding of the wrapper agrees too.
 fn check_all(bytes: &[u8]) -> Result<(), TestCaseError> {
-    let bytes = Bytes::copy_from_slice(bytes);
-    macro_rules! check {
-        ($ty:ty, $wrapper:ty, $wire:expr, |$v:ident| $key:expr) => {{
-            let ours = <$ty as Type>::decode(bytes.clone()).ok().map(|$v| $key);
-            let reference = wrapper_reference::decode::<$wrapper>(&bytes, $wire).map(|w| {
-                let $v = w.value;
-                $key
-            });
-            prop_assert_eq!(
-                &ours,
-                &reference,
-                "{} on {:02x?}",
-                stringify!($ty),
-                &bytes[..]
-            );
-            if !wrapper_reference::has_mistyped_field_1(&bytes, $wire) {
-                let prost = <$wrapper>::decode(bytes.clone()).ok().map(|w| {
-                    let $v = w.value;
-                    $key
-                });
-                prop_assert_eq!(
-                    &ours,
-                    &prost,
-                    "{} (prost) on {:02x?}",
-                    stringify!($ty),
-                    &bytes[..]
-                );
-            }
-        }};
-    }
-    check!(i32, wrappers::IntWrapper, WireType::ThirtyTwoBit, |v| v);
-    check!(i64, wrappers::LongWrapper, WireType::SixtyFourBit, |v| v);
-    check!(f32, wrappers::FloatWrapper, WireType::ThirtyTwoBit, |v| v
-        .to_bits());
-    check!(f64, wrappers::DoubleWrapper, WireType::SixtyFourBit, |v| v
-        .to_bits());
-    check!(bool, wrappers::BooleanWrapper, WireType::Varint, |v| v);
-    check!(
-        String,
-        wrappers::StringWrapper,
-        WireType::LengthDelimited,
-        |v| v
-    );
-    let message = Message::from_raw(&String::type_name(), bytes.clone());
-    let owned = <String as Type>::decode(bytes.clone()).ok();
-    prop_assert_eq!(message.as_str().ok(), owned.as_deref());
+    wrapper_check::check(bytes).map_err(TestCaseError::fail)?;
     Ok(())
 }
 

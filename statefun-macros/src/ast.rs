@@ -8,14 +8,23 @@ use syn::{
 
 use crate::{
     attr::{FieldArgs, StructArgs, TypeArgs},
-    errors::{Argument, Errors, Mistake},
+    errors::{Errors, Mistake},
 };
 
 /// A function under `#[statefun::function]`.
+///
+/// Arguments have roles by position: `(ctx, msg)` or `(ctx, state, msg)`. Only what syntax
+/// alone decides is checked here (the count, which arguments are references); whether the
+/// context and the message have the right types is left to the compiler, through the
+/// spanned bounds `expand` generates, so that aliases and renamed imports are accepted.
 pub(crate) struct Function {
     pub(crate) item: ItemFn,
+    /// The type of the first argument (`&mut Context`).
+    pub(crate) context: Option<Type>,
     /// `S` of `state: &mut S`; `None` for a stateless function.
     pub(crate) state: Option<Type>,
+    /// The type of the last argument (`Message`).
+    pub(crate) message: Option<Type>,
     /// The declared return type; `None` for `()`.
     pub(crate) output: Option<Type>,
 }
@@ -45,27 +54,31 @@ impl Function {
                 FnArg::Typed(arg) => typed.push(arg),
             }
         }
-        let mut state = None;
-        if typed.len() < 2 && typed.len() == sig.inputs.len() {
-            errors.push_at(
-                sig.paren_token.span.join(),
-                Mistake::ArgumentCount(typed.len()),
-            );
-        } else if typed.len() >= 2
-            && is_named(&typed[0].ty, "Message")
-            && reference(&typed[typed.len() - 1].ty).is_some_and(|r| is_named(&r.elem, "Context"))
-        {
+        for arg in &typed {
+            if let Some(impl_trait) = impl_trait(&arg.ty) {
+                errors.push(impl_trait, Mistake::ImplTraitArgument);
+            }
+        }
+        let (mut context, mut state, mut message) = (None, None, None);
+        if typed.len() < 2 {
+            if typed.len() == sig.inputs.len() {
+                errors.push_at(
+                    sig.paren_token.span.join(),
+                    Mistake::ArgumentCount(typed.len()),
+                );
+            }
+        } else if is_out_of_order(&typed) {
             errors.push(&sig.inputs, Mistake::ArgumentOrder);
-        } else if typed.len() >= 2 {
-            check_context(typed[0], errors);
+        } else {
+            context = Some((*typed[0].ty).clone());
             if typed.len() >= 3 {
-                state = check_state(typed[1], errors);
+                state = state_type(typed[1], errors);
             }
             for extra in typed.iter().skip(3) {
                 errors.push(extra, Mistake::ExtraArgument);
             }
             let last = if typed.len() >= 3 { typed[2] } else { typed[1] };
-            check_message(last, errors);
+            message = message_type(last, errors);
         }
 
         let output = match &sig.output {
@@ -74,19 +87,22 @@ impl Function {
         };
         Self {
             item,
+            context,
             state,
+            message,
             output,
         }
     }
 }
 
-/// The last path segment's name, through parentheses and invisible groups.
-fn type_ident(ty: &Type) -> Option<&Ident> {
+/// Whether the type is a path (`Seen`, `my::Seen`), through parentheses and invisible
+/// groups.
+fn is_path(ty: &Type) -> bool {
     match ty {
-        Type::Path(path) if path.qself.is_none() => path.path.segments.last().map(|s| &s.ident),
-        Type::Paren(inner) => type_ident(&inner.elem),
-        Type::Group(inner) => type_ident(&inner.elem),
-        _ => None,
+        Type::Path(_) => true,
+        Type::Paren(inner) => is_path(&inner.elem),
+        Type::Group(inner) => is_path(&inner.elem),
+        _ => false,
     }
 }
 
@@ -99,55 +115,74 @@ fn reference(ty: &Type) -> Option<&TypeReference> {
     }
 }
 
-fn is_named(ty: &Type, name: &str) -> bool {
-    type_ident(ty).is_some_and(|ident| ident == name)
-}
-
-fn check_context(arg: &PatType, errors: &mut Errors) {
-    let ok =
-        reference(&arg.ty).is_some_and(|r| r.mutability.is_some() && is_named(&r.elem, "Context"));
-    if !ok {
-        errors.push(&arg.ty, Mistake::WrongArgument(Argument::Context));
+/// The type inside any parentheses: `Seen` of `(Seen)`.
+fn unparenthesized(ty: &Type) -> &Type {
+    match ty {
+        Type::Paren(inner) => unparenthesized(&inner.elem),
+        _ => ty,
     }
 }
 
-fn check_state(arg: &PatType, errors: &mut Errors) -> Option<Type> {
+/// An `impl Trait` argument type, directly or behind a reference: a hidden generic.
+fn impl_trait(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::ImplTrait(_) => Some(ty),
+        Type::Reference(r) => impl_trait(&r.elem),
+        Type::Paren(inner) => impl_trait(&inner.elem),
+        Type::Group(inner) => impl_trait(&inner.elem),
+        _ => None,
+    }
+}
+
+/// Whether the arguments look swapped: the last of the (at most three) role arguments is a
+/// `&mut` reference, the shape of the context and the state, and one before it is taken by
+/// value, the shape of the message. The message is never a reference and the context and
+/// the state always are, so no valid function has this shape, and one error says so
+/// instead of one per misplaced argument.
+fn is_out_of_order(typed: &[&PatType]) -> bool {
+    let roles = &typed[..typed.len().min(3)];
+    let (last, earlier) = roles.split_last().expect("at least two arguments");
+    reference(&last.ty).is_some_and(|r| r.mutability.is_some())
+        && earlier.iter().any(|arg| reference(&arg.ty).is_none())
+}
+
+/// `S` of the middle argument `state: &mut S`.
+fn state_type(arg: &PatType, errors: &mut Errors) -> Option<Type> {
     match reference(&arg.ty) {
-        Some(r) if is_named(&r.elem, "Context") || is_named(&r.elem, "Message") => {
-            errors.push(&arg.ty, Mistake::WrongArgument(Argument::State));
-            None
-        }
         Some(r) if r.mutability.is_none() => {
             errors.push(&arg.ty, Mistake::StateNotMut(render(&r.elem)));
             None
         }
         Some(r) => Some((*r.elem).clone()),
-        None if type_ident(&arg.ty).is_some() => {
-            errors.push(&arg.ty, Mistake::StateNotMut(render(&arg.ty)));
+        None if is_path(&arg.ty) => {
+            errors.push(
+                &arg.ty,
+                Mistake::StateNotMut(render(unparenthesized(&arg.ty))),
+            );
             None
         }
         None => {
-            errors.push(&arg.ty, Mistake::WrongArgument(Argument::State));
+            errors.push(&arg.ty, Mistake::WrongState);
             None
         }
     }
 }
 
-fn check_message(arg: &PatType, errors: &mut Errors) {
-    match reference(&arg.ty) {
-        Some(r) if is_named(&r.elem, "Message") => {
-            errors.push(&arg.ty, Mistake::MessageByReference);
-        }
-        _ if is_named(&arg.ty, "Message") => {}
-        _ => errors.push(&arg.ty, Mistake::WrongArgument(Argument::Message)),
+/// The type of the last argument, the message: taken by value, never a reference.
+fn message_type(arg: &PatType, errors: &mut Errors) -> Option<Type> {
+    if reference(&arg.ty).is_some() {
+        errors.push(&arg.ty, Mistake::MessageByReference);
+        return None;
     }
+    Some((*arg.ty).clone())
 }
 
 /// A struct under `#[derive(StateSpec)]`.
 pub(crate) struct StateStruct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) args: StructArgs,
-    pub(crate) fields: Vec<StateField<'a>>,
+    /// The named fields; `None` for any other shape (reported).
+    pub(crate) fields: Option<Vec<StateField<'a>>>,
 }
 
 /// One field of a state struct.
@@ -158,45 +193,47 @@ pub(crate) struct StateField<'a> {
 }
 
 impl<'a> StateStruct<'a> {
-    pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Option<Self> {
+    pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Self {
         let args = StructArgs::parse(&input.attrs, errors);
         if !input.generics.params.is_empty() {
             errors.push(&input.generics, Mistake::GenericState);
         }
         let fields = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(fields) => fields
-                    .named
-                    .iter()
-                    .map(|field| StateField {
-                        ident: field.ident.as_ref().expect("named field"),
-                        ty: &field.ty,
-                        args: FieldArgs::parse(&field.attrs, errors),
-                    })
-                    .collect(),
+                Fields::Named(fields) => Some(
+                    fields
+                        .named
+                        .iter()
+                        .map(|field| StateField {
+                            ident: field.ident.as_ref().expect("named field"),
+                            ty: &field.ty,
+                            args: FieldArgs::parse(&field.attrs, errors),
+                        })
+                        .collect(),
+                ),
                 Fields::Unnamed(fields) => {
                     errors.push(fields, Mistake::StateTupleStruct);
-                    return None;
+                    None
                 }
                 Fields::Unit => {
                     errors.push(&input.ident, Mistake::StateUnitStruct);
-                    return None;
+                    None
                 }
             },
             Data::Enum(data) => {
                 errors.push(data.enum_token, Mistake::StateEnum);
-                return None;
+                None
             }
             Data::Union(data) => {
                 errors.push(data.union_token, Mistake::StateUnion);
-                return None;
+                None
             }
         };
-        Some(Self {
+        Self {
             input,
             args,
             fields,
-        })
+        }
     }
 }
 

@@ -78,6 +78,7 @@ impl FunctionArgs {
                     out.type_name.set(errors, &meta.path, lit);
                 }
             } else if meta.path.is_ident("crate") {
+                out.krate.mark_written();
                 if let Some(path) = crate_value(&meta, errors)? {
                     out.krate.set(errors, &meta.path, path);
                 }
@@ -128,6 +129,7 @@ impl StructArgs {
         for attr in attrs.iter().filter(|a| a.path().is_ident("state")) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("crate") {
+                    out.krate.mark_written();
                     if let Some(path) = crate_value(&meta, errors)? {
                         out.krate.set(errors, &meta.path, path);
                     }
@@ -254,6 +256,7 @@ impl TypeArgs {
                         out.type_name.set(errors, &meta.path, lit);
                     }
                 } else if meta.path.is_ident("crate") {
+                    out.krate.mark_written();
                     if let Some(path) = crate_value(&meta, errors)? {
                         out.krate.set(errors, &meta.path, path);
                     }

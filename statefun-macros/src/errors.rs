@@ -122,14 +122,6 @@ pub(crate) enum DurationMistake {
     Zero,
 }
 
-/// Which argument of a function signature is wrong.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Argument {
-    Context,
-    State,
-    Message,
-}
-
 /// One mistake in a macro input; its `Display` is the compiler message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Mistake {
@@ -160,7 +152,8 @@ pub(crate) enum Mistake {
     GenericFunction,
     ArgumentCount(usize),
     ExtraArgument,
-    WrongArgument(Argument),
+    ImplTraitArgument,
+    WrongState,
     ArgumentOrder,
     StateNotMut(String),
     MessageByReference,
@@ -272,27 +265,25 @@ impl fmt::Display for Mistake {
                 f,
                 "unexpected argument: a StateFun function takes `(ctx: &mut Context, state: &mut MyState, msg: Message)`; put further state in the state struct"
             ),
-            Self::WrongArgument(Argument::Context) => write!(
+            Self::ImplTraitArgument => write!(
                 f,
-                "the first argument must be the invocation context: `ctx: &mut Context`"
+                "a StateFun function cannot be generic: write the concrete type, `ctx: &mut Context`, `state: &mut MyState` or `msg: Message`"
             ),
-            Self::WrongArgument(Argument::State) => write!(
+            Self::WrongState => write!(
                 f,
-                "the middle argument must be the state: `state: &mut MyState`, where `MyState` has `#[derive(StateSpec)]`"
+                "the middle argument is the state: `state: &mut MyState`, where `MyState` has `#[derive(StateSpec)]`"
             ),
-            Self::WrongArgument(Argument::Message) => {
-                write!(f, "the last argument must be the message: `msg: Message`")
-            }
             Self::ArgumentOrder => write!(
                 f,
-                "the context comes first and the message last: `(ctx: &mut Context, msg: Message)` or `(ctx: &mut Context, state: &mut MyState, msg: Message)`"
+                "the arguments are out of order: the context comes first and the message last, `(ctx: &mut Context, msg: Message)` or `(ctx: &mut Context, state: &mut MyState, msg: Message)`"
             ),
             Self::StateNotMut(ty) => {
                 write!(f, "take the state by mutable reference: `state: &mut {ty}`")
             }
-            Self::MessageByReference => {
-                write!(f, "take the message by value: `msg: Message`")
-            }
+            Self::MessageByReference => write!(
+                f,
+                "the last argument is the message, taken by value: `msg: Message`, not a reference"
+            ),
 
             Self::StateEnum => write!(
                 f,

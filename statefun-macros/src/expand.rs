@@ -1,13 +1,18 @@
-//! Code generation from checked inputs. Generated code names the runtime only through
-//! `<crate>::__private` (`::statefun::__private` unless `crate = "..."` says otherwise),
-//! and trait bounds are spanned at the user's tokens so that unmet bounds are reported
-//! at the field or return type that causes them.
+//! Code generation from checked inputs, and the fallback items of inputs with a mistake
+//! (so that their uses add no error of their own). Generated code names the runtime only
+//! through `<crate>::__private` (`::statefun::__private` unless `crate = "..."` says
+//! otherwise), and trait bounds are spanned at the user's tokens so that unmet bounds are
+//! reported at the argument, field or return type that causes them.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::{ItemFn, spanned::Spanned};
+use syn::{DeriveInput, ItemFn, LitStr, Path, parse_quote, spanned::Spanned};
 
-use crate::valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType};
+use crate::{
+    ast::Function,
+    attr::Codec,
+    valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType},
+};
 
 /// `#[statefun::function]`: a unit struct named after the function, carrying its
 /// typename, the body as `call`, and `impl Function`.
@@ -15,6 +20,105 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
     let krate = &valid.krate;
     let p = quote!(#krate::__private);
     let function = valid.function;
+    let name = &function.item.sig.ident;
+    let items = function_items(function, valid.type_name, &p);
+
+    // The compiler checks the context's and the message's types through these bounds,
+    // spanned at the user's argument types.
+    let context_ty = valid.context;
+    let context = quote_spanned! {context_ty.span()=>
+        <#context_ty as #p::ContextArgument<'_>>::from_context(ctx)
+    };
+    let message_ty = valid.message;
+    let message = quote_spanned! {message_ty.span()=>
+        <#message_ty as #p::MessageArgument>::from_message(message)
+    };
+    let (state_ty, state_param, call_args) = match &function.state {
+        Some(ty) => (
+            quote_spanned!(ty.span()=> #ty),
+            quote!(state),
+            quote!(#context, state, message),
+        ),
+        None => (quote!(()), quote!(_state), quote!(#context, message)),
+    };
+    let await_call = match function.item.sig.asyncness {
+        Some(_) => quote!(Self::call(#call_args).await),
+        None => quote!(Self::call(#call_args)),
+    };
+    let into_result = match &function.output {
+        Some(ty) => quote_spanned! {ty.span()=>
+            <#ty as #p::IntoFunctionResult>::into_function_result(result)
+        },
+        None => quote!(#p::IntoFunctionResult::into_function_result(result)),
+    };
+
+    quote! {
+        #items
+
+        #[automatically_derived]
+        impl #p::Function for #name {
+            type State = #state_ty;
+
+            fn type_name(&self) -> #p::TypeName {
+                Self::TYPE_NAME
+            }
+
+            fn invoke(
+                &self,
+                ctx: &mut #p::Context,
+                #state_param: &mut Self::State,
+                message: #p::Message,
+            ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
+                async move {
+                    let message = #message?;
+                    let result = #await_call;
+                    #into_result
+                }
+            }
+        }
+    }
+}
+
+/// The items of `#[statefun::function]` for a function with a mistake: the unit struct,
+/// `TYPE_NAME` and `call` as for a valid one, and an `impl Function` whose bodies never
+/// run (the crate does not compile). Registering the function or naming its items then
+/// adds no error of its own, so that the mistake is reported once.
+pub(crate) fn function_fallback(
+    function: &Function,
+    type_name: Option<&LitStr>,
+    krate: &Path,
+) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let name = &function.item.sig.ident;
+    // Stands in for a missing or invalid typename, which is reported.
+    let stand_in = LitStr::new("statefun.invalid/typename", name.span());
+    let items = function_items(function, type_name.unwrap_or(&stand_in), &p);
+    quote! {
+        #items
+
+        #[automatically_derived]
+        impl #p::Function for #name {
+            type State = ();
+
+            fn type_name(&self) -> #p::TypeName {
+                ::core::unreachable!()
+            }
+
+            fn invoke(
+                &self,
+                _: &mut #p::Context,
+                _: &mut Self::State,
+                _: #p::Message,
+            ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
+                async { ::core::unreachable!() }
+            }
+        }
+    }
+}
+
+/// The unit struct named after the function (with its doc comments), its `TYPE_NAME` and
+/// the function as written, renamed `call` (with its other attributes).
+fn function_items(function: &Function, type_name: &LitStr, p: &TokenStream) -> TokenStream {
     let ItemFn {
         attrs,
         vis,
@@ -22,7 +126,6 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
         block,
     } = &function.item;
     let name = &sig.ident;
-    let type_name = valid.type_name;
     let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
     let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc"));
     let mut call_sig = sig.clone();
@@ -35,26 +138,6 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
             "&mut ctx, msg"
         }
     );
-
-    let (state_ty, state_param, call_args) = match &function.state {
-        Some(ty) => (
-            quote_spanned!(ty.span()=> #ty),
-            quote!(state),
-            quote!(ctx, state, message),
-        ),
-        None => (quote!(()), quote!(_state), quote!(ctx, message)),
-    };
-    let await_call = match sig.asyncness {
-        Some(_) => quote!(Self::call(#call_args).await),
-        None => quote!(Self::call(#call_args)),
-    };
-    let into_result = match &function.output {
-        Some(ty) => quote_spanned! {ty.span()=>
-            <#ty as #p::IntoFunctionResult>::into_function_result(result)
-        },
-        None => quote!(#p::IntoFunctionResult::into_function_result(result)),
-    };
-
     quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
@@ -73,27 +156,6 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
             #[doc = #call_doc]
             #(#other_attrs)*
             #vis #call_sig #block
-        }
-
-        #[automatically_derived]
-        impl #p::Function for #name {
-            type State = #state_ty;
-
-            fn type_name(&self) -> #p::TypeName {
-                Self::TYPE_NAME
-            }
-
-            fn invoke(
-                &self,
-                ctx: &mut #p::Context,
-                #state_param: &mut Self::State,
-                message: #p::Message,
-            ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
-                async move {
-                    let result = #await_call;
-                    #into_result
-                }
-            }
         }
     }
 }
@@ -149,6 +211,44 @@ pub(crate) fn state(valid: &ValidState<'_>) -> TokenStream {
             ) -> #p::Result<(), #p::StateError> {
                 #(#writes;)*
                 #p::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// The `impl State` of a type whose derive reported a mistake and that cannot have the
+/// generated one (not a struct with named fields, or generic): every use of the type then
+/// compiles, so that the mistake is reported once, at the derive. Never run: the crate does
+/// not compile.
+pub(crate) fn state_fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut where_clause = where_clause.cloned().unwrap_or_else(|| parse_quote!(where));
+    // `State` requires `Send`. Assumed here rather than proven, so that a type that is not
+    // `Send` gets no error at this impl; the higher-ranked bound is not a trivial bound
+    // (unstable) for a type without generics.
+    where_clause
+        .predicates
+        .push(parse_quote!(for<'__statefun> #ident #ty_generics: #p::Send));
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #p::State for #ident #ty_generics #where_clause {
+            fn specs() -> #p::Vec<#p::ValueSpec> {
+                ::core::unreachable!()
+            }
+
+            fn from_cells(
+                _: &mut #p::Cells<'_>,
+            ) -> #p::Result<Self, #p::StateError> {
+                ::core::unreachable!()
+            }
+
+            fn write_mutations(
+                &self,
+                _: &mut #p::Mutations<'_>,
+            ) -> #p::Result<(), #p::StateError> {
+                ::core::unreachable!()
             }
         }
     }
@@ -230,5 +330,47 @@ pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
 
             #infallible
         };
+    }
+}
+
+/// The `impl Type` of a type whose derive reported a mistake, and `impl InfallibleEncode`
+/// unless the codec is `json`: every use of the type then compiles (as a state value, a
+/// message, an infallible send), so that the mistake is reported once, at the derive.
+/// Never run: the crate does not compile.
+pub(crate) fn type_fallback(
+    input: &DeriveInput,
+    codec: Option<Codec>,
+    krate: &Path,
+) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let infallible = (codec != Some(Codec::Json)).then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #p::InfallibleEncode for #ident #ty_generics #where_clause {
+                fn encode_infallible(&self) -> #p::Bytes {
+                    ::core::unreachable!()
+                }
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #p::Type for #ident #ty_generics #where_clause {
+            fn type_name() -> #p::TypeName {
+                ::core::unreachable!()
+            }
+
+            fn encode(&self) -> #p::Result<#p::Bytes, #p::CodecError> {
+                ::core::unreachable!()
+            }
+
+            fn decode(_: #p::Bytes) -> #p::Result<Self, #p::CodecError> {
+                ::core::unreachable!()
+            }
+        }
+
+        #infallible
     }
 }

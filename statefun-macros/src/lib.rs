@@ -6,8 +6,13 @@
 //! public API).
 //!
 //! Each macro parses its input (`attr`, `ast`), checks it (`valid`) and generates code
-//! (`expand`). Every mistake is a compile error at the offending token; the user's item is
-//! still emitted, so one mistake gives one error.
+//! (`expand`). Every mistake is a compile error at the offending token, and one mistake
+//! gives one error: after a mistake `#[statefun::function]` still generates its items and
+//! a derive still implements its trait (with a fallback impl whose bodies never run where
+//! the real one cannot be generated), so that uses of the item add no errors of their own. What the macros cannot decide from
+//! syntax (the types of a function's context and message, a field's codec) is left to
+//! the compiler through trait bounds spanned at the user's tokens, whose
+//! `#[diagnostic::on_unimplemented]` messages say what to write.
 
 mod ast;
 mod attr;
@@ -75,6 +80,26 @@ use crate::errors::{Errors, Mistake};
 /// stateless function. It returns `()` or `Result<(), E>` for any `E` that converts into
 /// `Box<dyn Error + Send + Sync>` (your own error enum, `anyhow::Error`, `Box<dyn Error>`).
 ///
+/// Arguments have their roles by position: the first is the context, the last the message,
+/// and a middle one the state. The macro checks what the signature's syntax decides (the
+/// number of arguments; the context and the state are `&mut` references, the message is
+/// taken by value) and leaves the types to the compiler, so any spelling of them works:
+///
+/// ```
+/// use statefun::{Context as Ctx, Message as Msg};
+///
+/// type Reply = Result<(), statefun::BoxError>;
+///
+/// #[statefun::function(typename = "demo/echo")]
+/// fn echo(ctx: &mut Ctx, msg: Msg) -> Reply {
+///     ctx.reply(msg.as_str()?)?;
+///     Ok(())
+/// }
+/// ```
+///
+/// A wrong type is one error at that argument, saying what to write there (e.g. "the first
+/// argument of a StateFun function is `ctx: &mut statefun::Context`, not `&statefun::Context`").
+///
 /// # Keys
 /// - `typename = "namespace/name"` (required): the function's typename, checked at compile
 ///   time (exactly one `/`, both parts non-empty).
@@ -88,6 +113,10 @@ use crate::errors::{Errors, Mistake};
 /// - `greet::call(...)`: the function as written (same arguments, return type and
 ///   attributes), to call directly, e.g. in unit tests.
 /// - `impl Function for greet`, whose `invoke` runs `call` and converts its result.
+///
+/// After a mistake in the attribute or the signature, these items are still generated
+/// (`impl Function` then never runs, since the crate does not compile), so that
+/// registering the function reports no second error.
 ///
 /// Because the name now names a unit struct, a local variable of the same name in that
 /// module (`let greet = ...`) is a pattern for the struct and fails to compile: name
@@ -134,6 +163,9 @@ pub fn function(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Field types are `Value<T>` for a StateFun type `T` (a primitive, `String`, or a type
 /// with `#[derive(statefun::Type)]`); anything else is a trait-bound error at the field.
 /// Tuple structs, unit structs, enums, unions and generic structs are rejected.
+///
+/// A struct with a mistake still gets an `impl State` (never run, since the crate does not
+/// compile), so that a function taking it as its state reports no second error.
 #[proc_macro_derive(StateSpec, attributes(state))]
 pub fn derive_state_spec(input: TokenStream) -> TokenStream {
     state_spec_impl(input.into()).into()
@@ -169,13 +201,18 @@ pub fn derive_state_spec(input: TokenStream) -> TokenStream {
 /// - `raw`: a newtype around `Bytes` or `Vec<u8>`, sent unchanged; needs `typename`.
 ///
 /// and optionally `typename = "namespace/Name"` and `crate = "path"`.
+///
+/// A type with a mistake still gets an `impl Type` (never run, since the crate does not
+/// compile), so that its uses (a `Value<T>` field, a message sent or decoded) report no
+/// second error.
 #[proc_macro_derive(Type, attributes(statefun))]
 pub fn derive_type(input: TokenStream) -> TokenStream {
     type_impl(input.into()).into()
 }
 
-/// `#[statefun::function]` from token streams: the generated items, or the original
-/// function and the errors.
+/// `#[statefun::function]` from token streams: the generated items, or the errors and the
+/// items with a fallback `impl Function` (the original item for a method or an invalid
+/// crate path).
 pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
     let mut errors = Errors::new();
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
@@ -191,29 +228,55 @@ pub(crate) fn function_impl(args: TokenStream2, item: TokenStream2) -> TokenStre
     let valid = valid::function(&args, &function, &mut errors);
     match (errors.finish(), valid) {
         (Ok(()), Some(valid)) => expand::function(&valid),
-        (Err(errors), _) => quote!(#errors #item),
+        // A method stays as written: its items could not go inside an `impl` block.
+        (Err(errors), _) => match valid::crate_path(&args.krate) {
+            Some(krate) if function.item.sig.receiver().is_none() => {
+                let type_name = args
+                    .type_name
+                    .get()
+                    .filter(|lit| valid::type_name(&lit.value()).is_ok());
+                let fallback = expand::function_fallback(&function, type_name, &krate);
+                quote!(#errors #fallback)
+            }
+            _ => quote!(#errors #item),
+        },
         (Ok(()), None) => unreachable!("an invalid function always has an error"),
     }
 }
 
-/// `#[derive(StateSpec)]` from a token stream: the impl, or the errors.
+/// `#[derive(StateSpec)]` from a token stream: the errors if any, and the impl.
+///
+/// With a mistake the struct still gets an `impl State`: the generated one if the struct
+/// has named fields and no generics (a mistake in an attribute changes no field type), else
+/// a fallback. Uses of the type then add no error of their own, so that each mistake is
+/// reported once.
 pub(crate) fn state_spec_impl(input: TokenStream2) -> TokenStream2 {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
         Err(error) => return error.to_compile_error(),
     };
     let mut errors = Errors::new();
-    let Some(parsed) = ast::StateStruct::from_syn(&input, &mut errors) else {
-        return errors.finish().err().unwrap_or_default();
-    };
+    let parsed = ast::StateStruct::from_syn(&input, &mut errors);
     let valid = valid::state(&parsed, &mut errors);
-    match errors.finish() {
-        Ok(()) => expand::state(&valid),
-        Err(errors) => errors,
+    match (errors.finish(), valid) {
+        (errors, Some(valid)) => {
+            let errors = errors.err();
+            let state = expand::state(&valid);
+            quote!(#errors #state)
+        }
+        (Err(errors), None) => {
+            let fallback = valid::crate_path(&parsed.args.krate)
+                .map(|krate| expand::state_fallback(&input, &krate));
+            quote!(#errors #fallback)
+        }
+        (Ok(()), None) => unreachable!("an invalid state struct always has an error"),
     }
 }
 
-/// `#[derive(statefun::Type)]` from a token stream: the impl, or the errors.
+/// `#[derive(statefun::Type)]` from a token stream: the impl, or the errors and a fallback
+/// impl. Every mistake is in the `#[statefun(...)]` attribute, which decides the whole
+/// impl, so any mistake gets the fallback: uses of the type then add no error of their
+/// own, and the generated impl none caused by the mistake.
 pub(crate) fn type_impl(input: TokenStream2) -> TokenStream2 {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
@@ -224,7 +287,13 @@ pub(crate) fn type_impl(input: TokenStream2) -> TokenStream2 {
     let valid = valid::type_(&parsed, &mut errors);
     match (errors.finish(), valid) {
         (Ok(()), Some(valid)) => expand::type_(&valid),
-        (Err(errors), _) => errors,
+        (Err(errors), _) => {
+            let fallback = valid::crate_path(&parsed.args.krate).map(|krate| {
+                let codec = parsed.args.codec.as_ref().map(|(codec, _)| *codec);
+                expand::type_fallback(&input, codec, &krate)
+            });
+            quote!(#errors #fallback)
+        }
         (Ok(()), None) => unreachable!("an invalid type always has an error"),
     }
 }

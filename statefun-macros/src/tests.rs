@@ -7,15 +7,13 @@ use std::{env, fs, path::PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use statefun_test_support::state_names;
 
 use crate::{
     errors::{DurationMistake, TypeNameMistake, suggest_state_name},
     function_impl, state_spec_impl, type_impl,
     valid::{duration_millis, state_name, type_name},
 };
-
-#[path = "../../tests/support/state_names.rs"]
-mod state_names;
 
 fn snapshot(name: &str, tokens: TokenStream) {
     let file: syn::File = syn::parse2(tokens.clone())
@@ -83,7 +81,7 @@ fn expand_invalid_function_keeps_the_item() {
         function_impl(
             quote!(typename = "greeter"),
             quote! {
-                fn greet(ctx: &Context, msg: Message) {}
+                fn greet(ctx: &mut Context, msg: &Message) {}
             },
         ),
     );
@@ -101,6 +99,76 @@ fn expand_state_spec() {
                 #[state(expire_after_call = "1500ms")]
                 r#type: Value<String>,
             }
+        }),
+    );
+}
+
+#[test]
+fn expand_state_spec_with_a_mistake_keeps_the_impl() {
+    snapshot(
+        "state_spec_invalid_name",
+        state_spec_impl(quote! {
+            struct Account {
+                #[state(name = "last-seen")]
+                seen: Value<i32>,
+            }
+        }),
+    );
+}
+
+#[test]
+fn expand_state_spec_fallback() {
+    snapshot(
+        "state_spec_fallback",
+        state_spec_impl(quote! {
+            #[state(crate = "my_statefun")]
+            enum Account<T: Clone> where T: Send {
+                Open { seen: Value<T> },
+            }
+        }),
+    );
+}
+
+#[test]
+fn expand_state_spec_with_an_invalid_crate_path_has_no_impl() {
+    snapshot(
+        "state_spec_invalid_crate",
+        state_spec_impl(quote! {
+            #[state(crate = "not a path")]
+            struct Account;
+        }),
+    );
+}
+
+#[test]
+fn expand_type_fallback_json() {
+    snapshot(
+        "type_fallback_json",
+        type_impl(quote! {
+            #[statefun(json)]
+            struct Profile { name: String }
+        }),
+    );
+}
+
+#[test]
+fn expand_type_fallback_raw() {
+    snapshot(
+        "type_fallback_raw",
+        type_impl(quote! {
+            #[statefun(raw, typename = "demo/bytes", crate = "my_statefun")]
+            struct Blob<T> { bytes: T }
+        }),
+    );
+}
+
+#[test]
+fn expand_type_with_an_unknown_key_gets_the_fallback() {
+    snapshot(
+        "type_unknown_key",
+        type_impl(quote! {
+            #[statefun(protobuf, typname = "demo/Ping")]
+            struct Ping { from: String }
         }),
     );
 }

@@ -9,13 +9,23 @@ use syn::{Ident, LitStr, Path, Type, ext::IdentExt, parse_quote};
 
 use crate::{
     ast::{Function, StateStruct, TypeInput},
-    attr::Codec,
+    attr::{Codec, Slot},
     errors::{DurationMistake, Errors, Mistake, TypeNameMistake},
 };
 
 /// The default path of the facade crate in generated code.
 fn default_crate() -> Path {
     parse_quote!(::statefun)
+}
+
+/// The path of the facade crate: the `crate = "..."` key's, or the default; `None` if the
+/// key was written with an invalid path (reported), so that nothing can name the crate.
+pub(crate) fn crate_path(krate: &Slot<Path>) -> Option<Path> {
+    match krate.get() {
+        Some(path) => Some(path.clone()),
+        None if krate.is_written() => None,
+        None => Some(default_crate()),
+    }
 }
 
 /// Whether `s` is `namespace/name` with both parts non-empty (the rules of
@@ -116,6 +126,10 @@ pub(crate) fn duration_millis(s: &str) -> Result<u64, DurationMistake> {
 /// A checked `#[statefun::function]`.
 pub(crate) struct ValidFunction<'a> {
     pub(crate) function: &'a Function,
+    /// The type of the first argument, checked by the compiler to be `&mut Context`.
+    pub(crate) context: &'a Type,
+    /// The type of the last argument, checked by the compiler to be a message type.
+    pub(crate) message: &'a Type,
     pub(crate) type_name: &'a LitStr,
     pub(crate) krate: Path,
 }
@@ -131,10 +145,15 @@ pub(crate) fn function<'a>(
         }
         return None;
     };
-    check_type_name(lit, errors).then(|| ValidFunction {
+    if !check_type_name(lit, errors) {
+        return None;
+    }
+    Some(ValidFunction {
         function,
+        context: function.context.as_ref()?,
+        message: function.message.as_ref()?,
         type_name: lit,
-        krate: args.krate.get().cloned().unwrap_or_else(default_crate),
+        krate: crate_path(&args.krate)?,
     })
 }
 
@@ -154,17 +173,23 @@ pub(crate) struct ValidField<'a> {
     pub(crate) expiration: Expiration,
 }
 
-/// A checked `#[derive(StateSpec)]` struct.
+/// A checked `#[derive(StateSpec)]` struct: a non-generic struct with named fields, whose
+/// impl can be generated even if an attribute has a mistake (its expansion then uses a
+/// stand-in value, never run since the crate does not compile).
 pub(crate) struct ValidState<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) fields: Vec<ValidField<'a>>,
     pub(crate) krate: Path,
 }
 
-pub(crate) fn state<'a>(input: &'a StateStruct<'a>, errors: &mut Errors) -> ValidState<'a> {
-    let mut fields = Vec::with_capacity(input.fields.len());
+/// The checked struct; `None` for a generic struct or one without named fields.
+pub(crate) fn state<'a>(input: &'a StateStruct<'a>, errors: &mut Errors) -> Option<ValidState<'a>> {
+    let Some(input_fields) = &input.fields else {
+        return None;
+    };
+    let mut fields = Vec::with_capacity(input_fields.len());
     let mut seen: HashMap<String, &Ident> = HashMap::new();
-    for field in &input.fields {
+    for field in input_fields {
         let name = match field.args.name.get() {
             Some(lit) => {
                 let name = lit.value();
@@ -236,16 +261,14 @@ pub(crate) fn state<'a>(input: &'a StateStruct<'a>, errors: &mut Errors) -> Vali
             expiration,
         });
     }
-    ValidState {
+    if !input.input.generics.params.is_empty() {
+        return None;
+    }
+    Some(ValidState {
         ident: &input.input.ident,
         fields,
-        krate: input
-            .args
-            .krate
-            .get()
-            .cloned()
-            .unwrap_or_else(default_crate),
-    }
+        krate: crate_path(&input.args.krate)?,
+    })
 }
 
 /// The codec of a checked `#[derive(statefun::Type)]`, with what it needs.
@@ -300,6 +323,6 @@ pub(crate) fn type_<'a>(input: &'a TypeInput<'a>, errors: &mut Errors) -> Option
     Some(ValidType {
         ident: &input.input.ident,
         codec,
-        krate: args.krate.get().cloned().unwrap_or_else(default_crate),
+        krate: crate_path(&args.krate)?,
     })
 }

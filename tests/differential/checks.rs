@@ -8,8 +8,9 @@ use statefun::proto::{
     reqreply::{self as pb, to_function},
     types as wrappers,
 };
+use statefun_test_support::wrapper_reference;
 
-use crate::{table::Case, wrapper_reference};
+use crate::table::Case;
 
 pub type Check = fn(&Case<'_>) -> bool;
 
@@ -250,8 +251,8 @@ fn json_with_undeclared_keys(case: &Case<'_>) -> bool {
 }
 
 /// The value our error could not decode is refused by the reference decoding too
-/// (tests/support/wrapper_reference.rs: prost's, and protobuf-java's, reading of the wrapper
-/// message), which Python's pure-Python parser accepts.
+/// (`statefun_test_support::wrapper_reference`: prost's, and protobuf-java's, reading of the
+/// wrapper message), which Python's pure-Python parser accepts.
 fn value_refused_by_the_reference(case: &Case<'_>) -> bool {
     let Some(b) = batch(case) else {
         return false;

@@ -6,15 +6,11 @@
 //! run replays first. See tests/differential/README.md.
 
 mod checks;
-#[path = "../support/conformance.rs"]
-mod conformance;
 mod functions;
 mod mutate;
 mod outcome;
 mod request;
 mod table;
-#[path = "../support/wrapper_reference.rs"]
-mod wrapper_reference;
 
 use std::{
     collections::BTreeMap,
@@ -23,6 +19,7 @@ use std::{
 };
 
 use statefun::Handler;
+use statefun_test_support::conformance;
 
 use mutate::Rng;
 use outcome::Python;

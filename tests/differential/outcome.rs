@@ -11,8 +11,7 @@ use bytes::Bytes;
 use prost::Message as _;
 use serde_json::Value as Json;
 use statefun::{ContextError, Error, Handler, MessageError, proto::reqreply::FromFunction};
-
-use crate::conformance;
+use statefun_test_support::conformance;
 
 #[derive(Clone, Debug)]
 pub struct Outcome {

@@ -38,7 +38,17 @@ impl ::statefun::__private::Function for greet {
         Output = ::statefun::__private::Result<(), ::statefun::__private::BoxError>,
     > + ::statefun::__private::Send {
         async move {
-            let result = Self::call(ctx, state, message).await;
+            let message = <Message as ::statefun::__private::MessageArgument>::from_message(
+                message,
+            )?;
+            let result = Self::call(
+                    <&mut Context as ::statefun::__private::ContextArgument<
+                        '_,
+                    >>::from_context(ctx),
+                    state,
+                    message,
+                )
+                .await;
             <Result<
                 (),
                 GreetError,

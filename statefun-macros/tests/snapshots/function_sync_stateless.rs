@@ -29,7 +29,15 @@ impl my_statefun::__private::Function for echo {
         Output = my_statefun::__private::Result<(), my_statefun::__private::BoxError>,
     > + my_statefun::__private::Send {
         async move {
-            let result = Self::call(ctx, message);
+            let message = <Message as my_statefun::__private::MessageArgument>::from_message(
+                message,
+            )?;
+            let result = Self::call(
+                <&mut Context as my_statefun::__private::ContextArgument<
+                    '_,
+                >>::from_context(ctx),
+                message,
+            );
             my_statefun::__private::IntoFunctionResult::into_function_result(result)
         }
     }

@@ -3,4 +3,10 @@ use statefun::{Context, Message};
 #[statefun::function(typename = demo::greeter)]
 fn greet(_ctx: &mut Context, _msg: Message) {}
 
-fn main() {}
+// Registering the functions and naming their items adds no error: the macro still
+// generates them.
+fn main() {
+    let _ = statefun::Functions::new()
+        .with(greet);
+    let _ = greet::TYPE_NAME;
+}

@@ -14,4 +14,10 @@ struct Durations {
     not_a_string: Value<i32>,
 }
 
-fn main() {}
+// A use of the state adds no error: the derive still implements `State`.
+#[statefun::function(typename = "demo/uses-durations")]
+fn uses_durations(_ctx: &mut statefun::Context, _state: &mut Durations, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses_durations);
+}

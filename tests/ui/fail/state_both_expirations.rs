@@ -6,4 +6,10 @@ struct Both {
     seen: Value<i32>,
 }
 
-fn main() {}
+// A use of the state adds no error: the derive still implements `State`.
+#[statefun::function(typename = "demo/uses-both")]
+fn uses_both(_ctx: &mut statefun::Context, _state: &mut Both, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses_both);
+}

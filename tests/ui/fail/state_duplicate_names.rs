@@ -10,4 +10,10 @@ struct Duplicates {
     kind: Value<String>,
 }
 
-fn main() {}
+// A use of the state adds no error: the derive still implements `State`.
+#[statefun::function(typename = "demo/uses-duplicates")]
+fn uses_duplicates(_ctx: &mut statefun::Context, _state: &mut Duplicates, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses_duplicates);
+}

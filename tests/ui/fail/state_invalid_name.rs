@@ -9,4 +9,10 @@ struct Names {
     Ünïcode: Value<i32>,
 }
 
-fn main() {}
+// A use of the state adds no error: the derive still implements `State`.
+#[statefun::function(typename = "demo/uses-names")]
+fn uses_names(_ctx: &mut statefun::Context, _state: &mut Names, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses_names);
+}

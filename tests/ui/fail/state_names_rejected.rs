@@ -1,4 +1,4 @@
-// Generated from tests/support/state_names.txt by tests/ui.rs: do not edit.
+// Generated from test-support/src/state_names.txt by tests/ui.rs: do not edit.
 
 use statefun::{StateSpec, Value};
 
@@ -26,4 +26,9 @@ struct Names {
     field_9: Value<i32>,
 }
 
-fn main() {}
+#[statefun::function(typename = "demo/names")]
+fn names(_ctx: &mut statefun::Context, _state: &mut Names, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(names);
+}

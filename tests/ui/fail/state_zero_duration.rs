@@ -8,4 +8,10 @@ struct Zero {
     name: Value<String>,
 }
 
-fn main() {}
+// A use of the state adds no error: the derive still implements `State`.
+#[statefun::function(typename = "demo/uses-zero")]
+fn uses_zero(_ctx: &mut statefun::Context, _state: &mut Zero, _msg: statefun::Message) {}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses_zero);
+}

@@ -25,4 +25,34 @@ struct JsonWithoutTypeName {
 #[statefun(raw)]
 struct RawWithoutTypeName(Vec<u8>);
 
-fn main() {}
+// Uses of the types add no error: each derive still implements `Type` (and
+// `InfallibleEncode` unless the codec is `json`).
+#[derive(statefun::StateSpec)]
+struct Uses {
+    no_attribute: statefun::Value<NoAttribute>,
+    no_codec: statefun::Value<NoCodec>,
+    two_codecs: statefun::Value<TwoCodecs>,
+    json_without_type_name: statefun::Value<JsonWithoutTypeName>,
+    raw_without_type_name: statefun::Value<RawWithoutTypeName>,
+}
+
+#[statefun::function(typename = "demo/uses")]
+fn uses(
+    ctx: &mut statefun::Context,
+    _state: &mut Uses,
+    msg: statefun::Message,
+) -> Result<(), statefun::BoxError> {
+    let to = ctx.self_address().clone();
+    let name = String::new();
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &NoAttribute { name: name.clone() }));
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &NoCodec { name: name.clone() }));
+    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &TwoCodecs { name: name.clone() })?);
+    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &JsonWithoutTypeName { name })?);
+    ctx.send(statefun::OutgoingMessage::new(to, &RawWithoutTypeName(vec![])));
+    let _: RawWithoutTypeName = msg.decode()?;
+    Ok(())
+}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses);
+}

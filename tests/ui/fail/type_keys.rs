@@ -22,4 +22,31 @@ struct Typo {
     name: String,
 }
 
-fn main() {}
+// Uses of the types add no error: each derive still implements `Type`.
+#[derive(statefun::StateSpec)]
+struct Uses {
+    unknown: statefun::Value<Unknown>,
+    bad_type_name: statefun::Value<BadTypeName>,
+    wrapper: statefun::Value<Wrapper<i32>>,
+    typo: statefun::Value<Typo>,
+}
+
+#[statefun::function(typename = "demo/uses")]
+fn uses(
+    ctx: &mut statefun::Context,
+    _state: &mut Uses,
+    msg: statefun::Message,
+) -> Result<(), statefun::BoxError> {
+    let to = ctx.self_address().clone();
+    let name = String::new();
+    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &Unknown { name: name.clone() })?);
+    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &BadTypeName { name: name.clone() })?);
+    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &Wrapper { inner: 1 })?);
+    ctx.send(statefun::OutgoingMessage::new(to, &Typo { name }));
+    let _: Wrapper<i32> = msg.decode()?;
+    Ok(())
+}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses);
+}

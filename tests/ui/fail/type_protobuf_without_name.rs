@@ -6,4 +6,24 @@ struct Order {
     id: String,
 }
 
-fn main() {}
+// Uses of the type add no error: the derive implements `Type`, only its codec fails.
+#[derive(statefun::StateSpec)]
+struct Uses {
+    order: statefun::Value<Order>,
+}
+
+#[statefun::function(typename = "demo/uses")]
+fn uses(
+    ctx: &mut statefun::Context,
+    _state: &mut Uses,
+    msg: statefun::Message,
+) -> Result<(), statefun::BoxError> {
+    let to = ctx.self_address().clone();
+    ctx.send(statefun::OutgoingMessage::new(to, &Order { id: String::new() }));
+    let _: Order = msg.decode()?;
+    Ok(())
+}
+
+fn main() {
+    let _ = statefun::Functions::new().with(uses);
+}

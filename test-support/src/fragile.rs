@@ -3,16 +3,16 @@
 //! `Fragile` (typename `demo/fragile-note`) whose decoding panics on the bytes
 //! `panic-on-decode` and whose encoding panics on the text `panic-on-encode`; the function
 //! stores each string message it gets.
-//!
-//! Include with `#[path = ".../tests/support/fragile.rs"] mod fragile;`.
 
 use statefun_core::{
     BoxError, Bytes, Cells, CodecError, Context, Function, Message, Mutations, State, StateError,
     Type, TypeName, Value, ValueSpec,
 };
 
+/// The function's typename.
 pub const FRAGILE: TypeName = TypeName::from_static("demo/fragile");
 
+/// The note: text whose codec panics on `panic-on-decode` and `panic-on-encode`.
 pub struct Fragile(pub String);
 
 impl Type for Fragile {
@@ -33,7 +33,9 @@ impl Type for Fragile {
     }
 }
 
+/// `note: demo/fragile-note`, never expiring.
 pub struct FragileState {
+    /// The last string message.
     pub note: Value<Fragile>,
 }
 
@@ -51,6 +53,7 @@ impl State for FragileState {
     }
 }
 
+/// `demo/fragile`: stores each string message it gets in `note`.
 pub struct FragileFunction;
 
 impl Function for FragileFunction {

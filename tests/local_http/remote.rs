@@ -1,8 +1,5 @@
 //! The local runtime driving a real function service over HTTP (our own actix service on
-//! a loopback port) and module.yaml parsing; `tests/cli.rs` covers the `statefun-local`
-//! command.
-
-#![cfg(all(feature = "cli", feature = "actix"))]
+//! a loopback port) and module.yaml parsing; `cli.rs` covers the `statefun-local` command.
 
 use std::time::Duration;
 
@@ -12,10 +9,7 @@ use statefun::{
     remote::{self, FunctionPattern, HttpEndpoint},
 };
 
-#[path = "support/service.rs"]
-mod service;
-
-use service::{functions, start_service};
+use crate::service::{functions, start_service};
 
 fn kafka_values(records: Vec<EgressRecord>) -> Vec<String> {
     records

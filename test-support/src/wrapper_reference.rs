@@ -1,15 +1,13 @@
-//! The reference decoding of the `io.statefun.types/*` wrapper values, shared by the property
-//! tests of `statefun-core/tests/wrapper_decoding.rs` and the fuzz target `wrapper_decoding`.
+//! The reference decoding of the `io.statefun.types/*` wrapper values, against which
+//! [`wrapper_check`](crate::wrapper_check) holds our decoders (in the property tests of
+//! `statefun-core/tests/wrapper_decoding.rs` and the fuzz target `wrapper_decoding`) and the
+//! differential suite reads the wrapper values of its requests.
 //!
 //! It is prost's own decoding of the wrapper message with one change: field 1 with another wire
 //! type than the declared one is an unknown field and skipped, as the protobuf runtimes of the
 //! Java and Python SDKs treat it, where prost refuses it. Built from prost's public pieces only
 //! (`decode_key`, `skip_field` and the generated wrapper's `decode`), so that it shares no code
 //! with the decoders under test beyond prost itself.
-//!
-//! Include with `#[path = ".../tests/support/wrapper_reference.rs"] mod wrapper_reference;`.
-
-#![allow(dead_code)]
 
 use prost::encoding::{DecodeContext, WireType, decode_key, skip_field};
 

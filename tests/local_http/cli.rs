@@ -1,8 +1,6 @@
 //! The `statefun-local` command: its help, version, exit statuses, summary and state dump,
 //! run as a user runs it, against our function service on a loopback port.
 
-#![cfg(all(feature = "cli", feature = "actix"))]
-
 use std::{
     ffi::OsStr,
     io::Write,
@@ -10,10 +8,9 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-#[path = "support/service.rs"]
-mod service;
-
 use serde_json::{Value as Json, json};
+
+use crate::service;
 
 /// The command with `args`, its stdout and stderr captured.
 fn command<S: AsRef<OsStr>>(args: &[S]) -> Command {

@@ -1,8 +1,4 @@
 //! The state-name table (`state_names.txt`): each name with whether the rule accepts it.
-//!
-//! Include with `#[path = ".../tests/support/state_names.rs"] mod state_names;`.
-
-#![allow(dead_code)]
 
 /// `(accepted, name)` for every row of the table, in file order.
 pub fn table() -> Vec<(bool, String)> {

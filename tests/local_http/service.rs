@@ -1,7 +1,5 @@
 //! A function service on a loopback port, for the tests that drive it over HTTP (the
 //! local runtime's `HttpEndpoint` and the `statefun-local` command).
-//!
-//! Include with `#[path = "support/service.rs"] mod service;`.
 
 use std::{net::TcpListener, time::Duration};
 

@@ -1,11 +1,7 @@
 //! Shared by the conformance tests: loads the vectors in `tests/conformance/vectors`
 //! and compares `FromFunction` answers field by field, as that folder's README asks.
-//!
-//! Include with `#[path = ".../tests/support/conformance.rs"] mod conformance;`.
 
-#![allow(dead_code)]
-
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use prost::Message as _;
 use serde_json::{Value as Json, json};
@@ -14,29 +10,29 @@ use statefun_core::proto::{
     reqreply::{self as pb, from_function},
 };
 
-/// One vector folder.
+/// One vector: a folder of `tests/conformance/vectors`.
 pub struct Vector {
+    /// The folder's name, e.g. `a-greeter`.
     pub name: String,
+    /// The `ToFunction` the runtime sent (`request.bin`).
     pub request: Vec<u8>,
+    /// The official Python SDK's answer (`python-response.bin`), a `FromFunction` where the
+    /// status is 200.
     pub python_response: Vec<u8>,
+    /// The HTTP status of the Python SDK's answer (`python-status`).
     pub python_status: u16,
 }
 
-/// The conformance folder: `tests/conformance/vectors` at the workspace root.
+/// The vectors' folder, `tests/conformance/vectors` at the workspace root.
 pub fn vectors_dir() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for candidate in [root.clone(), root.join("..")] {
-        let dir = candidate.join("tests/conformance/vectors");
-        if dir.is_dir() {
-            return dir;
-        }
-    }
-    panic!(
-        "the conformance vectors are missing: expected tests/conformance/vectors at the workspace root above {}",
-        root.display()
-    );
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/vectors")
 }
 
+/// The vector `name`, read from its folder.
+///
+/// # Panics
+///
+/// If a file of the vector is missing or its status is not a number.
 pub fn vector(name: &str) -> Vector {
     let dir = vectors_dir().join(name);
     let read = |file: &str| {
@@ -54,9 +50,16 @@ pub fn vector(name: &str) -> Vector {
     }
 }
 
+/// The names of every vector, sorted.
 pub fn all_vector_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(vectors_dir())
-        .unwrap()
+    let dir = vectors_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| {
+            panic!(
+                "the conformance vectors are missing: {}: {e}",
+                dir.display()
+            )
+        })
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
@@ -151,7 +154,7 @@ fn address(a: &pb::Address) -> Json {
 }
 
 fn typed_value(v: &pb::TypedValue) -> Json {
-    fn dec<T: statefun_core::Type>(bytes: bytes::Bytes) -> T {
+    fn dec<T: statefun_core::Type>(bytes: statefun_core::Bytes) -> T {
         T::decode(bytes).expect("a valid primitive value")
     }
     let bytes = v.value.clone();
