@@ -71,11 +71,11 @@ impl Answer {
             });
         let text = match target {
             Some(t) => format!(
-                "function {}/{} (id `{}`) did not finish within {limit:?}; the batch was abandoned and none of its effects were sent (the limit is set with `Endpoint::timeout`)",
+                "function {}/{} (id `{}`) did not finish within {limit:?}; the batch was abandoned and none of its effects were sent (the limit is set with `Endpoint::with_timeout`)",
                 t.namespace, t.r#type, t.id
             ),
             None => format!(
-                "the request was not answered within {limit:?}; it was abandoned (the limit is set with `Endpoint::timeout`)"
+                "the request was not answered within {limit:?}; it was abandoned (the limit is set with `Endpoint::with_timeout`)"
             ),
         };
         Self::error(504, text)

@@ -52,7 +52,7 @@ impl fmt::Display for Rejection {
             ),
             Self::TooLarge { limit } => write!(
                 f,
-                "the request body is longer than the limit of {limit} bytes; raise it with `Endpoint::body_limit`"
+                "the request body is longer than the limit of {limit} bytes; raise it with `Endpoint::with_body_limit`"
             ),
             Self::Unreadable(why) => write!(f, "could not read the request body: {why}"),
         }
