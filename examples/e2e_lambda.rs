@@ -4,7 +4,7 @@
 //! points the real StateFun runtime at the emulator's function URL.
 
 #[path = "e2e_functions.rs"]
-#[allow(dead_code)] // its `main`, which serves over actix-web
+#[allow(dead_code)] // its `main`, compiled with the `actix` feature
 mod e2e_functions;
 
 #[tokio::main]
