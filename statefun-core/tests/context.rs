@@ -14,7 +14,7 @@ const GREETINGS: TypeName = TypeName::from_static("demo/greetings");
 fn delayed_messages_and_cancellations_are_listed_in_call_order() {
     let mut ctx = Context::new(Address::new(GREETER, "alice"));
     assert!(ctx.delayed().is_empty());
-    let bob = OutgoingMessage::new(Address::new(GREETER, "bob"), "later");
+    let bob = OutgoingMessage::new(Address::new(GREETER, "bob"), "later").unwrap();
     const REMINDER: CancellationToken = CancellationToken::from_static("reminder");
 
     ctx.send_after(Duration::from_secs(5), bob.clone());
