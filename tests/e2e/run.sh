@@ -198,12 +198,12 @@ if wants lambda; then
   t="$(now)"
   say "cargo lambda build --release --example e2e_lambda ($(cargo lambda --version))"
   if ! (cd "$ROOT" && cargo lambda build --release --example e2e_lambda --no-default-features \
-    --features lambda,logging --lambda-dir "$RUN_DIR/lambda") >"$RUN_DIR/lambda-build.log" 2>&1; then
+    --features lambda,logging --lambda-dir "$RUN_DIR/lambda-artifact") >"$RUN_DIR/lambda-build.log" 2>&1; then
     print_log "$RUN_DIR/lambda-build.log" "cargo lambda build log"
     say "FAIL: the Lambda function did not build"
     exit 1
   fi
-  LAMBDA_BIN="$RUN_DIR/lambda/e2e_lambda/bootstrap"
+  LAMBDA_BIN="$RUN_DIR/lambda-artifact/e2e_lambda/bootstrap"
   LAMBDA_FIGURES="artifact $(stat -c %s "$LAMBDA_BIN") bytes, built in $(since "$t") s"
   say "Lambda function: $LAMBDA_BIN ($LAMBDA_FIGURES)"
 fi
@@ -425,7 +425,7 @@ EOF
 # the Runtime API (which the function polls for invocations) and function URLs, turning an HTTP
 # request into a function URL event (body base64-encoded) and the function's answer back.
 # ---------------------------------------------------------------------------------------------
-LAMBDA_DIR="$RUN_DIR/lambda"
+LAMBDA_DIR="$RUN_DIR/lambda" # the scenario's own directory
 start_lambda() {
   local port t0 cold warm i
   port="$(free_port)"
