@@ -21,8 +21,8 @@ use std::{collections::BTreeMap, sync::Mutex, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use statefun::{
-    Address, BoxError, CancellationToken, Context, EgressMessage, Functions, Message,
-    OutgoingMessage, StateSpec, TypeName, Value,
+    BoxError, CancellationToken, Context, EgressMessage, Functions, OutgoingMessage, StateSpec,
+    TypeName, Value,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -199,9 +199,8 @@ struct GreeterState {
 async fn greeter(
     ctx: &mut Context,
     state: &mut GreeterState,
-    msg: Message,
+    greet: Greet,
 ) -> Result<(), BoxError> {
-    let greet: Greet = msg.decode()?;
     let id = ctx.self_address().id().to_owned();
 
     let visits = state.visits.get_or_default() + 1;
@@ -222,7 +221,7 @@ async fn greeter(
         visits,
     };
     ctx.send(OutgoingMessage::new(
-        Address::new(mailer::TYPE_NAME, id.clone()),
+        mailer::address(id.clone()),
         &greeting,
     )?);
     ctx.send_egress(
@@ -243,8 +242,11 @@ struct MailerState {
 /// Receives greetings from the greeter of the same id: a Kinesis record, a JSON receipt
 /// naming the caller, and the previous greeting (read back from protobuf state).
 #[statefun::function(typename = "e2e/mailer")]
-async fn mailer(ctx: &mut Context, state: &mut MailerState, msg: Message) -> Result<(), BoxError> {
-    let greeting: Greeting = msg.decode()?;
+async fn mailer(
+    ctx: &mut Context,
+    state: &mut MailerState,
+    greeting: Greeting,
+) -> Result<(), BoxError> {
     let id = ctx.self_address().id().to_owned();
     let caller = ctx
         .caller()
@@ -287,8 +289,11 @@ struct KeeperState {
 /// State expiration, deletion, delayed messages and their cancellation, driven by string
 /// commands: `put`, `cancel`, `delete`, then `check` (delayed, from `put`).
 #[statefun::function(typename = "e2e/keeper")]
-async fn keeper(ctx: &mut Context, state: &mut KeeperState, msg: Message) -> Result<(), BoxError> {
-    let command = msg.as_string()?;
+async fn keeper(
+    ctx: &mut Context,
+    state: &mut KeeperState,
+    command: String,
+) -> Result<(), BoxError> {
     let me = ctx.self_address().clone();
     let id = me.id().to_owned();
     let boom_token = CancellationToken::new(format!("{id}-boom"))?;
@@ -349,9 +354,9 @@ struct Counter {
 
 /// Interprets a command tree; the counter must end exactly at what the driver expects.
 #[statefun::function(typename = "e2e/cmd")]
-async fn cmd(ctx: &mut Context, state: &mut Counter, msg: Message) -> Result<(), BoxError> {
+async fn cmd(ctx: &mut Context, state: &mut Counter, commands: Commands) -> Result<(), BoxError> {
     let mut counter = state.counter.get_or_default();
-    if interpret(ctx, msg.decode()?, &mut counter)? {
+    if interpret(ctx, commands, &mut counter)? {
         state.counter.set(counter);
     }
     Ok(())
@@ -360,7 +365,7 @@ async fn cmd(ctx: &mut Context, state: &mut Counter, msg: Message) -> Result<(),
 /// Deliberately broken `e2e/cmd` (`E2E_BROKEN=memory-counter`): the counters live in this
 /// process, so another replica, a restarted one or a restored job sees other counts.
 #[statefun::function(typename = "e2e/cmd")]
-async fn cmd_in_memory(ctx: &mut Context, msg: Message) -> Result<(), BoxError> {
+async fn cmd_in_memory(ctx: &mut Context, commands: Commands) -> Result<(), BoxError> {
     static COUNTERS: Mutex<BTreeMap<String, i64>> = Mutex::new(BTreeMap::new());
     let id = ctx.self_address().id().to_owned();
     let counters = || {
@@ -369,7 +374,7 @@ async fn cmd_in_memory(ctx: &mut Context, msg: Message) -> Result<(), BoxError> 
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     };
     let mut counter = counters().get(&id).copied().unwrap_or(0);
-    interpret(ctx, msg.decode()?, &mut counter)?;
+    interpret(ctx, commands, &mut counter)?;
     counters().insert(id, counter);
     Ok(())
 }
@@ -381,16 +386,17 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
         match command.kind.ok_or("a command without a kind")? {
             Kind::Increment(_) => *counter += 1,
             Kind::Send(send) => {
-                let to = Address::new(cmd::TYPE_NAME, send.target);
                 ctx.send(OutgoingMessage::new(
-                    to,
+                    cmd::address(send.target),
                     &send.commands.unwrap_or_default(),
                 )?);
             }
             Kind::SendDelayed(send) => {
-                let to = Address::new(cmd::TYPE_NAME, send.target);
                 let delay = Duration::from_millis(u64::try_from(send.delay_ms)?);
-                let message = OutgoingMessage::new(to, &send.commands.unwrap_or_default())?;
+                let message = OutgoingMessage::new(
+                    cmd::address(send.target),
+                    &send.commands.unwrap_or_default(),
+                )?;
                 ctx.send_after(delay, message);
             }
             Kind::Discard(discard) => {

@@ -19,7 +19,7 @@
 //!     | cargo run --features cli --bin statefun-local -- --dump-state module.yaml
 //! ```
 
-use statefun::{BoxError, Context, Functions, Message, StateSpec, Value};
+use statefun::{BoxError, Context, Functions, StateSpec, Value};
 
 /// The greeter's state: one value per person (the function's id is the person's name).
 #[derive(StateSpec)]
@@ -28,14 +28,14 @@ struct Greeter {
     seen: Value<i32>,
 }
 
-/// Greets the person named in the message; replies to the caller if a function sent it.
+/// Greets the person named in the message (a string; any other type fails the batch);
+/// replies to the caller if a function sent it.
 #[statefun::function(typename = "demo/greeter")]
-async fn greeter(ctx: &mut Context, state: &mut Greeter, msg: Message) -> Result<(), BoxError> {
-    let name = msg.as_str()?;
+async fn greeter(ctx: &mut Context, state: &mut Greeter, name: String) -> Result<(), BoxError> {
     let seen = state.seen.get().copied().unwrap_or(0) + 1;
     state.seen.set(seen);
 
-    let greeting = greeting(name, seen);
+    let greeting = greeting(&name, seen);
     tracing::info!(person = %ctx.self_address().id(), seen, "{greeting}");
     if ctx.caller().is_some() {
         ctx.reply(&greeting)?;

@@ -1,5 +1,7 @@
 //! A shopping cart: two functions that talk to each other, JSON state with a TTL, a
-//! delayed reminder that is cancelled on checkout, and receipts to Kafka.
+//! delayed reminder that is cancelled on checkout, and receipts to Kafka. Each function
+//! takes an enum of the messages it accepts, and sends through typed addresses
+//! (`inventory::address(id)`), so a message one cannot take does not compile.
 //!
 //! ```text
 //! cargo run --example shopping_cart            # serves http://0.0.0.0:8000/statefun
@@ -20,8 +22,8 @@ use std::{collections::BTreeMap, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use statefun::{
-    Address, BoxError, CancellationToken, Context, EgressMessage, Functions, Message,
-    OutgoingMessage, StateSpec, TokenError, TypeName, Value,
+    BoxError, CancellationToken, Context, EgressMessage, Functions, OutgoingMessage, StateSpec,
+    TokenError, TypeName, Value,
 };
 
 /// The Kafka egress both functions write to; its `id` in module.yaml must be the same.
@@ -99,6 +101,23 @@ pub(crate) struct StockState {
     pub(crate) stock: Value<i32>,
 }
 
+/// What a cart accepts: one variant per message type, decoded by typename before the
+/// function runs. Any other typename fails the batch with an error naming these.
+#[derive(statefun::Messages)]
+pub(crate) enum CartMessage {
+    Add(AddToCart),
+    Availability(ItemAvailability),
+    Checkout(Checkout),
+    Reminder(Reminder),
+}
+
+/// What a stock accepts.
+#[derive(statefun::Messages)]
+pub(crate) enum StockMessage {
+    Restock(RestockItem),
+    Request(RequestItem),
+}
+
 // ------------------------------------------------------------------ functions
 
 /// One user's cart.
@@ -106,56 +125,60 @@ pub(crate) struct StockState {
 pub(crate) async fn shopping_cart(
     ctx: &mut Context,
     state: &mut CartState,
-    msg: Message,
+    msg: CartMessage,
 ) -> Result<(), BoxError> {
     let user_id = ctx.self_address().id().to_owned();
-    if msg.is::<AddToCart>() {
-        let add: AddToCart = msg.decode()?;
-        // Ask the item's stock; the answer comes back as ItemAvailability.
-        let stock = Address::new(inventory::TYPE_NAME, add.item_id);
-        let request = RequestItem {
-            quantity: add.quantity,
-        };
-        ctx.send(OutgoingMessage::try_new(stock, &request)?);
-    } else if msg.is::<ItemAvailability>() {
-        let availability: ItemAvailability = msg.decode()?;
-        if availability.in_stock {
-            let cart = state.cart.get_or_insert_with(Cart::default);
-            *cart.items.entry(availability.item_id).or_default() += availability.quantity;
-            remind_later(ctx, &user_id)?;
-        } else {
-            tracing::info!(user_id, item = availability.item_id, "out of stock");
+    match msg {
+        CartMessage::Add(add) => {
+            // Ask the item's stock; the answer comes back as ItemAvailability. The typed
+            // address only takes what `inventory` accepts.
+            let request = RequestItem {
+                quantity: add.quantity,
+            };
+            ctx.send(OutgoingMessage::try_new(
+                inventory::address(add.item_id),
+                &request,
+            )?);
         }
-    } else if msg.is::<Checkout>() {
-        ctx.cancel_delayed(reminder_token(&user_id)?);
-        let Some(cart) = state.cart.take() else {
-            tracing::info!(user_id, "checkout of an empty cart");
-            return Ok(());
-        };
-        let receipt = Receipt {
-            user_id: user_id.clone(),
-            items: cart.items,
-        };
-        ctx.send_egress(
-            EgressMessage::kafka(RECEIPTS)
-                .topic("receipts")
-                .key(user_id)
-                .typed_value(&receipt)
-                .build()?,
-        );
-    } else if msg.is::<Reminder>() {
-        if let Some(cart) = state.cart.get() {
-            let items: u32 = cart.items.values().sum();
+        CartMessage::Availability(availability) => {
+            if availability.in_stock {
+                let cart = state.cart.get_or_insert_with(Cart::default);
+                *cart.items.entry(availability.item_id).or_default() += availability.quantity;
+                remind_later(ctx, &user_id)?;
+            } else {
+                tracing::info!(user_id, item = availability.item_id, "out of stock");
+            }
+        }
+        CartMessage::Checkout(Checkout {}) => {
+            ctx.cancel_delayed(reminder_token(&user_id)?);
+            let Some(cart) = state.cart.take() else {
+                tracing::info!(user_id, "checkout of an empty cart");
+                return Ok(());
+            };
+            let receipt = Receipt {
+                user_id: user_id.clone(),
+                items: cart.items,
+            };
             ctx.send_egress(
                 EgressMessage::kafka(RECEIPTS)
-                    .topic("reminders")
-                    .key(user_id.as_str())
-                    .value(format!("{user_id} has {items} items waiting in the cart"))
+                    .topic("receipts")
+                    .key(user_id)
+                    .typed_value(&receipt)
                     .build()?,
             );
         }
-    } else {
-        return Err(format!("shop/cart cannot handle a {}", msg.type_name()).into());
+        CartMessage::Reminder(Reminder {}) => {
+            if let Some(cart) = state.cart.get() {
+                let items: u32 = cart.items.values().sum();
+                ctx.send_egress(
+                    EgressMessage::kafka(RECEIPTS)
+                        .topic("reminders")
+                        .key(user_id.as_str())
+                        .value(format!("{user_id} has {items} items waiting in the cart"))
+                        .build()?,
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -169,11 +192,10 @@ fn reminder_token(user_id: &str) -> Result<CancellationToken, TokenError> {
 fn remind_later(ctx: &mut Context, user_id: &str) -> Result<(), BoxError> {
     let token = reminder_token(user_id)?;
     ctx.cancel_delayed(token.clone());
-    let me = ctx.self_address().clone();
     ctx.send_after_with_token(
         REMINDER_AFTER,
         token,
-        OutgoingMessage::try_new(me, &Reminder {})?,
+        OutgoingMessage::try_new(shopping_cart::address(user_id), &Reminder {})?,
     );
     Ok(())
 }
@@ -183,28 +205,27 @@ fn remind_later(ctx: &mut Context, user_id: &str) -> Result<(), BoxError> {
 pub(crate) async fn inventory(
     ctx: &mut Context,
     state: &mut StockState,
-    msg: Message,
+    msg: StockMessage,
 ) -> Result<(), BoxError> {
-    if msg.is::<RestockItem>() {
-        let restock: RestockItem = msg.decode()?;
-        state
-            .stock
-            .update(|n| Some(n.unwrap_or(0) + restock.quantity as i32));
-    } else if msg.is::<RequestItem>() {
-        let request: RequestItem = msg.decode()?;
-        let available = state.stock.get().copied().unwrap_or(0);
-        let in_stock = available >= request.quantity as i32;
-        if in_stock {
-            state.stock.set(available - request.quantity as i32);
+    match msg {
+        StockMessage::Restock(restock) => {
+            state
+                .stock
+                .update(|n| Some(n.unwrap_or(0) + restock.quantity as i32));
         }
-        let answer = ItemAvailability {
-            item_id: ctx.self_address().id().to_owned(),
-            quantity: request.quantity,
-            in_stock,
-        };
-        ctx.reply(&answer)?;
-    } else {
-        return Err(format!("shop/stock cannot handle a {}", msg.type_name()).into());
+        StockMessage::Request(request) => {
+            let available = state.stock.get().copied().unwrap_or(0);
+            let in_stock = available >= request.quantity as i32;
+            if in_stock {
+                state.stock.set(available - request.quantity as i32);
+            }
+            let answer = ItemAvailability {
+                item_id: ctx.self_address().id().to_owned(),
+                quantity: request.quantity,
+                in_stock,
+            };
+            ctx.reply(&answer)?;
+        }
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ case "$out" in /*) ;; *) out=$root/$out ;; esac
 rm -rf "$out"
 mkdir -p "$out"
 
-args=(-j 1 --build-timeout "${MUTANTS_BUILD_TIMEOUT:-900}")
+args=(--build-timeout "${MUTANTS_BUILD_TIMEOUT:-900}")
 if [ -n "$base" ]; then
   git rev-parse --verify --quiet "$base^{commit}" >/dev/null || {
     echo "mutants: no commit $base" >&2
@@ -63,8 +63,10 @@ if [ -n "$base" ]; then
   args+=(--in-diff "$out/diff")
 fi
 if [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
+  # One tree, so one mutant at a time (cargo-mutants refuses `--jobs` with `--in-place`).
   args+=(--in-place)
 else
+  args+=(-j 1)
   # The copies build into this checkout's target directory, so that dependencies built
   # once (in target/mutants/ for the `mutants` profile) serve every later run.
   export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
@@ -92,7 +94,12 @@ rows=()
 for pass in "${passes[@]}"; do
   read -r crate package config <<<"$pass"
   pass_args=("${args[@]}" --package "$package" --config "$config")
-  planned=$(cargo mutants "${pass_args[@]}" --list 2>/dev/null | grep -c . || true)
+  # A refused command line must fail the run, not read as "no mutants".
+  if ! listed=$(cargo mutants "${pass_args[@]}" --list); then
+    echo "mutants: $crate: cargo mutants --list failed" >&2
+    exit 2
+  fi
+  planned=$(grep -c . <<<"$listed" || true)
   if [ "$planned" -eq 0 ]; then
     continue
   fi

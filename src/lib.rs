@@ -59,6 +59,64 @@
 //! typename in `greet::TYPE_NAME`; the body stays callable as `greet::call(...)` for unit
 //! tests. See [`function`](macro@function), [`StateSpec`](derive@StateSpec) and [`Type`](derive@Type) for every option.
 //!
+//! # Typed messages
+//!
+//! A function may take, instead of the untyped [`Message`], the one type it accepts
+//! (`msg: String`, `msg: MyJsonType`) or an enum of them with
+//! [`#[derive(statefun::Messages)]`](derive@Messages). The message is decoded once, by its
+//! typename, before the body runs; any other typename fails the batch with an error naming
+//! the function, the typename received and the ones accepted. The attribute also generates
+//! `greet::address(id)`, an [`AddressOf`] the function, through which only values the
+//! function accepts can be sent:
+//!
+//! ```
+//! use statefun::{Context, OutgoingMessage};
+//!
+//! #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+//! #[statefun(json, typename = "demo/Order")]
+//! struct Order { item: String }
+//!
+//! #[derive(statefun::Messages)]
+//! enum CartMessage {
+//!     Order(Order),
+//!     Command(String),
+//! }
+//!
+//! #[statefun::function(typename = "demo/cart")]
+//! fn cart(ctx: &mut Context, msg: CartMessage) -> Result<(), statefun::BoxError> {
+//!     match msg {
+//!         CartMessage::Order(order) => println!("{} ordered {}", ctx.self_address().id(), order.item),
+//!         CartMessage::Command(command) => println!("command {command}"),
+//!     }
+//!     Ok(())
+//! }
+//!
+//! #[statefun::function(typename = "demo/shop")]
+//! fn shop(ctx: &mut Context, user: String) -> Result<(), statefun::BoxError> {
+//!     ctx.send(OutgoingMessage::try_new(cart::address(&user), &Order { item: "tea".into() })?);
+//!     ctx.send(OutgoingMessage::new(cart::address(&user), "checkout")?);
+//!     Ok(())
+//! }
+//! # let _ = statefun::Functions::new().with(cart).with(shop);
+//! ```
+//!
+//! A value the target does not accept is a compile error at the value:
+//!
+//! ```compile_fail
+//! # use statefun::{Context, OutgoingMessage};
+//! #[statefun::function(typename = "demo/counter")]
+//! fn counter(_ctx: &mut Context, _n: i64) {}
+//!
+//! #[statefun::function(typename = "demo/sender")]
+//! fn sender(ctx: &mut Context, _msg: String) -> Result<(), statefun::BoxError> {
+//!     ctx.send(OutgoingMessage::new(counter::address("a"), "ten")?); // `counter` takes an i64
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Sends to an untyped [`Address`] (e.g. a function written in another language) take any
+//! value, as before.
+//!
 //! # What is where
 //!
 //! | item | what |
@@ -66,8 +124,9 @@
 //! | [`#[statefun::function]`](macro@function) | a function type: typename, state type, body |
 //! | [`#[derive(StateSpec)]`](derive@StateSpec) | a state struct of [`Value<T>`] cells, with names and expirations |
 //! | [`#[derive(statefun::Type)]`](derive@Type) | your own message and state types: JSON (serde), protobuf (prost) or raw bytes |
+//! | [`#[derive(statefun::Messages)]`](derive@Messages) | an enum of the message types a function accepts |
 //! | [`Functions`], [`Handler`] | the registry and the transport-free dispatcher: `ToFunction` bytes in, `FromFunction` bytes out |
-//! | [`Context`], [`Message`], [`OutgoingMessage`], [`EgressMessage`] | what a function reads and sends |
+//! | [`Context`], [`Message`], [`OutgoingMessage`], [`AddressOf`], [`EgressMessage`] | what a function reads and sends |
 //! | `actix` | the HTTP service (feature `actix`) |
 //! | `axum`, `lambda` | your functions in an axum application, or as an AWS Lambda function (features `axum`, `lambda`) |
 //! | [`http`] | the HTTP behaviour every integration shares, for your own framework |
@@ -172,12 +231,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use statefun_core::{
-    Address, AddressError, BoxError, Bytes, CancellationToken, Cells, CodecError, Context,
-    ContextError, Delayed, EgressError, EgressMessage, Encode, Error, Expiration, Function,
-    Functions, Handler, InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder,
-    KinesisRecordBuilder, Message, MessageError, Mutations, OutgoingMessage, OutgoingMessageError,
-    RegistryError, RequestError, SpecError, State, StateError, StateField, TokenError, Type,
-    TypeName, TypeNameError, Value, ValueSpec, codec, is_valid_state_name, local,
+    Accepts, Address, AddressError, AddressOf, BoxError, Bytes, CancellationToken, Cells,
+    CodecError, Context, ContextError, Delayed, EgressError, EgressMessage, Encode, Error,
+    Expiration, Function, Functions, Handler, InfallibleEncode, IntoFunctionResult,
+    KafkaRecordBuilder, KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages,
+    Mutations, OutgoingMessage, OutgoingMessageError, RegistryError, RequestError, SendableTo,
+    SpecError, State, StateError, StateField, TokenError, Type, TypeName, TypeNameError,
+    TypedFunction, Value, ValueSpec, codec, is_valid_state_name, local,
 };
 
 /// The protocol's protobuf messages (prost), for tests and tools that build requests by
@@ -186,7 +246,7 @@ pub use statefun_core::{
 pub use statefun_core::proto;
 
 #[doc(inline)]
-pub use statefun_macros::{StateSpec, Type, function};
+pub use statefun_macros::{Messages, StateSpec, Type, function};
 
 #[cfg(feature = "actix")]
 #[doc(inline)]
@@ -216,17 +276,23 @@ pub mod __private {
     pub use statefun_core;
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        BoxError, Bytes, Cells, CodecError, Context, ContextArgument, Expiration, Function,
-        InfallibleEncode, IntoFunctionResult, Message, MessageArgument, Mutations, State,
-        StateError, StateField, Type, TypeName, ValueSpec,
+        Accepts, AddressOf, BoxError, Bytes, CatchAll, Cells, CodecError, Context, ContextArgument,
+        Encode, Expiration, Function, InfallibleEncode, IntoFunctionResult, Message,
+        MessageArgument, MessageError, MessageParameter, MessageTypes, Messages, Mutations, State,
+        StateError, StateField, Type, TypeName, TypedFunction, ValueSpec, Variant,
+        message_parameter, unexpected, variant,
     };
     pub use std::{
         clone::Clone,
+        convert::Into,
         default::Default,
         fmt::Debug,
         future::Future,
-        marker::{Copy, Send},
+        marker::{Copy, Send, Sized},
+        primitive::str,
         result::Result,
+        string::String,
+        sync::OnceLock,
         time::Duration,
         vec::Vec,
     };

@@ -529,10 +529,8 @@ async fn unknown_messages_fail_the_batch() {
     let mut runtime = LocalRuntime::new(shopping_cart::functions());
     runtime.send(user("carol"), "hello").unwrap();
     let error = runtime.run_until_quiescent().await.unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("shop/cart cannot handle a io.statefun.types/string"),
-        "{error}"
+    assert_eq!(
+        error.to_string(),
+        "shop/cart/carol: the endpoint failed: function shop/cart (id `carol`) failed: the function does not accept `io.statefun.types/string` messages: it accepts `shop/AddToCart`, `shop/ItemAvailability`, `shop/Checkout`, `shop/Reminder`"
     );
 }

@@ -4,7 +4,7 @@
 //! or a renamed import of [`Context`] or [`Message`] is accepted and a wrong type is reported
 //! at the argument, saying what goes there. Used by the macros; not public API.
 
-use crate::{BoxError, Context, Message};
+use crate::{BoxError, Context, Message, MessageError, MessageTypes, Messages, Type, TypeName};
 
 /// What the first argument of a StateFun function may be: `&mut Context`.
 #[diagnostic::on_unimplemented(
@@ -23,21 +23,81 @@ impl<'a> ContextArgument<'a> for &'a mut Context {
     }
 }
 
-/// What the last argument of a StateFun function (the message) may be: [`Message`], taken
-/// by value. Another message type implements it with a conversion that may fail, e.g. a
-/// decoding; its error fails the batch like an error the function returns.
+/// What the last argument of a StateFun function (the message) may be: any [`Messages`]
+/// (the untyped [`Message`], one StateFun type, or a `#[derive(statefun::Messages)]` enum),
+/// taken by value. A message it does not accept fails the batch like an error the function
+/// returns.
 #[diagnostic::on_unimplemented(
-    message = "the last argument of a StateFun function is the message, `msg: statefun::Message`, not `{Self}`",
-    label = "expected `statefun::Message`",
-    note = "a StateFun function takes `(ctx: &mut Context, msg: Message)`, or `(ctx: &mut Context, state: &mut MyState, msg: Message)` with state; read the message with `msg.as_str()`, `msg.decode::<T>()`, ..."
+    message = "the last argument of a StateFun function is the message, not `{Self}`",
+    label = "not a message type",
+    note = "take `msg: statefun::Message` (any message), a StateFun type (e.g. `msg: String`, or a `#[derive(statefun::Type)]` type), or an enum of them with `#[derive(statefun::Messages)]`"
 )]
 pub trait MessageArgument: Sized {
+    /// The typenames the argument accepts.
+    fn message_types() -> MessageTypes;
+
     /// The argument from the received message.
     fn from_message(message: Message) -> Result<Self, BoxError>;
 }
 
-impl MessageArgument for Message {
+impl<M: Messages> MessageArgument for M {
+    fn message_types() -> MessageTypes {
+        M::message_types()
+    }
+
     fn from_message(message: Message) -> Result<Self, BoxError> {
-        Ok(message)
+        Ok(M::from_message(message)?)
+    }
+}
+
+/// The message argument's functions, taken from one call so that a type that is not a
+/// message type gets one error, however many times the generated code uses it.
+pub struct MessageParameter<M> {
+    /// [`MessageArgument::message_types`] of `M`.
+    pub message_types: fn() -> MessageTypes,
+    /// [`MessageArgument::from_message`] of `M`.
+    pub from_message: fn(Message) -> Result<M, BoxError>,
+}
+
+/// The [`MessageParameter`] of `M`.
+pub const fn message_parameter<M: MessageArgument>() -> MessageParameter<M> {
+    MessageParameter {
+        message_types: M::message_types,
+        from_message: M::from_message,
+    }
+}
+
+/// A variant of a `#[derive(statefun::Messages)]` enum: its type's typename and decoding,
+/// taken from one call so that a variant type that is not a StateFun type gets one error.
+pub struct Variant<T> {
+    /// The typename of `T`.
+    pub type_name: fn() -> TypeName,
+    /// [`Message::decode_if`] for `T`.
+    pub decode_if: fn(Message) -> Result<Result<T, MessageError>, Message>,
+}
+
+/// The [`Variant`] of `T`.
+pub const fn variant<T: Type>() -> Variant<T> {
+    Variant {
+        type_name: T::type_name,
+        decode_if: Message::decode_if::<T>,
+    }
+}
+
+/// What the catch-all variant of a `#[derive(statefun::Messages)]` enum holds: the
+/// untyped [`Message`].
+#[diagnostic::on_unimplemented(
+    message = "the catch-all variant holds the untyped `statefun::Message`, not `{Self}`",
+    label = "expected `statefun::Message`",
+    note = "write `#[statefun(other)] Other(statefun::Message)`, or give `{Self}` a variant of its own without `#[statefun(other)]`"
+)]
+pub trait CatchAll {
+    /// The variant's value from the message no other variant took.
+    fn from_message(message: Message) -> Self;
+}
+
+impl CatchAll for Message {
+    fn from_message(message: Message) -> Self {
+        message
     }
 }

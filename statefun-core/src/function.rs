@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use crate::{Context, Message, State, TypeName};
+use crate::{Context, Message, MessageTypes, State, TypeName};
 
 /// The error type a function may fail with: any error, boxed.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -36,6 +36,12 @@ pub trait Function: Send + Sync + 'static {
 
     /// The function's typename, `namespace/name`.
     fn type_name(&self) -> TypeName;
+
+    /// The typenames of the messages the function accepts; by default any.
+    /// `#[statefun::function]` gives those of its message parameter.
+    fn message_types(&self) -> MessageTypes {
+        MessageTypes::Any
+    }
 
     /// Handles one message. The invocations of a batch run one after another against one
     /// state and one context; an error fails the whole batch.

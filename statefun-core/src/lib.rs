@@ -55,6 +55,7 @@
 //! ```
 
 mod address;
+mod address_of;
 mod argument;
 mod batch;
 mod cancellation;
@@ -68,6 +69,7 @@ mod function;
 pub mod http;
 pub mod local;
 mod message;
+mod messages;
 mod outgoing;
 #[doc(hidden)]
 pub mod proto;
@@ -78,6 +80,7 @@ mod type_name;
 mod value;
 
 pub use address::{Address, AddressError};
+pub use address_of::{AddressOf, SendableTo, TypedFunction};
 pub use cancellation::{CancellationToken, TokenError};
 pub use cells::{Cells, Mutations};
 pub use codec::{CodecError, Encode, InfallibleEncode, Type};
@@ -87,6 +90,7 @@ pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBu
 pub use error::{Error, RequestError};
 pub use function::{BoxError, Function, IntoFunctionResult};
 pub use message::{Message, MessageError};
+pub use messages::{Accepts, MessageTypes, Messages};
 pub use outgoing::{OutgoingMessage, OutgoingMessageError};
 pub use registry::{Functions, RegistryError};
 pub use spec::{Expiration, SpecError, ValueSpec, is_valid_state_name};
@@ -98,7 +102,13 @@ pub use bytes::Bytes;
 
 #[doc(hidden)]
 pub use batch::panic_message;
-
-/// The argument roles of `#[statefun::function]`, for its generated code.
 #[doc(hidden)]
-pub use argument::{ContextArgument, MessageArgument};
+pub use messages::unexpected;
+
+/// The argument roles of `#[statefun::function]` and the variants of
+/// `#[derive(statefun::Messages)]`, for their generated code.
+#[doc(hidden)]
+pub use argument::{
+    CatchAll, ContextArgument, MessageArgument, MessageParameter, Variant, message_parameter,
+    variant,
+};

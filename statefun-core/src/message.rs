@@ -3,7 +3,8 @@
 use bytes::Bytes;
 
 use crate::{
-    CodecError, Encode, InfallibleEncode, Type, TypeName, codec::decode_str, proto::reqreply as pb,
+    CodecError, Encode, InfallibleEncode, MessageTypes, Type, TypeName, codec::decode_str,
+    proto::reqreply as pb,
 };
 
 /// A message a function is invoked with: a typename and the value's bytes (a view into
@@ -38,6 +39,15 @@ pub enum MessageError {
     NoValue {
         /// The message's typename.
         type_name: String,
+    },
+    /// The function does not accept messages of this typename (its message parameter is
+    /// typed, see [`Messages`](crate::Messages)).
+    #[error("the function does not accept `{type_name}` messages: it accepts {accepted}")]
+    Unexpected {
+        /// The message's typename.
+        type_name: String,
+        /// The typenames the function accepts.
+        accepted: MessageTypes,
     },
     /// The bytes are not a valid value of the type.
     #[error("the `{type_name}` message could not be decoded: {source}")]
@@ -109,6 +119,26 @@ impl Message {
             type_name: self.type_name.clone(),
             source,
         })
+    }
+
+    /// The message's value as a `T` if the message is one, else the message back: the
+    /// typename is compared once. Used by typed message parameters.
+    #[doc(hidden)]
+    pub fn decode_if<T: Type>(self) -> Result<Result<T, MessageError>, Self> {
+        if T::type_name() != *self.type_name {
+            return Err(self);
+        }
+        if !self.has_value {
+            return Ok(Err(MessageError::NoValue {
+                type_name: self.type_name,
+            }));
+        }
+        Ok(
+            T::decode(self.value).map_err(|source| MessageError::Decode {
+                type_name: self.type_name,
+                source,
+            }),
+        )
     }
 
     fn check<T: Type>(&self) -> Result<(), MessageError> {

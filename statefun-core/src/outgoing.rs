@@ -3,11 +3,16 @@
 use bytes::Bytes;
 
 use crate::{
-    Address, AddressError, CodecError, Encode, InfallibleEncode, TypeName, codec::typed_value,
-    message::Message, proto::reqreply as pb,
+    Address, AddressError, CodecError, Encode, InfallibleEncode, SendableTo, TypeName,
+    codec::typed_value, message::Message, proto::reqreply as pb,
 };
 
 /// A message to another function: a target address and a typed value.
+///
+/// The target is an [`Address`], which takes any value, or a typed
+/// [`AddressOf`](crate::AddressOf) (`greeter::address("bob")` for a
+/// `#[statefun::function] fn greeter`), which takes only the values that function
+/// accepts: anything else is a compile error at the value.
 ///
 /// Every constructor refuses a target whose id is empty ([`AddressError::EmptyId`]): a
 /// message goes to one function instance, and the official SDKs refuse it too.
@@ -43,20 +48,26 @@ impl OutgoingMessage {
     /// A message carrying `value` to `target`, for a value whose encoding cannot fail
     /// (a primitive, a `&str`, a protobuf or raw type); JSON types use
     /// [`OutgoingMessage::try_new`]. Fails only if the target's id is empty.
-    pub fn new<V: InfallibleEncode + ?Sized>(
-        target: Address,
-        value: &V,
-    ) -> Result<Self, AddressError> {
-        Self::raw(target, &V::value_type_name(), value.encode_infallible())
+    pub fn new<T, V>(target: T, value: &V) -> Result<Self, AddressError>
+    where
+        T: Into<Address>,
+        V: InfallibleEncode + SendableTo<T> + ?Sized,
+    {
+        Self::raw(
+            target.into(),
+            &V::value_type_name(),
+            value.encode_infallible(),
+        )
     }
 
     /// A message carrying `value` (any [`Type`](crate::Type), or a `&str`) to `target`, or why it could
     /// not be built: the target's id is empty or the value could not be encoded.
-    pub fn try_new<V: Encode + ?Sized>(
-        target: Address,
-        value: &V,
-    ) -> Result<Self, OutgoingMessageError> {
-        let target = target.into_target()?;
+    pub fn try_new<T, V>(target: T, value: &V) -> Result<Self, OutgoingMessageError>
+    where
+        T: Into<Address>,
+        V: Encode + SendableTo<T> + ?Sized,
+    {
+        let target = target.into().into_target()?;
         Ok(Self {
             target,
             value: typed_value(value)?,

@@ -3,7 +3,7 @@
 use std::{collections::HashMap, fmt, sync::Arc};
 
 use crate::{
-    Function, State, TypeName,
+    Function, MessageTypes, State, TypeName,
     batch::{Erased, ErasedFunction},
     spec::{SpecError, ValueSpec, validate_specs},
 };
@@ -15,6 +15,17 @@ pub enum RegistryError {
     /// Another function has the same typename.
     #[error("function `{0}` is registered twice")]
     Duplicate(TypeName),
+    /// The function accepts a typename twice (two variants of its message enum whose
+    /// types have the same typename).
+    #[error(
+        "function `{type_name}` accepts `{message_type}` twice: give each variant of its message enum a type with its own typename"
+    )]
+    DuplicateMessageType {
+        /// The function.
+        type_name: TypeName,
+        /// The typename accepted twice.
+        message_type: TypeName,
+    },
     /// The function's state specs are invalid.
     #[error("function `{type_name}` has an invalid state spec: {source}")]
     InvalidSpec {
@@ -46,6 +57,7 @@ pub struct Functions {
 /// A registered function: its specs, and the function behind its batch runner.
 pub(crate) struct Registered {
     pub(crate) specs: Vec<ValueSpec>,
+    pub(crate) message_types: MessageTypes,
     pub(crate) function: Arc<dyn ErasedFunction>,
 }
 
@@ -79,10 +91,23 @@ impl Functions {
             type_name: type_name.clone(),
             source,
         })?;
+        let message_types = function.message_types();
+        if let MessageTypes::Only(names) = &message_types
+            && let Some(message_type) = names
+                .iter()
+                .enumerate()
+                .find_map(|(i, name)| names[..i].contains(name).then_some(name))
+        {
+            return Err(RegistryError::DuplicateMessageType {
+                type_name,
+                message_type: message_type.clone(),
+            });
+        }
         self.by_name.insert(
             type_name,
             Registered {
                 specs,
+                message_types,
                 function: Arc::new(Erased::new(function)),
             },
         );
@@ -117,6 +142,11 @@ impl Functions {
     /// The state specs of a registered function.
     pub fn specs(&self, type_name: &TypeName) -> Option<&[ValueSpec]> {
         self.by_name.get(type_name).map(|r| r.specs.as_slice())
+    }
+
+    /// The typenames of the messages a registered function accepts.
+    pub fn message_types(&self, type_name: &TypeName) -> Option<&MessageTypes> {
+        self.by_name.get(type_name).map(|r| &r.message_types)
     }
 
     /// The `io.statefun.endpoints.v2/http` module.yaml for these functions served at

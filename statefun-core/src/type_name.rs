@@ -151,6 +151,19 @@ impl TypeName {
         }
     }
 
+    /// The same typename with a `'static` string, leaked if it was owned, so that clones
+    /// copy no bytes. For typenames made once per process (a type's default typename).
+    pub(crate) fn leak(self) -> Self {
+        let full = match self.full {
+            Cow::Borrowed(s) => s,
+            Cow::Owned(s) => Box::leak(s.into_boxed_str()),
+        };
+        Self {
+            full: Cow::Borrowed(full),
+            slash: self.slash,
+        }
+    }
+
     /// The whole typename, `namespace/name`.
     pub fn as_str(&self) -> &str {
         &self.full

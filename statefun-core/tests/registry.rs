@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use statefun_core::{
-    BoxError, Cells, Context, Expiration, Function, Functions, Message, Mutations, RegistryError,
-    SpecError, State, StateError, TypeName, ValueSpec,
+    BoxError, Cells, Context, Expiration, Function, Functions, Message, MessageTypes, Mutations,
+    RegistryError, SpecError, State, StateError, TypeName, ValueSpec,
 };
 
 /// A hand-written state named `$name` whose specs are `$specs`.
@@ -189,4 +189,32 @@ fn module_yaml_is_one_document_per_namespace_in_order() {
         format!("{}---\n{}", endpoint("demo"), endpoint("shop"))
     );
     assert_eq!(Functions::new().module_yaml("http://x/statefun"), "");
+}
+
+#[test]
+fn a_hand_written_function_accepts_any_typename_unless_it_says_otherwise() {
+    struct Picky;
+    impl Function for Picky {
+        type State = ();
+        fn type_name(&self) -> TypeName {
+            TypeName::from_static("demo/picky")
+        }
+        fn message_types(&self) -> MessageTypes {
+            MessageTypes::Only(vec![TypeName::from_static("io.statefun.types/int")])
+        }
+        async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+            Ok(())
+        }
+    }
+    let functions = Functions::new().with(Named("demo/any")).with(Picky);
+    assert_eq!(
+        functions.message_types(&TypeName::from_static("demo/any")),
+        Some(&MessageTypes::Any)
+    );
+    assert_eq!(
+        functions.message_types(&TypeName::from_static("demo/picky")),
+        Some(&MessageTypes::Only(vec![TypeName::from_static(
+            "io.statefun.types/int"
+        )]))
+    );
 }

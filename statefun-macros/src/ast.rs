@@ -1,5 +1,5 @@
 //! The macro inputs as the macros see them: a function's signature split into its
-//! arguments, a state struct's fields, a type's codec arguments. Shape mistakes (a method,
+//! arguments, a state struct's fields, a type's codec arguments, a message enum's variants. Shape mistakes (a method,
 //! a wrong argument, an enum where a struct is needed) are reported here.
 
 use syn::{
@@ -7,8 +7,8 @@ use syn::{
 };
 
 use crate::{
-    attr::{FieldArgs, StructArgs, TypeArgs},
-    errors::{Errors, Mistake},
+    attr::{CrateArgs, FieldArgs, TypeArgs, variant_args},
+    errors::{Errors, Mistake, Site},
 };
 
 /// A function under `#[statefun::function]`.
@@ -180,7 +180,7 @@ fn message_type(arg: &PatType, errors: &mut Errors) -> Option<Type> {
 /// A struct under `#[derive(StateSpec)]`.
 pub(crate) struct StateStruct<'a> {
     pub(crate) input: &'a DeriveInput,
-    pub(crate) args: StructArgs,
+    pub(crate) args: CrateArgs,
     /// The named fields; `None` for any other shape (reported).
     pub(crate) fields: Option<Vec<StateField<'a>>>,
 }
@@ -194,7 +194,7 @@ pub(crate) struct StateField<'a> {
 
 impl<'a> StateStruct<'a> {
     pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Self {
-        let args = StructArgs::parse(&input.attrs, errors);
+        let args = CrateArgs::parse(&input.attrs, "state", Site::StateStruct, errors);
         if !input.generics.params.is_empty() {
             errors.push(&input.generics, Mistake::GenericState);
         }
@@ -263,6 +263,84 @@ impl<'a> TypeInput<'a> {
             args,
             newtype_field,
         }
+    }
+}
+
+/// An enum under `#[derive(statefun::Messages)]`: its variants, each holding one message
+/// type, and the catch-all variant if one is marked `#[statefun(other)]`. Malformed
+/// variants are reported and left out.
+pub(crate) struct MessagesEnum<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) args: CrateArgs,
+    pub(crate) variants: Vec<MessageVariant<'a>>,
+    pub(crate) catch_all: Option<MessageVariant<'a>>,
+}
+
+/// A variant `Name(Type)` of a message enum.
+pub(crate) struct MessageVariant<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+}
+
+impl<'a> MessagesEnum<'a> {
+    pub(crate) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Self {
+        let args = CrateArgs::parse(&input.attrs, "statefun", Site::Messages, errors);
+        let mut out = Self {
+            input,
+            args,
+            variants: Vec::new(),
+            catch_all: None,
+        };
+        let Data::Enum(data) = &input.data else {
+            errors.push(&input.ident, Mistake::MessagesNotEnum);
+            return out;
+        };
+        if !input.generics.params.is_empty() {
+            errors.push(&input.generics, Mistake::GenericMessages);
+        }
+        if data.variants.is_empty() {
+            errors.push(&input.ident, Mistake::NoMessageVariants);
+        }
+        for variant in &data.variants {
+            let other = variant_args(&variant.attrs, errors);
+            let ty = match &variant.fields {
+                Fields::Unnamed(fields) if fields.unnamed.len() == 1 => &fields.unnamed[0].ty,
+                _ => {
+                    errors.push(
+                        variant,
+                        Mistake::VariantNotNewtype(variant.ident.to_string()),
+                    );
+                    continue;
+                }
+            };
+            let parsed = MessageVariant {
+                ident: &variant.ident,
+                ty,
+            };
+            match (other, &out.catch_all) {
+                (Some(other), Some(first)) => errors.push(
+                    other,
+                    Mistake::TwoCatchAlls {
+                        first: first.ident.to_string(),
+                    },
+                ),
+                (Some(_), None) => out.catch_all = Some(parsed),
+                (None, _) => {
+                    let rendered = render(ty);
+                    match out.variants.iter().find(|v| render(v.ty) == rendered) {
+                        Some(first) => errors.push(
+                            ty,
+                            Mistake::DuplicateVariantType {
+                                ty: rendered,
+                                first: first.ident.to_string(),
+                            },
+                        ),
+                        None => out.variants.push(parsed),
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

@@ -1,5 +1,5 @@
-//! Attribute arguments: `#[statefun::function(...)]`, `#[state(...)]` on state fields and
-//! `#[statefun(...)]` on types, parsed into typed values. Unknown keys, duplicate keys and
+//! Attribute arguments: `#[statefun::function(...)]`, `#[state(...)]` on state fields,
+//! `#[statefun(...)]` on types, message enums and their variants, parsed into typed values. Unknown keys, duplicate keys and
 //! values of the wrong shape are reported here, each at its token; the parse goes on so
 //! that every mistake is reported once.
 
@@ -116,17 +116,26 @@ impl FunctionArgs {
     }
 }
 
-/// The arguments of `#[state(crate = "...")]` on a `#[derive(StateSpec)]` struct.
-pub(crate) struct StructArgs {
+/// The arguments of an attribute whose only key is `crate = "..."`: `#[state(...)]` on a
+/// `#[derive(StateSpec)]` struct and `#[statefun(...)]` on a `#[derive(statefun::Messages)]`
+/// enum.
+pub(crate) struct CrateArgs {
     pub(crate) krate: Slot<Path>,
 }
 
-impl StructArgs {
-    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+impl CrateArgs {
+    /// The `crate` key of the `attribute` attributes in `attrs`; any other key is reported
+    /// with the keys valid at `site`.
+    pub(crate) fn parse(
+        attrs: &[Attribute],
+        attribute: &str,
+        site: Site,
+        errors: &mut Errors,
+    ) -> Self {
         let mut out = Self {
             krate: Slot::new("crate"),
         };
-        for attr in attrs.iter().filter(|a| a.path().is_ident("state")) {
+        for attr in attrs.iter().filter(|a| a.path().is_ident(attribute)) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("crate") {
                     out.krate.mark_written();
@@ -134,7 +143,7 @@ impl StructArgs {
                         out.krate.set(errors, &meta.path, path);
                     }
                 } else {
-                    unknown_key(&meta, Site::StateStruct, errors)?;
+                    unknown_key(&meta, site, errors)?;
                 }
                 Ok(())
             });
@@ -273,6 +282,33 @@ impl TypeArgs {
         }
         out
     }
+}
+
+/// `#[statefun(other)]` on a variant of a `#[derive(statefun::Messages)]` enum: the
+/// `other` path if written.
+pub(crate) fn variant_args(attrs: &[Attribute], errors: &mut Errors) -> Option<Path> {
+    let mut other: Option<Path> = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("statefun")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("other") {
+                if meta.input.peek(Token![=]) {
+                    errors.push(&meta.path, Mistake::FlagWithValue("other"));
+                    skip_value(&meta)?;
+                } else if other.is_some() {
+                    errors.push(&meta.path, Mistake::DuplicateKey("other".to_owned()));
+                } else {
+                    other = Some(meta.path.clone());
+                }
+            } else {
+                unknown_key(&meta, Site::MessageVariant, errors)?;
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            errors.push_error(error);
+        }
+    }
+    other
 }
 
 /// The string literal after `key =`; anything else is reported and skipped.

@@ -35,6 +35,11 @@ impl Errors {
         }
     }
 
+    /// Whether anything was reported.
+    pub(crate) fn any(&self) -> bool {
+        self.combined.is_some()
+    }
+
     /// `Ok` if nothing was reported, else all errors as `compile_error!` invocations.
     pub(crate) fn finish(self) -> Result<(), TokenStream> {
         match self.combined {
@@ -55,6 +60,10 @@ pub(crate) enum Site {
     StateField,
     /// `#[statefun(...)]` on a `#[derive(statefun::Type)]` type.
     Type,
+    /// `#[statefun(...)]` on a `#[derive(statefun::Messages)]` enum.
+    Messages,
+    /// `#[statefun(...)]` on a variant of a `#[derive(statefun::Messages)]` enum.
+    MessageVariant,
 }
 
 impl Site {
@@ -62,7 +71,7 @@ impl Site {
         match self {
             Self::Function => "#[statefun::function(...)]",
             Self::StateStruct | Self::StateField => "#[state(...)]",
-            Self::Type => "#[statefun(...)]",
+            Self::Type | Self::Messages | Self::MessageVariant => "#[statefun(...)]",
         }
     }
 
@@ -72,6 +81,8 @@ impl Site {
             Self::StateStruct => &["crate"],
             Self::StateField => &["name", "expire_after_call", "expire_after_write"],
             Self::Type => &["json", "protobuf", "raw", "typename", "crate"],
+            Self::Messages => &["crate"],
+            Self::MessageVariant => &["other"],
         }
     }
 
@@ -96,6 +107,10 @@ impl Site {
             }
             Self::Type => {
                 "`json`, `protobuf`, `raw`, `typename = \"namespace/Name\"`, `crate = \"path\"`"
+            }
+            Self::Messages => "`crate = \"path\"` (on the enum; `other` goes on a variant)",
+            Self::MessageVariant => {
+                "`other` (the catch-all variant, holding a `statefun::Message`)"
             }
         }
     }
@@ -186,6 +201,19 @@ pub(crate) enum Mistake {
     CodecNeedsTypeName(&'static str),
     RawNotNewtype,
     GenericType,
+
+    // `#[derive(Messages)]`.
+    MessagesNotEnum,
+    NoMessageVariants,
+    VariantNotNewtype(String),
+    DuplicateVariantType {
+        ty: String,
+        first: String,
+    },
+    TwoCatchAlls {
+        first: String,
+    },
+    GenericMessages,
 }
 
 impl fmt::Display for Mistake {
@@ -376,6 +404,31 @@ impl fmt::Display for Mistake {
             Self::GenericType => write!(
                 f,
                 "`#[derive(statefun::Type)]` does not support generic types: a StateFun type has one typename; derive it for a concrete type"
+            ),
+
+            Self::MessagesNotEnum => write!(
+                f,
+                "`#[derive(statefun::Messages)]` needs an enum with one variant per message type, e.g. `enum CartMessage {{ Add(AddItem), Clear(Clear) }}`; a function taking one type takes it directly, `msg: AddItem`"
+            ),
+            Self::NoMessageVariants => write!(
+                f,
+                "an enum of messages needs at least one variant, e.g. `Add(AddItem)`"
+            ),
+            Self::VariantNotNewtype(variant) => write!(
+                f,
+                "variant `{variant}` holds its message, one value of a StateFun type: write `{variant}(MyType)`"
+            ),
+            Self::DuplicateVariantType { ty, first } => write!(
+                f,
+                "`{ty}` is the type of variant `{first}` already: a message's typename decides its variant, so each type goes in one variant"
+            ),
+            Self::TwoCatchAlls { first } => write!(
+                f,
+                "variant `{first}` is the catch-all already: an enum has at most one `#[statefun(other)]` variant"
+            ),
+            Self::GenericMessages => write!(
+                f,
+                "`#[derive(statefun::Messages)]` does not support generic enums: a function accepts concrete types; derive it for an enum without type parameters"
             ),
         }
     }

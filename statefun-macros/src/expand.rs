@@ -11,7 +11,7 @@ use syn::{DeriveInput, ItemFn, LitStr, Path, parse_quote, spanned::Spanned};
 use crate::{
     ast::Function,
     attr::Codec,
-    valid::{Expiration, ValidCodec, ValidFunction, ValidState, ValidType},
+    valid::{Expiration, ValidCodec, ValidFunction, ValidMessages, ValidState, ValidType},
 };
 
 /// `#[statefun::function]`: a unit struct named after the function, carrying its
@@ -29,10 +29,14 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
     let context = quote_spanned! {context_ty.span()=>
         <#context_ty as #p::ContextArgument<'_>>::from_context(ctx)
     };
+    // One call takes both functions of the message argument, so a type that is not a
+    // message type is one error.
     let message_ty = valid.message;
-    let message = quote_spanned! {message_ty.span()=>
-        <#message_ty as #p::MessageArgument>::from_message(message)
+    let message_parameter = quote_spanned! {message_ty.span()=>
+        const MESSAGE: #p::MessageParameter<#message_ty> =
+            #p::message_parameter::<#message_ty>();
     };
+    let type_name = valid.type_name;
     let (state_ty, state_param, call_args) = match &function.state {
         Some(ty) => (
             quote_spanned!(ty.span()=> #ty),
@@ -55,27 +59,41 @@ pub(crate) fn function(valid: &ValidFunction<'_>) -> TokenStream {
     quote! {
         #items
 
-        #[automatically_derived]
-        impl #p::Function for #name {
-            type State = #state_ty;
+        const _: () = {
+            #message_parameter
 
-            fn type_name(&self) -> #p::TypeName {
-                Self::TYPE_NAME
-            }
+            #[automatically_derived]
+            impl #p::Function for #name {
+                type State = #state_ty;
 
-            fn invoke(
-                &self,
-                ctx: &mut #p::Context,
-                #state_param: &mut Self::State,
-                message: #p::Message,
-            ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
-                async move {
-                    let message = #message?;
-                    let result = #await_call;
-                    #into_result
+                fn type_name(&self) -> #p::TypeName {
+                    Self::TYPE_NAME
+                }
+
+                fn message_types(&self) -> #p::MessageTypes {
+                    (MESSAGE.message_types)()
+                }
+
+                fn invoke(
+                    &self,
+                    ctx: &mut #p::Context,
+                    #state_param: &mut Self::State,
+                    message: #p::Message,
+                ) -> impl #p::Future<Output = #p::Result<(), #p::BoxError>> + #p::Send {
+                    async move {
+                        let message = (MESSAGE.from_message)(message)?;
+                        let result = #await_call;
+                        #into_result
+                    }
                 }
             }
-        }
+
+            #[automatically_derived]
+            impl #p::TypedFunction for #name {
+                const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#type_name);
+                type Message = #message_ty;
+            }
+        };
     }
 }
 
@@ -92,7 +110,8 @@ pub(crate) fn function_fallback(
     let name = &function.item.sig.ident;
     // Stands in for a missing or invalid typename, which is reported.
     let stand_in = LitStr::new("statefun.invalid/typename", name.span());
-    let items = function_items(function, type_name.unwrap_or(&stand_in), &p);
+    let type_name = type_name.unwrap_or(&stand_in);
+    let items = function_items(function, type_name, &p);
     quote! {
         #items
 
@@ -113,11 +132,18 @@ pub(crate) fn function_fallback(
                 async { ::core::unreachable!() }
             }
         }
+
+        // Takes any message, so that no send to the function adds an error.
+        #[automatically_derived]
+        impl #p::TypedFunction for #name {
+            const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#type_name);
+            type Message = #p::Message;
+        }
     }
 }
 
-/// The unit struct named after the function (with its doc comments), its `TYPE_NAME` and
-/// the function as written, renamed `call` (with its other attributes).
+/// The unit struct named after the function (with its doc comments), its `TYPE_NAME`, its
+/// `address(id)` and the function as written, renamed `call` (with its other attributes).
 fn function_items(function: &Function, type_name: &LitStr, p: &TokenStream) -> TokenStream {
     let ItemFn {
         attrs,
@@ -152,6 +178,12 @@ fn function_items(function: &Function, type_name: &LitStr, p: &TokenStream) -> T
         impl #name {
             /// The function's typename, checked at compile time.
             pub const TYPE_NAME: #p::TypeName = #p::TypeName::from_static(#type_name);
+
+            /// The address of the instance `id` of this function. A message sent to it must
+            /// carry a value the function accepts, or the send does not compile.
+            pub fn address(id: impl #p::Into<#p::String>) -> #p::AddressOf<Self> {
+                #p::AddressOf::new(id)
+            }
 
             #[doc = #call_doc]
             #(#other_attrs)*
@@ -278,7 +310,8 @@ pub(crate) fn type_(valid: &ValidType<'_>) -> TokenStream {
             match lit {
                 Some(lit) => static_type_name(lit),
                 None => quote_spanned! {ident.span()=>
-                    <Self as #p::protobuf::DefaultTypeName>::default_type_name()
+                    static TYPE_NAME: #p::OnceLock<#p::TypeName> = #p::OnceLock::new();
+                    #p::protobuf::cached_default_type_name::<Self>(&TYPE_NAME)
                 },
             },
             quote!(#p::Result::Ok(#p::InfallibleEncode::encode_infallible(self))),
@@ -372,5 +405,128 @@ pub(crate) fn type_fallback(
         }
 
         #infallible
+    }
+}
+
+/// `#[derive(statefun::Messages)]`: `impl Messages` (decoding by typename, one variant per
+/// type, the catch-all last) and `impl Accepts` for each variant's type (for every type if
+/// there is a catch-all; `str` too for a `String` variant).
+pub(crate) fn messages(valid: &ValidMessages<'_>) -> TokenStream {
+    let krate = &valid.krate;
+    let p = quote!(#krate::__private);
+    let ident = valid.ident;
+    // One call per variant type requires `Type`, so a variant type that is not a StateFun
+    // type gets one error, at the type.
+    let consts: Vec<_> = (0..valid.variants.len())
+        .map(|i| format_ident!("VARIANT_{}", i))
+        .collect();
+    let variant_consts = valid.variants.iter().zip(&consts).map(|(variant, name)| {
+        let ty = variant.ty;
+        quote_spanned! {ty.span()=>
+            const #name: #p::Variant<#ty> = #p::variant::<#ty>();
+        }
+    });
+    let decodes = valid.variants.iter().zip(&consts).map(|(variant, name)| {
+        let variant = variant.ident;
+        quote! {
+            let message = match (#name.decode_if)(message) {
+                #p::Result::Ok(decoded) => return decoded.map(Self::#variant),
+                #p::Result::Err(message) => message,
+            };
+        }
+    });
+    let (message_types, rest, accepts) = match valid.catch_all {
+        Some(catch_all) => {
+            let (variant, ty) = (catch_all.ident, catch_all.ty);
+            let rest = quote_spanned! {ty.span()=>
+                #p::Result::Ok(Self::#variant(<#ty as #p::CatchAll>::from_message(message)))
+            };
+            let accepts = quote! {
+                #[automatically_derived]
+                impl<V: ?#p::Sized + #p::Encode> #p::Accepts<V> for #ident {}
+            };
+            (quote!(#p::MessageTypes::Any), rest, accepts)
+        }
+        None => {
+            let accepts = valid.variants.iter().map(|variant| {
+                let ty = variant.ty;
+                let str_too = is_string(ty).then(|| {
+                    quote! {
+                        #[automatically_derived]
+                        impl #p::Accepts<#p::str> for #ident {}
+                    }
+                });
+                quote! {
+                    #[automatically_derived]
+                    impl #p::Accepts<#ty> for #ident {}
+                    #str_too
+                }
+            });
+            (
+                quote!(#p::MessageTypes::Only(#p::Vec::from([#((#consts.type_name)()),*]))),
+                quote!(#p::Result::Err(#p::unexpected::<Self>(&message))),
+                quote!(#(#accepts)*),
+            )
+        }
+    };
+    quote! {
+        const _: () = {
+            #(#variant_consts)*
+
+            #[automatically_derived]
+            impl #p::Messages for #ident {
+                fn message_types() -> #p::MessageTypes {
+                    #message_types
+                }
+
+                fn from_message(
+                    message: #p::Message,
+                ) -> #p::Result<Self, #p::MessageError> {
+                    #(#decodes)*
+                    #rest
+                }
+            }
+
+            #accepts
+        };
+    }
+}
+
+/// Whether `ty` is written `String` (any path ending in it), which `&str` values convert
+/// to when sent.
+fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path)
+        if path.qself.is_none()
+            && path.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_none()))
+}
+
+/// The impls of a message enum whose derive reported a mistake: `impl Messages` (never
+/// run: the crate does not compile) and `Accepts` for every value, so that a function
+/// taking the enum, and sends to it, add no error of their own.
+pub(crate) fn messages_fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut with_value = input.generics.clone();
+    with_value
+        .params
+        .push(parse_quote!(__StatefunValue: ?#p::Sized));
+    let (accepts_generics, _, _) = with_value.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #p::Messages for #ident #ty_generics #where_clause {
+            fn message_types() -> #p::MessageTypes {
+                ::core::unreachable!()
+            }
+
+            fn from_message(
+                _: #p::Message,
+            ) -> #p::Result<Self, #p::MessageError> {
+                ::core::unreachable!()
+            }
+        }
+
+        #[automatically_derived]
+        impl #accepts_generics #p::Accepts<__StatefunValue> for #ident #ty_generics #where_clause {}
     }
 }

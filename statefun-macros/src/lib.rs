@@ -1,5 +1,5 @@
 //! Procedural macros of the StateFun Rust SDK: `#[statefun::function]`,
-//! `#[derive(StateSpec)]` and `#[derive(statefun::Type)]`.
+//! `#[derive(StateSpec)]`, `#[derive(statefun::Type)]` and `#[derive(statefun::Messages)]`.
 //!
 //! Use them through the `statefun-sdk` facade (library `statefun`), which re-exports them
 //! and provides the runtime paths the generated code names (`statefun::__private`, not
@@ -210,6 +210,75 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
     type_impl(input.into()).into()
 }
 
+/// Derives `Messages` for an enum of the message types a function accepts, one variant per
+/// type: the function takes the enum as its message and is called with the variant of the
+/// message's typename, decoded once.
+///
+/// ```
+/// use statefun::{Context, Functions, Message, MessageTypes, Messages, TypeName};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+/// #[statefun(json, typename = "demo/AddItem")]
+/// struct AddItem { item: String, quantity: u32 }
+///
+/// #[derive(statefun::Messages)]
+/// enum CartMessage {
+///     Add(AddItem),
+///     Note(String),
+/// }
+///
+/// #[statefun::function(typename = "demo/cart")]
+/// fn cart(ctx: &mut Context, msg: CartMessage) {
+///     match msg {
+///         CartMessage::Add(add) => println!("{} x {}", add.quantity, add.item),
+///         CartMessage::Note(text) => println!("note: {text}"),
+///     }
+/// }
+///
+/// assert_eq!(
+///     CartMessage::message_types(),
+///     MessageTypes::Only(vec![
+///         TypeName::from_static("demo/AddItem"),
+///         TypeName::from_static("io.statefun.types/string"),
+///     ]),
+/// );
+/// let note = CartMessage::from_message(Message::new("gift wrap"))?;
+/// assert!(matches!(note, CartMessage::Note(text) if text == "gift wrap"));
+/// // Any other typename is an error naming the ones accepted.
+/// let error = CartMessage::from_message(Message::new(&7_i64)).err().unwrap();
+/// assert_eq!(
+///     error.to_string(),
+///     "the function does not accept `io.statefun.types/long` messages: it accepts `demo/AddItem`, `io.statefun.types/string`",
+/// );
+///
+/// // Sends through `cart::address(id)` are checked against the variants' types:
+/// let add = statefun::OutgoingMessage::try_new(cart::address("alice"), &AddItem { item: "tea".into(), quantity: 2 })?;
+/// let note = statefun::OutgoingMessage::new(cart::address("alice"), "gift wrap")?;
+/// // statefun::OutgoingMessage::new(cart::address("alice"), &7_i64)?; // does not compile
+/// # let _ = (add, note, Functions::new().with(cart));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Variants
+/// Each variant holds one value of a StateFun type (a primitive, `String`, or a type with
+/// `#[derive(statefun::Type)]`), and no two variants have the same type. At most one
+/// variant may be the catch-all, `#[statefun(other)] Other(statefun::Message)`: it receives
+/// every message no other variant takes, and the function then accepts any typename.
+/// Without one, a message of another typename fails the batch with an error naming the
+/// function, the typename received and the typenames accepted.
+///
+/// # Keys
+/// - `#[statefun(other)]` on a variant: the catch-all.
+/// - `#[statefun(crate = "path")]` on the enum: the path of the facade crate if you
+///   renamed it.
+///
+/// An enum with a mistake still gets its impls (never run, since the crate does not
+/// compile), so that a function taking it reports no second error.
+#[proc_macro_derive(Messages, attributes(statefun))]
+pub fn derive_messages(input: TokenStream) -> TokenStream {
+    messages_impl(input.into()).into()
+}
+
 /// `#[statefun::function]` from token streams: the generated items, or the errors and the
 /// items with a fallback `impl Function` (the original item for a method or an invalid
 /// crate path).
@@ -295,5 +364,25 @@ pub(crate) fn type_impl(input: TokenStream2) -> TokenStream2 {
             quote!(#errors #fallback)
         }
         (Ok(()), None) => unreachable!("an invalid type always has an error"),
+    }
+}
+
+/// `#[derive(statefun::Messages)]` from a token stream: the impls, or the errors and
+/// fallback impls, so that uses of the enum add no error of their own.
+pub(crate) fn messages_impl(input: TokenStream2) -> TokenStream2 {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    let mut errors = Errors::new();
+    let parsed = ast::MessagesEnum::from_syn(&input, &mut errors);
+    match valid::messages(&parsed, &errors) {
+        Some(valid) => expand::messages(&valid),
+        None => {
+            let fallback = valid::crate_path(&parsed.args.krate)
+                .map(|krate| expand::messages_fallback(&input, &krate));
+            let errors = errors.finish().err();
+            quote!(#errors #fallback)
+        }
     }
 }

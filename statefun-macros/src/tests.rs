@@ -11,7 +11,7 @@ use statefun_test_support::state_names;
 
 use crate::{
     errors::{DurationMistake, TypeNameMistake, suggest_state_name},
-    function_impl, state_spec_impl, type_impl,
+    function_impl, messages_impl, state_spec_impl, type_impl,
     valid::{duration_millis, state_name, type_name},
 };
 
@@ -202,6 +202,47 @@ fn expand_type_raw() {
         type_impl(quote! {
             #[statefun(raw, typename = "demo/bytes")]
             struct Blob(Bytes);
+        }),
+    );
+}
+
+#[test]
+fn expand_messages() {
+    snapshot(
+        "messages",
+        messages_impl(quote! {
+            enum CartMessage {
+                Add(AddItem),
+                Note(String),
+            }
+        }),
+    );
+}
+
+#[test]
+fn expand_messages_with_a_catch_all() {
+    snapshot(
+        "messages_catch_all",
+        messages_impl(quote! {
+            #[statefun(crate = "my_statefun")]
+            enum Audit {
+                Note(String),
+                #[statefun(other)]
+                Other(Message),
+            }
+        }),
+    );
+}
+
+#[test]
+fn expand_messages_fallback() {
+    snapshot(
+        "messages_fallback",
+        messages_impl(quote! {
+            enum Generic<T> {
+                Value(T),
+                Unit,
+            }
         }),
     );
 }

@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use syn::{Ident, LitStr, Path, Type, ext::IdentExt, parse_quote};
 
 use crate::{
-    ast::{Function, StateStruct, TypeInput},
+    ast::{Function, MessageVariant, MessagesEnum, StateStruct, TypeInput},
     attr::{Codec, Slot},
     errors::{DurationMistake, Errors, Mistake, TypeNameMistake},
 };
@@ -279,6 +279,31 @@ pub(crate) enum ValidCodec<'a> {
 }
 
 /// A checked `#[derive(statefun::Type)]`.
+/// A `#[derive(statefun::Messages)]` enum without mistakes.
+pub(crate) struct ValidMessages<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) variants: &'a [MessageVariant<'a>],
+    pub(crate) catch_all: Option<&'a MessageVariant<'a>>,
+    pub(crate) krate: Path,
+}
+
+/// Checks a message enum; its shape was checked when parsed, so only the crate path is
+/// left (and the enum is valid only if nothing was reported).
+pub(crate) fn messages<'a>(
+    input: &'a MessagesEnum<'a>,
+    errors: &Errors,
+) -> Option<ValidMessages<'a>> {
+    if errors.any() {
+        return None;
+    }
+    Some(ValidMessages {
+        ident: &input.input.ident,
+        variants: &input.variants,
+        catch_all: input.catch_all.as_ref(),
+        krate: crate_path(&input.args.krate)?,
+    })
+}
+
 pub(crate) struct ValidType<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) codec: ValidCodec<'a>,

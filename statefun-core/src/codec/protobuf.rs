@@ -1,5 +1,7 @@
 //! Protobuf via prost: the codec behind `#[statefun(protobuf)]`.
 
+use std::sync::OnceLock;
+
 use bytes::Bytes;
 
 use super::CodecError;
@@ -64,6 +66,14 @@ impl<M: prost::Name> DefaultTypeName for M {
     fn default_type_name() -> TypeName {
         type_name::<M>()
     }
+}
+
+/// The default typename of `M`, made on first use and kept in `cell`: a type's
+/// `type_name()` is called for every message it is compared with, and formatting the
+/// name each time would cost an allocation. Used by the derive, not public API.
+#[doc(hidden)]
+pub fn cached_default_type_name<M: DefaultTypeName>(cell: &'static OnceLock<TypeName>) -> TypeName {
+    cell.get_or_init(|| M::default_type_name().leak()).clone()
 }
 
 /// A message's bytes.

@@ -9,7 +9,8 @@ use super::{
     store::Store,
 };
 use crate::{
-    Address, Encode, Handler, OutgoingMessage, OutgoingMessageError, StateError, Type, TypeName,
+    Address, Encode, Handler, OutgoingMessage, OutgoingMessageError, SendableTo, StateError, Type,
+    TypeName,
     proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
 };
 
@@ -128,12 +129,13 @@ impl LocalRuntime {
     }
 
     /// Sends `value` to `target` as an ingress would (no caller); fails if the target's id
-    /// is empty or the value cannot be encoded.
-    pub fn send<V: Encode + ?Sized>(
-        &mut self,
-        target: Address,
-        value: &V,
-    ) -> Result<(), OutgoingMessageError> {
+    /// is empty or the value cannot be encoded. Through a typed address
+    /// ([`AddressOf`](crate::AddressOf)), only a value the function accepts compiles.
+    pub fn send<T, V>(&mut self, target: T, value: &V) -> Result<(), OutgoingMessageError>
+    where
+        T: Into<Address>,
+        V: Encode + SendableTo<T> + ?Sized,
+    {
         let message = OutgoingMessage::try_new(target, value)?;
         self.send_message(message);
         Ok(())

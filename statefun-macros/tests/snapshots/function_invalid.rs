@@ -17,6 +17,13 @@ impl greet {
     pub const TYPE_NAME: ::statefun::__private::TypeName = ::statefun::__private::TypeName::from_static(
         "statefun.invalid/typename",
     );
+    /// The address of the instance `id` of this function. A message sent to it must
+    /// carry a value the function accepts, or the send does not compile.
+    pub fn address(
+        id: impl ::statefun::__private::Into<::statefun::__private::String>,
+    ) -> ::statefun::__private::AddressOf<Self> {
+        ::statefun::__private::AddressOf::new(id)
+    }
     ///The body of [`greet`] as written: call it directly, e.g. in unit tests, as `greet::call(&mut ctx, msg)`.
     fn call(ctx: &mut Context, msg: &Message) {}
 }
@@ -36,4 +43,11 @@ impl ::statefun::__private::Function for greet {
     > + ::statefun::__private::Send {
         async { ::core::unreachable!() }
     }
+}
+#[automatically_derived]
+impl ::statefun::__private::TypedFunction for greet {
+    const TYPE_NAME: ::statefun::__private::TypeName = ::statefun::__private::TypeName::from_static(
+        "statefun.invalid/typename",
+    );
+    type Message = ::statefun::__private::Message;
 }

@@ -5,7 +5,10 @@ const _: () = {
     #[automatically_derived]
     impl ::statefun::__private::Type for Ping {
         fn type_name() -> ::statefun::__private::TypeName {
-            <Self as ::statefun::__private::protobuf::DefaultTypeName>::default_type_name()
+            static TYPE_NAME: ::statefun::__private::OnceLock<
+                ::statefun::__private::TypeName,
+            > = ::statefun::__private::OnceLock::new();
+            ::statefun::__private::protobuf::cached_default_type_name::<Self>(&TYPE_NAME)
         }
         fn encode(
             &self,

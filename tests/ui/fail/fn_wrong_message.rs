@@ -18,9 +18,6 @@ fn borrowed(_ctx: &mut Context, _msg: &Message) {}
 #[statefun::function(typename = "demo/borrowed-alias")]
 fn borrowed_alias(_ctx: &mut Context, _state: &mut Seen, _msg: &mut Msg) {}
 
-#[statefun::function(typename = "demo/string")]
-fn string(_ctx: &mut Context, _msg: String) {}
-
 #[statefun::function(typename = "demo/same-name")]
 fn same_name(_ctx: &mut Context, _state: &mut Seen, _msg: mine::Message) {}
 

@@ -42,7 +42,7 @@ fn uses(
     ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &Unknown { name: name.clone() })?);
     ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &BadTypeName { name: name.clone() })?);
     ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &Wrapper { inner: 1 })?);
-    ctx.send(statefun::OutgoingMessage::new(to, &Typo { name }));
+    ctx.send(statefun::OutgoingMessage::new(to, &Typo { name })?);
     let _: Wrapper<i32> = msg.decode()?;
     Ok(())
 }

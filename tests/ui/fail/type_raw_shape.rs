@@ -23,8 +23,8 @@ fn uses(
     msg: statefun::Message,
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Named { bytes: vec![] }));
-    ctx.send(statefun::OutgoingMessage::new(to, &Text(String::new())));
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Named { bytes: vec![] })?);
+    ctx.send(statefun::OutgoingMessage::new(to, &Text(String::new()))?);
     let _: Named = msg.decode()?;
     let _: Text = msg.decode()?;
     Ok(())
