@@ -30,9 +30,13 @@
 //! - **Concurrency.** One invocation runs at a time per instance; Lambda starts more
 //!   instances for concurrent requests (one per address with a batch in flight), each with
 //!   a cold start: the process start and [`Functions`] registration, a few milliseconds for
-//!   this SDK (figures in the repository's README).
+//!   this SDK (figures in the repository's docs/deploy.md).
 //! - **Cold start.** Nothing is kept between invocations but the registered functions: the
 //!   state comes with every request, as on any other platform.
+//! - **Panics.** `cargo lambda build --release` builds with `panic = "abort"` unless your
+//!   Cargo.toml's `[profile.release]` sets `panic` itself: set `panic = "unwind"`, or a
+//!   function that panics kills the instance instead of being answered 500 with its
+//!   typename, id and panic message.
 
 use std::{
     sync::Arc,
