@@ -445,6 +445,9 @@ pub fn functions() -> Functions {
     }
 }
 
+// Not compiled where `examples/e2e_lambda.rs` includes this file for its functions: the
+// Lambda build leaves actix-web out.
+#[cfg(feature = "actix")]
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let port: u16 = std::env::var("PORT")

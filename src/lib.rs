@@ -128,6 +128,8 @@
 //! | [`Functions`], [`Handler`] | the registry and the transport-free dispatcher: `ToFunction` bytes in, `FromFunction` bytes out |
 //! | [`Context`], [`Message`], [`OutgoingMessage`], [`AddressOf`], [`EgressMessage`] | what a function reads and sends |
 //! | `actix` | the HTTP service (feature `actix`) |
+//! | `axum`, `lambda` | your functions in an axum application, or as an AWS Lambda function (features `axum`, `lambda`) |
+//! | [`http`] | the HTTP behaviour every integration shares, for your own framework |
 //!
 //! # Features
 //!
@@ -136,6 +138,8 @@
 //! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
 //! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
 //! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Server::bind_tls` |
+//! | `axum` | no | `statefun::axum`: an `Endpoint` whose `router()` you merge into an axum 0.8 application |
+//! | `lambda` | no | `statefun::lambda`: `statefun::lambda::run(functions)` serves them as an AWS Lambda function (function URL, API Gateway, ALB) |
 //! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
 //! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines; `statefun-local --help`) |
 //!
@@ -247,6 +251,14 @@ pub use statefun_macros::{Messages, StateSpec, Type, function};
 #[cfg(feature = "actix")]
 #[doc(inline)]
 pub use statefun_actix as actix;
+
+pub use statefun_core::http;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+
+#[cfg(feature = "lambda")]
+pub mod lambda;
 
 /// Serves functions over HTTP until SIGINT or SIGTERM: [`actix::serve`].
 #[cfg(feature = "actix")]

@@ -1,6 +1,7 @@
-//! The examples: the built `greeter` and `shopping_cart` binaries serve real requests
-//! over HTTP (the greeter answers the conformance vector `a-greeter`), and the shopping
-//! cart's functions behave as documented under the in-process local runtime.
+//! The examples: the built `greeter`, `own_server`, `axum_greeter` and `hyper_greeter`
+//! binaries serve real requests over HTTP (the greeters answer the conformance vector
+//! `a-greeter` as the Python SDK did), and the shopping cart's functions behave as
+//! documented under the in-process local runtime.
 //!
 //! The binaries are the ones `cargo test` builds next to this test
 //! (`target/<profile>/examples/`); run `cargo build --examples` first when running this
@@ -286,6 +287,59 @@ fn greeter_example_answers_the_conformance_request() {
 
     #[cfg(unix)]
     service.stop();
+}
+
+/// An example that serves `demo/greeter` some other way than `statefun::serve`: it answers
+/// the conformance request `a-greeter` byte for byte as the Python SDK did, and answers
+/// another path 404 with the text of `statefun::http`.
+fn assert_serves_the_greeter(service: &Service) {
+    let vector = conformance::vector("a-greeter");
+    let (status, content_type, body) = service.post(&vector.request);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(content_type, "application/octet-stream");
+    assert_eq!(body, vector.python_response);
+
+    let base = service.url.trim_end_matches("/statefun");
+    let (status, content_type, text) = service.post_to(&format!("{base}/nowhere"), b"");
+    let text = String::from_utf8(text).unwrap();
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "text/plain; charset=utf-8"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(
+            "no StateFun endpoint at `/nowhere`: this service answers POST requests at `/statefun`"
+        ),
+        "{text}"
+    );
+}
+
+#[cfg(feature = "axum")]
+#[test]
+fn axum_greeter_example_serves_its_routes_and_stops_gracefully() {
+    let service = Service::start("axum_greeter");
+    assert!(
+        service
+            .printed()
+            .contains("urlPathTemplate: http://localhost:")
+    );
+    assert_serves_the_greeter(&service);
+    let base = service.url.trim_end_matches("/statefun").to_owned();
+    let mut health = agent().get(format!("{base}/health")).call().unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.body_mut().read_to_string().unwrap(), "ok");
+    #[cfg(unix)]
+    service.stop();
+}
+
+#[test]
+fn hyper_greeter_example_serves_the_handler_without_an_integration() {
+    let service = Service::start("hyper_greeter");
+    assert_serves_the_greeter(&service);
+    let answer = agent().get(&service.url).call().unwrap();
+    assert_eq!(answer.status(), 405);
+    assert_eq!(answer.headers()["allow"], "POST");
 }
 
 #[test]

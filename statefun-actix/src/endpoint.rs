@@ -3,28 +3,20 @@
 use std::{fmt, io, net::ToSocketAddrs, sync::Arc, time::Duration};
 
 use actix_web::{
-    HttpRequest, HttpResponse, Route,
+    HttpRequest, Route,
     dev::{AppService, HttpServiceFactory},
-    http::header,
     web,
 };
-use statefun_core::{Functions, Handler};
+pub use statefun_core::http::{DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT};
+use statefun_core::{
+    Functions, Handler,
+    http::{Answer, Rejected, Rejection},
+};
 
 use crate::{
     Server, body,
-    service::{Service, TEXT},
+    service::{Service, response},
 };
-
-/// The path an [`Endpoint`] answers on unless told otherwise.
-pub const DEFAULT_PATH: &str = "/statefun";
-
-/// The default request body limit: 32 MiB, the runtime's default `payload_max_bytes`.
-pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
-
-/// How long a batch may run by default before it is abandoned with 504: 2 minutes, the
-/// runtime's default call timeout (`transport.call` in module.yaml), after which the
-/// runtime no longer waits for the answer.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A StateFun endpoint: the [`Handler`] of your functions at a path, with its HTTP
 /// settings.
@@ -177,35 +169,18 @@ impl Endpoint {
         web::to(move |req: HttpRequest, mut body: web::Payload| {
             let served = served.clone();
             async move {
-                let drained = body::discard(&mut body, 0, body::discard_budget(limit)).await;
-                let text = unserved_text(&req, &served);
-                tracing::warn!(method = %req.method(), path = req.path(), "{text}");
-                let mut response = HttpResponse::NotFound();
-                if !drained {
-                    response.force_close();
+                let drained = body::discard(&mut body, limit).await;
+                let info = req.connection_info();
+                let origin = Some((info.scheme(), info.host()));
+                let answer = Answer::unserved_path(req.path(), &served, origin);
+                drop(info);
+                if let Some(text) = answer.error_text() {
+                    tracing::warn!(method = %req.method(), path = req.path(), "{text}");
                 }
-                response.content_type(TEXT).body(text)
+                response(answer.with_close(!drained))
             }
         })
     }
-}
-
-/// The 404 text for a request to a path the endpoint does not serve.
-fn unserved_text(req: &HttpRequest, served: &str) -> String {
-    let info = req.connection_info();
-    let hint = if served.contains('{') {
-        String::new()
-    } else {
-        format!(
-            "; set `urlPathTemplate: {}://{}{served}` in module.yaml (with the host name the StateFun cluster reaches this service by)",
-            info.scheme(),
-            info.host()
-        )
-    };
-    format!(
-        "no StateFun endpoint at `{}`: this service answers POST requests at `{served}`{hint}",
-        req.path()
-    )
 }
 
 impl HttpServiceFactory for Endpoint {
@@ -218,14 +193,11 @@ impl HttpServiceFactory for Endpoint {
                 async move { service.answer(req, body).await }
             }))
             .default_service(web::to(move |mut body: web::Payload| async move {
-                let mut response = HttpResponse::MethodNotAllowed();
-                if !body::discard(&mut body, 0, body::discard_budget(limit)).await {
-                    response.force_close();
-                }
-                response
-                    .insert_header((header::ALLOW, "POST"))
-                    .content_type(TEXT)
-                    .body("a StateFun endpoint answers POST requests only")
+                let drained = body::discard(&mut body, limit).await;
+                response(Answer::from(Rejected {
+                    reason: Rejection::Method,
+                    drained,
+                }))
             }))
             .register(config);
     }

@@ -19,6 +19,7 @@ use statefun_core::{
 use statefun_test_support::{
     answer::{missing_states, mutations},
     blob::Blob,
+    conformance_functions,
     failing::{Fail, Panic},
     fragile,
     greeter::{Greeter, greeting, seen_in},
@@ -205,6 +206,12 @@ fn post_with(url: &str, body: &[u8], headers: &[(&str, &str)]) -> Answer {
 }
 
 // ---------------------------------------------------------------- the table
+
+#[test]
+fn every_conformance_vector_is_answered_over_http_as_by_the_python_sdk() {
+    let url = start(Endpoint::new(conformance_functions::functions()));
+    conformance_functions::assert_answers_over_http(&url);
+}
 
 #[test]
 fn valid_post_is_answered_200_octet_stream() {

@@ -3,8 +3,10 @@
 //! state and the transport-free dispatcher.
 //!
 //! Most users depend on the `statefun-sdk` facade (library `statefun`), which re-exports
-//! this crate together with the macros and the HTTP adapter. This crate has no HTTP and no
-//! macros: a function written by hand against it answers real StateFun requests.
+//! this crate together with the macros and the HTTP adapter. This crate has no HTTP server
+//! and no macros: a function written by hand against it answers real StateFun requests.
+//! Its [`http`] module says, free of any HTTP framework, what a server answers for every
+//! request and outcome, so that every integration answers alike.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -64,6 +66,7 @@ mod dispatch;
 mod egress;
 mod error;
 mod function;
+pub mod http;
 pub mod local;
 mod message;
 mod messages;

@@ -10,9 +10,11 @@
 pub mod answer;
 pub mod blob;
 pub mod conformance;
+pub mod conformance_functions;
 pub mod failing;
 pub mod fragile;
 pub mod greeter;
+pub mod http_table;
 pub mod request;
 pub mod state_names;
 pub mod wrapper_check;

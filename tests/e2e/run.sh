@@ -8,6 +8,8 @@
 #       kafka-features kafka-exactly-once #   Kafka in and out (module.yaml), nginx, 3 replicas
 #       kafka-direct                      #   Kafka, the runtime pointed at one replica directly
 #       local                             #   the same workloads through statefun::local::LocalRuntime
+#       lambda (with E2E_LAMBDA=1 only)   #   features against examples/e2e_lambda.rs as an AWS
+#                                         #   Lambda function in cargo-lambda's local emulator
 #   tests/e2e/run.sh kafka-exactly-once   # or some of them
 #
 # Needs java (11 or 17), mvn, cargo and, for the Kafka scenarios that use it, nginx on PATH (or in
@@ -27,6 +29,9 @@
 #                              the exactly-once scenarios must then FAIL
 #   E2E_SERVICE_CMD="..."      run this instead of the Rust example (it must listen on
 #                              127.0.0.1:$PORT at path /statefun); for checking the Java side alone
+#   E2E_LAMBDA=1               add the lambda scenario to the default list (it needs cargo-lambda,
+#                              `pip install cargo-lambda`, and a release build of several minutes,
+#                              so CI leaves it out); `tests/e2e/run.sh lambda` runs it alone
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -37,9 +42,12 @@ RUN_DIR="${E2E_RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/statefun-e2e.XXXXXX")}"
 mkdir -p "$RUN_DIR"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 PROFILE="${E2E_PROFILE:-debug}"
-ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local)
+ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local lambda)
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL_SCENARIOS[@]}")
+if [ ${#SCENARIOS[@]} -eq 0 ]; then
+  SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local)
+  [ "${E2E_LAMBDA:-0}" = 1 ] && SCENARIOS+=(lambda)
+fi
 for s in "${SCENARIOS[@]}"; do
   case " ${ALL_SCENARIOS[*]} " in
     *" $s "*) ;;
@@ -66,6 +74,8 @@ declare -A REPLICA_PID=() REPLICA_PORT=()
 NGINX_PID=""
 KAFKA_PID=""
 JVM_PID=""
+LAMBDA_EMULATOR_PID=""
+LAMBDA_PID=""
 
 stop_pid() { # pid [seconds to wait after TERM]
   local pid="$1" wait_s="${2:-10}"
@@ -80,6 +90,8 @@ stop_pid() { # pid [seconds to wait after TERM]
 cleanup() {
   local i
   stop_pid "$JVM_PID" 5
+  stop_pid "$LAMBDA_PID" 5
+  stop_pid "$LAMBDA_EMULATOR_PID" 5
   for i in "${REPLICAS[@]}"; do stop_pid "${REPLICA_PID[$i]:-}" 5; done
   stop_pid "$NGINX_PID" 5
   stop_pid "$KAFKA_PID" 15
@@ -176,8 +188,28 @@ else
 fi
 say "built in $(since "$t") s; service: ${SERVICE_CMD[*]}"
 
+# The Lambda function: the release artifact that `cargo lambda deploy` would upload, built
+# without actix-web (examples/e2e_lambda.rs serves the functions of examples/e2e_functions.rs).
+if wants lambda; then
+  if ! cargo lambda --version >/dev/null 2>&1; then
+    say "FAIL: the lambda scenario needs cargo-lambda: pip install cargo-lambda"
+    exit 1
+  fi
+  t="$(now)"
+  say "cargo lambda build --release --example e2e_lambda ($(cargo lambda --version))"
+  if ! (cd "$ROOT" && cargo lambda build --release --example e2e_lambda --no-default-features \
+    --features lambda,logging --lambda-dir "$RUN_DIR/lambda-artifact") >"$RUN_DIR/lambda-build.log" 2>&1; then
+    print_log "$RUN_DIR/lambda-build.log" "cargo lambda build log"
+    say "FAIL: the Lambda function did not build"
+    exit 1
+  fi
+  LAMBDA_BIN="$RUN_DIR/lambda-artifact/e2e_lambda/bootstrap"
+  LAMBDA_FIGURES="artifact $(stat -c %s "$LAMBDA_BIN") bytes, built in $(since "$t") s"
+  say "Lambda function: $LAMBDA_BIN ($LAMBDA_FIGURES)"
+fi
+
 JAVA_FLAGS=()
-if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct; then
+if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct lambda; then
   t="$(now)"
   say "mvn compile (tests/e2e/harness)"
   if ! "${MVN[@]}" -f "$POM" compile dependency:build-classpath \
@@ -389,6 +421,52 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
+# 4b. The Lambda function in cargo-lambda's emulator of the Lambda service: the emulator serves
+# the Runtime API (which the function polls for invocations) and function URLs, turning an HTTP
+# request into a function URL event (body base64-encoded) and the function's answer back.
+# ---------------------------------------------------------------------------------------------
+LAMBDA_DIR="$RUN_DIR/lambda" # the scenario's own directory
+start_lambda() {
+  local port t0 cold warm i
+  port="$(free_port)"
+  # --only-lambda-apis: the emulator runs no `cargo run` of its own; the function is the
+  # release artifact, started below with the variables the Lambda service sets.
+  (cd "$ROOT" && exec cargo-lambda lambda watch --only-lambda-apis --ignore-changes \
+    --invoke-address 127.0.0.1 --invoke-port "$port") >"$LAMBDA_DIR/emulator.log" 2>&1 &
+  LAMBDA_EMULATOR_PID=$!
+  wait_listening "$port" "$LAMBDA_EMULATOR_PID" 30 "Lambda emulator" "$LAMBDA_DIR/emulator.log"
+  LAMBDA_URL="http://127.0.0.1:$port/lambda-url/_/statefun"
+  # Cold start: from starting the process to its first answer through the function URL (the
+  # emulator holds the request until the function asks for its first invocation). The
+  # request is a conformance vector's, for a function e2e_lambda does not have: the
+  # dispatcher answers it 404 after decoding it, with no state to touch.
+  local probe="$ROOT/tests/conformance/vectors/a-greeter/request.bin"
+  t0="$(now)"
+  AWS_LAMBDA_RUNTIME_API="http://127.0.0.1:$port/.rt" AWS_LAMBDA_FUNCTION_NAME=_ \
+    AWS_LAMBDA_FUNCTION_VERSION=1 AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128 RUST_LOG="${RUST_LOG:-info}" \
+    "$LAMBDA_BIN" >>"$LAMBDA_DIR/function.log" 2>&1 &
+  LAMBDA_PID=$!
+  local status
+  status="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 30 -H 'content-type: application/octet-stream' \
+    --data-binary "@$probe" "$LAMBDA_URL" || true)"
+  cold="$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')"
+  if [ "$status" != 404 ] || ! kill -0 "$LAMBDA_PID" 2>/dev/null; then
+    print_log "$LAMBDA_DIR/emulator.log" "Lambda emulator log"
+    print_log "$LAMBDA_DIR/function.log" "Lambda function log"
+    say "FAIL: the Lambda function's first answer was HTTP $status, expected 404 from its dispatcher"
+    exit 1
+  fi
+  warm=""
+  for i in 1 2 3 4 5; do
+    warm+="$(curl -sS -o /dev/null -w '%{time_total}' -H 'content-type: application/octet-stream' \
+      --data-binary "@$probe" "$LAMBDA_URL") "
+  done
+  warm="$(awk -v w="$warm" 'BEGIN { n = split(w, a, " "); for (i = 1; i <= n; i++) s += a[i]; printf "%.1f", s / n * 1000 }')"
+  LAMBDA_FIGURES+="; cold start to first answer ${cold} ms, warm request ${warm} ms (mean of 5, through the emulator)"
+  say "Lambda emulator on 127.0.0.1:$port (pid $LAMBDA_EMULATOR_PID), function pid $LAMBDA_PID: $LAMBDA_FIGURES"
+}
+
+# ---------------------------------------------------------------------------------------------
 # 5. The scenarios.
 # ---------------------------------------------------------------------------------------------
 # Replica failures during a run, timed by the job's progress (the committed input offsets that
@@ -468,6 +546,11 @@ for scenario in "${SCENARIOS[@]}"; do
       args=(--scenario exactly-once --instances "$INSTANCES" --messages "$MESSAGES" --seed "$SEED"
         --induce-failure true --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
         --function-url "$(replica_url 1)") ;;
+    lambda)
+      mkdir -p "$LAMBDA_DIR"
+      start_lambda
+      args=(--scenario features --expected "$E2E/expected/features.txt" --timeout-s 120
+        --function-url "$LAMBDA_URL") ;;
     kafka-features | kafka-exactly-once | kafka-direct)
       [ -n "$KAFKA_PID" ] || start_kafka
       if [ "$scenario" != kafka-direct ] && [ -z "$NGINX_PID" ]; then start_nginx; fi
@@ -529,12 +612,21 @@ for scenario in "${SCENARIOS[@]}"; do
     say "  $report"
     echo "$report" >>"$out/summary.txt"
   fi
-  for i in "${REPLICAS[@]}"; do
-    if ! kill -0 "${REPLICA_PID[$i]}" 2>/dev/null; then
-      say "replica r$i died during $scenario"
+  if [ "$scenario" = lambda ]; then
+    say "  $LAMBDA_FIGURES"
+    echo "$LAMBDA_FIGURES" >>"$out/summary.txt"
+    if ! kill -0 "$LAMBDA_PID" 2>/dev/null; then
+      say "the Lambda function died during $scenario"
       rc=1
     fi
-  done
+  else
+    for i in "${REPLICAS[@]}"; do
+      if ! kill -0 "${REPLICA_PID[$i]}" 2>/dev/null; then
+        say "replica r$i died during $scenario"
+        rc=1
+      fi
+    done
+  fi
   if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))
     say "scenario $scenario: PASS (wall time with JVM start: $wall s)"
@@ -543,6 +635,10 @@ for scenario in "${SCENARIOS[@]}"; do
     say "scenario $scenario: FAIL (exit $rc, $wall s)"
     print_log "$log" "JVM log of $scenario"
     for i in "${REPLICAS[@]}"; do print_log "$RUN_DIR/replica-$i.log" "replica r$i log"; done
+    if [ "$scenario" = lambda ]; then
+      print_log "$LAMBDA_DIR/emulator.log" "Lambda emulator log"
+      print_log "$LAMBDA_DIR/function.log" "Lambda function log"
+    fi
     [ -n "$NGINX_PID" ] && print_log "$NGINX_DIR/error.log" "nginx error log"
     [ -n "$KAFKA_PID" ] && print_log "$KAFKA_DIR/broker.log" "Kafka broker log"
   fi
