@@ -144,6 +144,7 @@ mod body;
 mod endpoint;
 #[cfg(feature = "gzip")]
 mod gzip;
+mod operations;
 mod server;
 mod service;
 mod shutdown;
@@ -151,6 +152,7 @@ mod shutdown;
 mod tls;
 
 pub use endpoint::{DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT, Endpoint};
+pub use operations::{DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations};
 pub use server::{DEFAULT_SHUTDOWN_TIMEOUT, Server};
 pub use shutdown::run_with_graceful_shutdown;
 #[cfg(feature = "tls")]

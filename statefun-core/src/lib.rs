@@ -68,6 +68,8 @@ mod function;
 pub mod http;
 pub mod local;
 mod message;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod outgoing;
 #[doc(hidden)]
 pub mod proto;
