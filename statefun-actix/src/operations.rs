@@ -37,6 +37,7 @@ pub const DEFAULT_READY_PATH: &str = "/ready";
 #[derive(Clone, Debug)]
 pub struct Operations {
     pub(crate) function_path: String,
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
     pub(crate) metrics_path: String,
     pub(crate) health_path: String,
     pub(crate) ready_path: String,
