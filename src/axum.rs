@@ -211,7 +211,10 @@ impl Endpoint {
         let limit = self.settings.body_limit;
         if let Err(reason) = http::check_method(parts.method.as_str()) {
             let drained = discard(body, limit).await;
-            return response(http::reject(&self.settings.handler, Rejected { reason, drained }));
+            return response(http::reject(
+                &self.settings.handler,
+                Rejected { reason, drained },
+            ));
         }
         let start = Instant::now();
         let span = tracing::info_span!(

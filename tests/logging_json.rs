@@ -94,7 +94,12 @@ fn json_events_carry_the_request_span_fields() {
     let find = |message: &str| -> Vec<&Json> {
         events
             .iter()
-            .filter(|e| e["message"].as_str().unwrap_or_default().starts_with(message))
+            .filter(|e| {
+                e["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(message)
+            })
             .collect()
     };
 
@@ -114,8 +119,18 @@ fn json_events_carry_the_request_span_fields() {
     assert_eq!(answered.len(), 1, "{stderr}");
     let span = &answered[0]["span"];
     assert_eq!(
-        (&span["function"], &span["id"], &span["batch_size"], &span["status"]),
-        (&Json::from("demo/greeter"), &Json::from("ann"), &Json::from(1), &Json::from(200))
+        (
+            &span["function"],
+            &span["id"],
+            &span["batch_size"],
+            &span["status"]
+        ),
+        (
+            &Json::from("demo/greeter"),
+            &Json::from("ann"),
+            &Json::from(1),
+            &Json::from(200)
+        )
     );
     assert!(span["latency"].is_string(), "{span}");
 
@@ -123,8 +138,18 @@ fn json_events_carry_the_request_span_fields() {
     assert_eq!(failed.len(), 1, "{stderr}");
     let span = &failed[0]["span"];
     assert_eq!(
-        (&span["function"], &span["id"], &span["batch_size"], &span["status"]),
-        (&Json::from("demo/greeter"), &Json::from("bob"), &Json::from(2), &Json::from(500))
+        (
+            &span["function"],
+            &span["id"],
+            &span["batch_size"],
+            &span["status"]
+        ),
+        (
+            &Json::from("demo/greeter"),
+            &Json::from("bob"),
+            &Json::from(2),
+            &Json::from(500)
+        )
     );
     assert!(span["latency"].is_string(), "{span}");
     assert_eq!(failed[0]["level"], "ERROR");

@@ -21,7 +21,11 @@ async fn main() -> std::io::Result<()> {
     let functions = statefun::Functions::new()
         .with(functions::greeter)
         .with(functions::reader);
-    let metrics = if cfg!(feature = "metrics") { "on" } else { "off" };
+    let metrics = if cfg!(feature = "metrics") {
+        "on"
+    } else {
+        "off"
+    };
     eprintln!("statefun greeter on http://127.0.0.1:{port}/statefun, metrics {metrics}");
     statefun::actix::serve(functions, ("127.0.0.1", port)).await
 }

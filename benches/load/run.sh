@@ -143,8 +143,8 @@ for name in $SERVERS; do
   echo "$name: 200, application/octet-stream, FromFunction with seen MODIFY = $EXPECTED_SEEN" >&2
 done
 if has statefun-metrics; then
-  curl -s "http://127.0.0.1:${PORT[statefun-metrics]}/metrics" |
-    grep -q '^statefun_requests_total{function="demo/greeter",outcome="answered"} 1$' ||
+  scrape=$(curl -s "http://127.0.0.1:${PORT[statefun-metrics]}/metrics")
+  grep -q '^statefun_requests_total{function="demo/greeter",outcome="answered"} 1$' <<<"$scrape" ||
     { echo "statefun-metrics does not count its requests at /metrics" >&2 && exit 1; }
   echo "statefun-metrics: GET /metrics counts the request" >&2
 fi

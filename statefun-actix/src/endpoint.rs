@@ -55,7 +55,10 @@ impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Endpoint");
         d.field("path", &self.path)
-            .field("operations", &self.serve_operations.then(|| self.operations()))
+            .field(
+                "operations",
+                &self.serve_operations.then(|| self.operations()),
+            )
             .field("functions", self.service.handler.functions())
             .field("body_limit", &self.service.body_limit)
             .field("timeout", &self.service.timeout);

@@ -7,9 +7,9 @@ use actix_web::{
     http::header,
     web,
 };
+use statefun_core::http::TEXT_PLAIN;
 #[cfg(feature = "metrics")]
 use statefun_core::metrics::{self, Metrics};
-use statefun_core::http::TEXT_PLAIN;
 
 use crate::shutdown;
 
@@ -104,7 +104,12 @@ fn not_get(path: &str, what: &str, function_path: &str) -> HttpResponse {
         ))
 }
 
-fn resource<F, R>(path: &str, what: &'static str, function_path: &str, get: F) -> actix_web::Resource
+fn resource<F, R>(
+    path: &str,
+    what: &'static str,
+    function_path: &str,
+    get: F,
+) -> actix_web::Resource
 where
     F: Fn() -> R + Clone + 'static,
     R: std::future::Future<Output = HttpResponse> + 'static,
@@ -125,29 +130,42 @@ impl HttpServiceFactory for Operations {
         }
         #[cfg(feature = "metrics")]
         if let Some(metrics) = self.metrics {
-            resource(&self.metrics_path, "the metrics", &self.function_path, move || {
-                let text = metrics.encode();
-                async move {
-                    HttpResponse::Ok()
-                        .content_type(metrics::CONTENT_TYPE)
-                        .body(text)
-                }
-            })
+            resource(
+                &self.metrics_path,
+                "the metrics",
+                &self.function_path,
+                move || {
+                    let text = metrics.encode();
+                    async move {
+                        HttpResponse::Ok()
+                            .content_type(metrics::CONTENT_TYPE)
+                            .body(text)
+                    }
+                },
+            )
             .register(config);
         }
-        resource(&self.health_path, "the liveness", &self.function_path, || async {
-            HttpResponse::Ok().content_type(TEXT_PLAIN).body("ok")
-        })
+        resource(
+            &self.health_path,
+            "the liveness",
+            &self.function_path,
+            || async { HttpResponse::Ok().content_type(TEXT_PLAIN).body("ok") },
+        )
         .register(config);
-        resource(&self.ready_path, "the readiness", &self.function_path, || async {
-            if shutdown::stopping() {
-                HttpResponse::ServiceUnavailable()
-                    .content_type(TEXT_PLAIN)
-                    .body("stopping: a graceful shutdown is under way")
-            } else {
-                HttpResponse::Ok().content_type(TEXT_PLAIN).body("ready")
-            }
-        })
+        resource(
+            &self.ready_path,
+            "the readiness",
+            &self.function_path,
+            || async {
+                if shutdown::stopping() {
+                    HttpResponse::ServiceUnavailable()
+                        .content_type(TEXT_PLAIN)
+                        .body("stopping: a graceful shutdown is under way")
+                } else {
+                    HttpResponse::Ok().content_type(TEXT_PLAIN).body("ready")
+                }
+            },
+        )
         .register(config);
     }
 }

@@ -130,15 +130,28 @@ fn a_scripted_series_of_requests_is_counted_exactly() {
     let (status, content_type, _, scrape) = get(&format!("{base}/metrics"));
     assert_eq!(status, 200);
     assert_eq!(content_type, CONTENT_TYPE);
-    for function in ["demo/greeter", "demo/fail", "demo/panic", "demo/slow", "none"] {
+    for function in [
+        "demo/greeter",
+        "demo/fail",
+        "demo/panic",
+        "demo/slow",
+        "none",
+    ] {
         for outcome in ["answered", "negotiation", "4xx", "5xx", "timeout"] {
-            assert_eq!(requests(&scrape, function, outcome), 0.0, "{function} {outcome}");
+            assert_eq!(
+                requests(&scrape, function, outcome),
+                0.0,
+                "{function} {outcome}"
+            );
         }
     }
 
     // Answered: two batches, of 1 and 3 invocations.
     assert_eq!(post(&url, &greeting("a", Some(1), &["hi"]), octets), 200);
-    assert_eq!(post(&url, &greeting("b", None, &["x", "y", "z"]), octets), 200);
+    assert_eq!(
+        post(&url, &greeting("b", None, &["x", "y", "z"]), octets),
+        200
+    );
     // State negotiation: the greeter's `seen` is not sent.
     let negotiation = Batch::to("demo/greeter", "c").text("hi").encode();
     assert_eq!(post(&url, &negotiation, octets), 200);
@@ -150,20 +163,44 @@ fn a_scripted_series_of_requests_is_counted_exactly() {
     assert_eq!(get(&url).0, 405);
     assert_eq!(post(&format!("{base}/elsewhere"), &unknown, octets), 404);
     // A user error and a panic: 500 each.
-    assert_eq!(post(&url, &Batch::to("demo/fail", "e").text("x").encode(), octets), 500);
-    assert_eq!(post(&url, &Batch::to("demo/panic", "f").text("x").encode(), octets), 500);
+    assert_eq!(
+        post(
+            &url,
+            &Batch::to("demo/fail", "e").text("x").encode(),
+            octets
+        ),
+        500
+    );
+    assert_eq!(
+        post(
+            &url,
+            &Batch::to("demo/panic", "f").text("x").encode(),
+            octets
+        ),
+        500
+    );
     // A timeout: 504 after 300 ms.
-    let slow = Batch::to("demo/slow", "g").message(typed(&5_000i64)).encode();
+    let slow = Batch::to("demo/slow", "g")
+        .message(typed(&5_000i64))
+        .encode();
     assert_eq!(post(&url, &slow, octets), 504);
 
     let scrape = metrics.encode();
-    assert_eq!(get(&format!("{base}/metrics")).3, scrape, "the path serves the same text");
+    assert_eq!(
+        get(&format!("{base}/metrics")).3,
+        scrape,
+        "the path serves the same text"
+    );
 
     // Requests by function and outcome.
     assert_eq!(requests(&scrape, "demo/greeter", "answered"), 2.0);
     assert_eq!(requests(&scrape, "demo/greeter", "negotiation"), 1.0);
     assert_eq!(requests(&scrape, "demo/greeter", "5xx"), 0.0);
-    assert_eq!(requests(&scrape, "none", "4xx"), 4.0, "404, 415, 405, unserved path");
+    assert_eq!(
+        requests(&scrape, "none", "4xx"),
+        4.0,
+        "404, 415, 405, unserved path"
+    );
     assert_eq!(requests(&scrape, "demo/fail", "5xx"), 1.0);
     assert_eq!(requests(&scrape, "demo/panic", "5xx"), 1.0);
     assert_eq!(requests(&scrape, "demo/slow", "timeout"), 1.0);
@@ -177,8 +214,14 @@ fn a_scripted_series_of_requests_is_counted_exactly() {
 
     // Invocations per batch: the greeter's batches of 1, 3 and 1 (the negotiation).
     let greeter = [("function", "demo/greeter")];
-    assert_eq!(sample(&scrape, "statefun_batch_invocations_count", &greeter), 3.0);
-    assert_eq!(sample(&scrape, "statefun_batch_invocations_sum", &greeter), 5.0);
+    assert_eq!(
+        sample(&scrape, "statefun_batch_invocations_count", &greeter),
+        3.0
+    );
+    assert_eq!(
+        sample(&scrape, "statefun_batch_invocations_sum", &greeter),
+        5.0
+    );
     let bucket = |le| {
         sample(
             &scrape,
@@ -197,7 +240,11 @@ fn a_scripted_series_of_requests_is_counted_exactly() {
     assert_eq!(duration("demo/fail", "count"), 1.0);
     assert_eq!(duration("demo/panic", "count"), 1.0);
     assert_eq!(duration("demo/slow", "count"), 1.0);
-    assert!(duration("demo/slow", "sum") >= 0.3, "{}", duration("demo/slow", "sum"));
+    assert!(
+        duration("demo/slow", "sum") >= 0.3,
+        "{}",
+        duration("demo/slow", "sum")
+    );
     assert!(duration("demo/slow", "sum") < 5.0);
 
     // Request body bytes: every body dispatched, the unknown function's under `none`.
@@ -296,18 +343,20 @@ fn operations_can_be_served_on_another_server() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        let server = actix_web::HttpServer::new(move || {
-            actix_web::App::new().service(operations.clone())
-        })
-        .workers(1)
-        .listen(listener)
-        .unwrap()
-        .run();
+        let server =
+            actix_web::HttpServer::new(move || actix_web::App::new().service(operations.clone()))
+                .workers(1)
+                .listen(listener)
+                .unwrap()
+                .run();
         actix_web::rt::System::new().block_on(server)
     });
     let octets = "application/octet-stream";
     let request = greeting("a", Some(1), &["hi"]);
-    assert_eq!(post(&format!("{functions_base}/statefun"), &request, octets), 200);
+    assert_eq!(
+        post(&format!("{functions_base}/statefun"), &request, octets),
+        200
+    );
     let (status, _, _, scrape) = get(&format!("http://{addr}/metrics"));
     assert_eq!(status, 200);
     assert_eq!(requests(&scrape, "demo/greeter", "answered"), 1.0);

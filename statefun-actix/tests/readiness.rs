@@ -108,7 +108,10 @@ fn ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_c
     });
     let started = Instant::now();
     while !in_flight.load(Ordering::SeqCst) {
-        assert!(started.elapsed() < Duration::from_secs(10), "the batch never started");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the batch never started"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 

@@ -101,7 +101,11 @@ impl Handler {
     }
 
     /// Answers one request body with the `FromFunction` not yet encoded.
-    async fn handle_request(&self, body: Bytes, seen: &mut Seen) -> Result<pb::FromFunction, Error> {
+    async fn handle_request(
+        &self,
+        body: Bytes,
+        seen: &mut Seen,
+    ) -> Result<pb::FromFunction, Error> {
         if body.is_empty() {
             return Err(Error::EmptyBody);
         }

@@ -80,8 +80,8 @@ impl Families {
             }),
             batch_duration: Family::new_with_constructor(|| {
                 Histogram::new([
-                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-                    5.0, 10.0, 30.0, 60.0, 120.0,
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                    10.0, 30.0, 60.0, 120.0,
                 ])
             }),
             body_bytes: Family::new_with_constructor(|| {
@@ -284,9 +284,7 @@ impl Recording<'_> {
         series.body_bytes.observe(body_len as f64);
         if seen.function.is_some() {
             series.invocations.observe(seen.invocations as f64);
-            series
-                .duration
-                .observe(self.start.elapsed().as_secs_f64());
+            series.duration.observe(self.start.elapsed().as_secs_f64());
         }
         if panicked {
             series.panics.inc();
