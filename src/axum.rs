@@ -184,10 +184,10 @@ impl Endpoint {
     /// `.fallback_service(endpoint.unserved_paths())`.
     pub fn unserved_paths(&self) -> MethodRouter {
         let served = self.path.clone();
-        let limit = self.settings.body_limit;
+        let settings = Arc::clone(&self.settings);
         any(move |request: Request| async move {
             let (parts, body) = request.into_parts();
-            let drained = discard(body, limit).await;
+            let drained = discard(body, settings.body_limit).await;
             let host = parts
                 .headers
                 .get(header::HOST)
@@ -196,6 +196,7 @@ impl Endpoint {
             let scheme = parts.uri.scheme_str().unwrap_or("http");
             let answer =
                 Answer::unserved_path(parts.uri.path(), &served, host.map(|h| (scheme, h)));
+            let answer = http::reject(&settings.handler, answer);
             if let Some(text) = answer.error_text() {
                 tracing::warn!(method = %parts.method, path = parts.uri.path(), "{text}");
             }
@@ -210,11 +211,17 @@ impl Endpoint {
         let limit = self.settings.body_limit;
         if let Err(reason) = http::check_method(parts.method.as_str()) {
             let drained = discard(body, limit).await;
-            return response(Rejected { reason, drained }.into());
+            return response(http::reject(
+                &self.settings.handler,
+                Rejected { reason, drained },
+            ));
         }
         let start = Instant::now();
         let span = tracing::info_span!(
             "statefun.request",
+            function = tracing::field::Empty,
+            id = tracing::field::Empty,
+            batch_size = tracing::field::Empty,
             status = tracing::field::Empty,
             latency = tracing::field::Empty,
             bytes = tracing::field::Empty,
@@ -235,7 +242,7 @@ impl Endpoint {
                     let (handler, timeout) = (&self.settings.handler, self.settings.timeout);
                     http::respond(handler, body, timeout, tokio::time::sleep).await
                 }
-                Err(rejected) => Answer::from(rejected),
+                Err(rejected) => http::reject(&self.settings.handler, rejected),
             }
         };
         let answer = tracing::Instrument::instrument(answer, span.clone()).await;

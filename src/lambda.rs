@@ -131,10 +131,13 @@ impl Endpoint {
         let limit = self.limit(&request);
         let (parts, body) = request.into_parts();
         let answer = match http::check_method(parts.method.as_str()) {
-            Err(reason) => Answer::from(Rejected {
-                reason,
-                drained: true,
-            }),
+            Err(reason) => http::reject(
+                &self.handler,
+                Rejected {
+                    reason,
+                    drained: true,
+                },
+            ),
             Ok(()) => {
                 let header = |name| {
                     parts
@@ -149,7 +152,7 @@ impl Endpoint {
                     None,
                     usize::MAX,
                 ) {
-                    Err(reason) => Answer::from(reason),
+                    Err(reason) => http::reject(&self.handler, reason),
                     Ok(_) => {
                         let body = bytes(body);
                         http::respond(&self.handler, body, limit, tokio::time::sleep).await

@@ -130,6 +130,7 @@
 //! | `actix` | the HTTP service (feature `actix`) |
 //! | `axum`, `lambda` | your functions in an axum application, or as an AWS Lambda function (features `axum`, `lambda`) |
 //! | [`http`] | the HTTP behaviour every integration shares, for your own framework |
+//! | `metrics` | Prometheus metrics of every request (feature `metrics`) |
 //!
 //! # Features
 //!
@@ -137,6 +138,7 @@
 //! |---|---|---|
 //! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
 //! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
+//! | `metrics` | no | `statefun::metrics`: Prometheus metrics of every request; the actix service serves them at `GET /metrics` |
 //! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Server::bind_tls` |
 //! | `axum` | no | `statefun::axum`: an `Endpoint` whose `router()` you merge into an axum 0.8 application |
 //! | `lambda` | no | `statefun::lambda`: `statefun::lambda::run(functions)` serves them as an AWS Lambda function (function URL, API Gateway, ALB) |
@@ -253,6 +255,9 @@ pub use statefun_macros::{Messages, StateSpec, Type, function};
 pub use statefun_actix as actix;
 
 pub use statefun_core::http;
+
+#[cfg(feature = "metrics")]
+pub use statefun_core::metrics;
 
 #[cfg(feature = "axum")]
 pub mod axum;

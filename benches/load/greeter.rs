@@ -1,8 +1,11 @@
 //! The load test's statefun service: `demo/greeter` (and `demo/reader`) served by the
-//! actix adapter with its defaults, on `127.0.0.1:$PORT` at `/statefun`.
+//! actix adapter with its defaults, on `127.0.0.1:$PORT` at `/statefun`. Built with the
+//! `metrics` feature, it records every request and serves `GET /metrics` (the load
+//! benchmark's `statefun-metrics`).
 //!
 //! ```sh
 //! PORT=8000 cargo run --release --example load-greeter
+//! PORT=8000 cargo run --release --features metrics --example load-greeter
 //! ```
 
 #[allow(dead_code)]
@@ -18,6 +21,11 @@ async fn main() -> std::io::Result<()> {
     let functions = statefun::Functions::new()
         .with(functions::greeter)
         .with(functions::reader);
-    eprintln!("statefun greeter on http://127.0.0.1:{port}/statefun");
+    let metrics = if cfg!(feature = "metrics") {
+        "on"
+    } else {
+        "off"
+    };
+    eprintln!("statefun greeter on http://127.0.0.1:{port}/statefun, metrics {metrics}");
     statefun::actix::serve(functions, ("127.0.0.1", port)).await
 }

@@ -8,7 +8,9 @@
 #   SERVERS="statefun bare-actix go" benches/load/run.sh
 #
 # Settings (environment):
-#   SERVERS      which servers (default: all eight): statefun, bare-actix (the limit),
+#   SERVERS      which servers (default: all nine): statefun, statefun-metrics (the same
+#                greeter built with the `metrics` feature, recording every request),
+#                bare-actix (the limit),
 #                python, js, go, java (the official SDKs), and two that split statefun's
 #                gap to bare-actix: actix-prost (a bare actix route running the greeter
 #                with prost alone) and actix-handler (a bare actix route calling the
@@ -29,7 +31,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 WORK=$ROOT/target/bench-peers
 OUT=${OUT:-$ROOT/target/bench-results/load}
-SERVERS=${SERVERS:-statefun bare-actix actix-prost actix-handler python js go java}
+SERVERS=${SERVERS:-statefun statefun-metrics bare-actix actix-prost actix-handler python js go java}
 CONNECTIONS=${CONNECTIONS:-1 16 64}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
@@ -54,6 +56,11 @@ apt_install wrk wrk
 apt_install curl curl
 apt_install taskset util-linux
 
+if has statefun-metrics; then
+  log "building the greeter with the metrics feature (release)"
+  cargo build --release --quiet --features metrics --example load-greeter
+  cp target/release/examples/load-greeter "$WORK/load-greeter-metrics"
+fi
 log "building the Rust servers (release)"
 cargo build --release --quiet --example load-greeter --example load-bare-actix --example load-tool
 BIN=$ROOT/target/release/examples
@@ -103,6 +110,7 @@ start() { # name port command...
 }
 
 has statefun && start statefun 18080 "$BIN/load-greeter"
+has statefun-metrics && start statefun-metrics 18088 "$WORK/load-greeter-metrics"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
 has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"
 has actix-handler && start actix-handler 18086 env HANDLER=statefun "$BIN/load-bare-actix"
@@ -134,6 +142,12 @@ for name in $SERVERS; do
     { echo "$name: wrong FromFunction" >&2 && exit 1; }
   echo "$name: 200, application/octet-stream, FromFunction with seen MODIFY = $EXPECTED_SEEN" >&2
 done
+if has statefun-metrics; then
+  scrape=$(curl -s "http://127.0.0.1:${PORT[statefun-metrics]}/metrics")
+  grep -q '^statefun_requests_total{function="demo/greeter",outcome="answered"} 1$' <<<"$scrape" ||
+    { echo "statefun-metrics does not count its requests at /metrics" >&2 && exit 1; }
+  echo "statefun-metrics: GET /metrics counts the request" >&2
+fi
 
 # ---------------------------------------------------------------- measure
 load() { # name connections seconds -> RESULT json on stdout

@@ -45,6 +45,9 @@ struct Cell {
     ours_over_this: f64,
     /// Median over rounds of the server's CPU time per request, in µs.
     cpu_per_request_us: f64,
+    /// Median over rounds of this server's CPU time per request divided by statefun's,
+    /// same round.
+    cpu_over_ours: f64,
     rounds: usize,
 }
 
@@ -82,6 +85,7 @@ fn aggregate(runs: &[Run]) -> Aggregate {
     }
     connections.sort_unstable();
     let rps = |r: &Run| r.requests as f64 / (r.duration_us as f64 / 1e6);
+    let cpu = |r: &Run| r.cpu_us as f64 / r.requests.max(1) as f64;
     let mut cells = BTreeMap::new();
     for server in &servers {
         for &c in &connections {
@@ -92,14 +96,17 @@ fn aggregate(runs: &[Run]) -> Aggregate {
             if mine.is_empty() {
                 continue;
             }
+            let ours_in = |r: &Run| {
+                runs.iter()
+                    .find(|o| o.server == OURS && o.connections == c && o.round == r.round)
+            };
             let ratios = mine
                 .iter()
-                .filter_map(|r| {
-                    let ours = runs
-                        .iter()
-                        .find(|o| o.server == OURS && o.connections == c && o.round == r.round)?;
-                    Some(rps(ours) / rps(r))
-                })
+                .filter_map(|r| Some(rps(ours_in(r)?) / rps(r)))
+                .collect();
+            let cpu_ratios = mine
+                .iter()
+                .filter_map(|r| Some(cpu(r) / cpu(ours_in(r)?)))
                 .collect();
             cells.insert(
                 (server.clone(), c),
@@ -110,11 +117,8 @@ fn aggregate(runs: &[Run]) -> Aggregate {
                     errors: mine.iter().map(|r| r.errors).sum(),
                     hwm_kib: mine.iter().map(|r| r.hwm_kib).max().unwrap_or(0),
                     ours_over_this: median(ratios),
-                    cpu_per_request_us: median(
-                        mine.iter()
-                            .map(|r| r.cpu_us as f64 / r.requests.max(1) as f64)
-                            .collect(),
-                    ),
+                    cpu_per_request_us: median(mine.iter().map(|r| cpu(r)).collect()),
+                    cpu_over_ours: median(cpu_ratios),
                     rounds: mine.len(),
                 },
             );
@@ -156,10 +160,7 @@ fn report(results: &str, out: &str) -> Result<(), String> {
                 continue;
             };
             let mib = cell.hwm_kib as f64 / 1024.0;
-            let ours_cpu = cells
-                .get(&(OURS.to_owned(), c))
-                .map_or(f64::NAN, |o| o.cpu_per_request_us);
-            let cpu_ratio = cell.cpu_per_request_us / ours_cpu;
+            let cpu_ratio = cell.cpu_over_ours;
             let _ = writeln!(
                 csv,
                 "{server},{c},{},{:.0},{:.0},{:.0},{mib:.1},{},{:.3},{:.2},{cpu_ratio:.3}",

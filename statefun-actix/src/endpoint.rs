@@ -8,13 +8,16 @@ use actix_web::{
     web,
 };
 pub use statefun_core::http::{DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT};
+#[cfg(feature = "metrics")]
+use statefun_core::metrics::Metrics;
 use statefun_core::{
     Functions, Handler,
-    http::{Answer, Rejected, Rejection},
+    http::{self, Answer, Rejected, Rejection},
 };
 
 use crate::{
     Server, body,
+    operations::{DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations},
     service::{Service, response},
 };
 
@@ -42,12 +45,20 @@ use crate::{
 pub struct Endpoint {
     path: String,
     service: Arc<Service>,
+    metrics_path: String,
+    health_path: String,
+    ready_path: String,
+    serve_operations: bool,
 }
 
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Endpoint");
         d.field("path", &self.path)
+            .field(
+                "operations",
+                &self.serve_operations.then(|| self.operations()),
+            )
             .field("functions", self.service.handler.functions())
             .field("body_limit", &self.service.body_limit)
             .field("timeout", &self.service.timeout);
@@ -59,12 +70,26 @@ impl fmt::Debug for Endpoint {
 
 impl Endpoint {
     /// An endpoint for `functions` (a [`Functions`] or a [`Handler`]) at [`DEFAULT_PATH`]
-    /// with a body limit of [`DEFAULT_BODY_LIMIT`] and a time limit of [`DEFAULT_TIMEOUT`].
+    /// with a body limit of [`DEFAULT_BODY_LIMIT`] and a time limit of [`DEFAULT_TIMEOUT`],
+    /// serving its [`Operations`] (metrics, health and readiness) beside it.
+    ///
+    /// With the `metrics` feature, requests are recorded in new [`Metrics`] unless the
+    /// handler has some already ([`Handler::with_metrics`]).
     pub fn new(functions: impl Into<Handler>) -> Self {
+        let handler: Handler = functions.into();
+        #[cfg(feature = "metrics")]
+        let handler = match handler.metrics() {
+            Some(_) => handler,
+            None => handler.with_metrics(Metrics::new()),
+        };
         Self {
             path: DEFAULT_PATH.to_owned(),
+            metrics_path: DEFAULT_METRICS_PATH.to_owned(),
+            health_path: DEFAULT_HEALTH_PATH.to_owned(),
+            ready_path: DEFAULT_READY_PATH.to_owned(),
+            serve_operations: true,
             service: Arc::new(Service {
-                handler: functions.into(),
+                handler,
                 body_limit: DEFAULT_BODY_LIMIT,
                 timeout: Some(DEFAULT_TIMEOUT),
                 #[cfg(feature = "gzip")]
@@ -111,6 +136,67 @@ impl Endpoint {
     pub fn with_gzip(mut self, enabled: bool) -> Self {
         Arc::make_mut(&mut self.service).gzip = enabled;
         self
+    }
+
+    /// Records requests in `metrics` (feature `metrics`), to share them with your own
+    /// registry ([`Metrics::register`]) or another endpoint; `None` records nothing and
+    /// serves no metrics path.
+    #[cfg(feature = "metrics")]
+    pub fn with_metrics(mut self, metrics: impl Into<Option<Metrics>>) -> Self {
+        let service = Arc::make_mut(&mut self.service);
+        service.handler = service.handler.clone().with_metrics(metrics);
+        self
+    }
+
+    /// The metrics requests are recorded in (feature `metrics`; [`Endpoint::with_metrics`]).
+    #[cfg(feature = "metrics")]
+    pub fn metrics(&self) -> Option<&Metrics> {
+        self.service.handler.metrics()
+    }
+
+    /// Answers `GET` with the metrics on `path` instead of [`DEFAULT_METRICS_PATH`].
+    pub fn with_metrics_path(mut self, path: impl Into<String>) -> Self {
+        self.metrics_path = path.into();
+        self
+    }
+
+    /// Answers the liveness probe on `path` instead of [`DEFAULT_HEALTH_PATH`].
+    pub fn with_health_path(mut self, path: impl Into<String>) -> Self {
+        self.health_path = path.into();
+        self
+    }
+
+    /// Answers the readiness probe on `path` instead of [`DEFAULT_READY_PATH`].
+    pub fn with_ready_path(mut self, path: impl Into<String>) -> Self {
+        self.ready_path = path.into();
+        self
+    }
+
+    /// Whether the endpoint serves its [`Operations`] (metrics, health, readiness) beside
+    /// the function path (default `true`). With `false`, mount [`Endpoint::operations`]
+    /// where you want them, for example in a server on another port.
+    pub fn with_operations(mut self, serve: bool) -> Self {
+        self.serve_operations = serve;
+        self
+    }
+
+    /// The operational paths of this endpoint: metrics, liveness and readiness, an
+    /// actix-web service of their own (`App::new().service(endpoint.operations())`).
+    pub fn operations(&self) -> Operations {
+        Operations {
+            function_path: self.path.clone(),
+            metrics_path: self.metrics_path.clone(),
+            health_path: self.health_path.clone(),
+            ready_path: self.ready_path.clone(),
+            #[cfg(feature = "metrics")]
+            metrics: self.metrics().cloned(),
+        }
+    }
+
+    /// Whether the endpoint serves its [`Operations`] beside the function path
+    /// ([`Endpoint::with_operations`]).
+    pub fn serves_operations(&self) -> bool {
+        self.serve_operations
     }
 
     /// The path this endpoint answers on ([`Endpoint::with_path`]).
@@ -165,15 +251,17 @@ impl Endpoint {
     /// ```
     pub fn unserved_paths(&self) -> Route {
         let served = self.path.clone();
-        let limit = self.service.body_limit;
+        let service = Arc::clone(&self.service);
         web::to(move |req: HttpRequest, mut body: web::Payload| {
             let served = served.clone();
+            let service = Arc::clone(&service);
             async move {
-                let drained = body::discard(&mut body, limit).await;
+                let drained = body::discard(&mut body, service.body_limit).await;
                 let info = req.connection_info();
                 let origin = Some((info.scheme(), info.host()));
                 let answer = Answer::unserved_path(req.path(), &served, origin);
                 drop(info);
+                let answer = http::reject(&service.handler, answer);
                 if let Some(text) = answer.error_text() {
                     tracing::warn!(method = %req.method(), path = req.path(), "{text}");
                 }
@@ -185,19 +273,24 @@ impl Endpoint {
 
 impl HttpServiceFactory for Endpoint {
     fn register(self, config: &mut AppService) {
+        // First, so that they win over a function path pattern such as `/{name}`.
+        if self.serve_operations {
+            self.operations().register(config);
+        }
         let service = self.service;
-        let limit = service.body_limit;
+        let rejecting = Arc::clone(&service);
         web::resource(self.path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let service = Arc::clone(&service);
                 async move { service.answer(req, body).await }
             }))
-            .default_service(web::to(move |mut body: web::Payload| async move {
-                let drained = body::discard(&mut body, limit).await;
-                response(Answer::from(Rejected {
-                    reason: Rejection::Method,
-                    drained,
-                }))
+            .default_service(web::to(move |mut body: web::Payload| {
+                let service = Arc::clone(&rejecting);
+                async move {
+                    let drained = body::discard(&mut body, service.body_limit).await;
+                    let reason = Rejection::Method;
+                    response(http::reject(&service.handler, Rejected { reason, drained }))
+                }
             }))
             .register(config);
     }

@@ -78,6 +78,10 @@
 //! | the target's function type is not registered | 404 | the typename and the registered ones |
 //! | the function returned an error or panicked, or a state value cannot be decoded | 500 | typename, id and error; the service keeps serving |
 //! | the batch did not finish within the time limit (default 2 minutes, see [`Endpoint::with_timeout`]) | 504 | typename, id and the limit; the batch is dropped, the service keeps serving |
+//! | `GET /health` ([`Operations`]) | 200 | `ok` |
+//! | `GET /ready` | 200, or 503 once a graceful shutdown has started | `ready`, or why not |
+//! | `GET /metrics` (feature `metrics`) | 200 | the Prometheus text format |
+//! | any other method on these three paths, a StateFun `POST` included | 405 | `Allow: GET`; the path StateFun requests go to |
 //!
 //! The body of a request answered without the dispatcher (404, 405, 413, 415) is still read
 //! and thrown away (up to the body limit plus 64 MiB), so that the keep-alive connection
@@ -111,8 +115,9 @@
 //!
 //! [`Server::run`] logs, at `INFO`, the URL of each listener and the functions served (and
 //! says on stderr when no subscriber is installed, since failures would then go unseen).
-//! Each request runs in an `INFO` span `statefun.request` whose `status`, `latency` and
-//! `bytes` fields are recorded when it is answered, with one event at the end: `DEBUG` for
+//! Each request runs in an `INFO` span `statefun.request` whose `function`, `id` and
+//! `batch_size` fields are recorded when its batch starts, and `status`, `latency` and
+//! `bytes` when it is answered, with one event at the end: `DEBUG` for
 //! 200, `WARN` for 4xx, `ERROR` for 5xx. A request to a path that is not served is one
 //! `WARN` event. The dispatcher adds a `DEBUG` span `statefun.batch` with the function and
 //! id.
@@ -133,6 +138,7 @@
 //! |---|---|---|
 //! | `gzip` | off | `Endpoint::with_gzip`: gzip-compressed responses when the request accepts them |
 //! | `tls` | off | `TlsConfig`, `Server::bind_tls`: HTTPS with rustls, optional client certificates |
+//! | `metrics` | off | Prometheus metrics of every request, served at `GET /metrics` (`Endpoint::with_metrics`) |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -144,6 +150,7 @@ mod body;
 mod endpoint;
 #[cfg(feature = "gzip")]
 mod gzip;
+mod operations;
 mod server;
 mod service;
 mod shutdown;
@@ -151,6 +158,7 @@ mod shutdown;
 mod tls;
 
 pub use endpoint::{DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT, Endpoint};
+pub use operations::{DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations};
 pub use server::{DEFAULT_SHUTDOWN_TIMEOUT, Server};
 pub use shutdown::run_with_graceful_shutdown;
 #[cfg(feature = "tls")]

@@ -170,6 +170,11 @@ impl Server {
             ));
         }
         let endpoint = self.endpoint;
+        if endpoint.serves_operations()
+            && let Some(conflict) = endpoint.operations().conflict()
+        {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, conflict));
+        }
         announce(&endpoint, &self.listeners);
         let served = endpoint.clone();
         let mut server = HttpServer::new(move || {
@@ -224,4 +229,16 @@ fn announce(endpoint: &Endpoint, listeners: &[Listener]) {
         functions.len(),
         functions.join(", ")
     );
+    if endpoint.serves_operations() {
+        let operations = endpoint.operations();
+        tracing::info!(
+            "operations: {}GET {} (liveness), GET {} (readiness)",
+            operations
+                .metrics_path()
+                .map(|path| format!("GET {path} (metrics), "))
+                .unwrap_or_default(),
+            operations.health_path(),
+            operations.ready_path()
+        );
+    }
 }

@@ -32,6 +32,9 @@ impl Service {
         let start = Instant::now();
         let span = tracing::info_span!(
             "statefun.request",
+            function = tracing::field::Empty,
+            id = tracing::field::Empty,
+            batch_size = tracing::field::Empty,
             status = tracing::field::Empty,
             latency = tracing::field::Empty,
             bytes = tracing::field::Empty,
@@ -43,7 +46,7 @@ impl Service {
                     let sleep = actix_web::rt::time::sleep;
                     http::respond(&self.handler, body, self.timeout, sleep).await
                 }
-                Err(rejected) => Answer::from(rejected),
+                Err(rejected) => http::reject(&self.handler, rejected),
             }
         };
         let answer = tracing::Instrument::instrument(answer, span.clone()).await;

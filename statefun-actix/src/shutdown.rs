@@ -1,12 +1,29 @@
 //! Graceful shutdown on SIGINT and SIGTERM.
 
-use std::{io, pin::pin};
+use std::{
+    io,
+    pin::pin,
+    sync::atomic::{AtomicBool, Ordering},
+};
 
 use futures_util::future::{Either, select};
+
+/// Whether a graceful shutdown has started in this process: the readiness probe answers
+/// 503 from then on. Signals reach the whole process, so this is the process's state.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether a graceful shutdown has started ([`run_with_graceful_shutdown`] saw a signal).
+pub(crate) fn stopping() -> bool {
+    STOPPING.load(Ordering::Relaxed)
+}
 
 /// Runs `server` until the first SIGINT or SIGTERM, then stops it gracefully: the listener
 /// closes, requests in flight are answered (for up to the server's shutdown timeout), then
 /// the future resolves. A second signal makes it resolve at once.
+///
+/// From the first signal on, the readiness path of every [`Endpoint`](crate::Endpoint) in
+/// the process ([`Operations`](crate::Operations), `GET /ready`) answers 503, on the
+/// connections still open.
 ///
 /// [`Server`](crate::Server) and [`serve`](crate::serve) use it; call it yourself when you
 /// build the actix-web `HttpServer` around an [`Endpoint`](crate::Endpoint), with actix-web's
@@ -30,6 +47,7 @@ pub async fn run_with_graceful_shutdown(server: actix_web::dev::Server) -> io::R
         Either::Left((result, _)) => return result,
         Either::Right(((), _)) => {}
     }
+    STOPPING.store(true, Ordering::Relaxed);
     tracing::info!(
         "stopping: answering the requests in flight (send the signal again to stop at once)"
     );

@@ -589,7 +589,7 @@ fn unserved_path_is_404_naming_the_served_path_and_the_template() {
     let url = url();
     let base = url.strip_suffix("/statefun").unwrap();
     let host = base.strip_prefix("http://").unwrap();
-    for path in ["/", "/functions", "/statefun/x", "/health"] {
+    for path in ["/", "/functions", "/statefun/x", "/healthcheck"] {
         let answer = post(&format!("{base}{path}"), &greet("ann", None));
         assert_eq!(answer.status, 404, "{path}");
         assert_eq!(answer.content_type, "text/plain; charset=utf-8");
@@ -600,7 +600,7 @@ fn unserved_path_is_404_naming_the_served_path_and_the_template() {
             )
         );
     }
-    let get = read(agent().get(format!("{base}/metrics")).call().unwrap());
+    let get = read(agent().get(format!("{base}/stats")).call().unwrap());
     assert_eq!(get.status, 404);
     // The connection stays usable: the served path still answers.
     assert_eq!(post(url, &greet("ann", None)).status, 200);

@@ -10,19 +10,36 @@ use bytes::Bytes;
 use prost::Message as _;
 use tracing::Instrument;
 
+#[cfg(feature = "metrics")]
+use crate::metrics::{Metrics, Recorder};
 use crate::{
-    Address,
+    Address, TypeName,
     batch::Batch,
     error::{Error, RequestError},
     proto::reqreply::{self as pb, to_function},
     registry::{Functions, Registered},
 };
 
+/// What the dispatcher learned about a request: the registered function it went to, the
+/// size of its batch, and whether the answer is a state negotiation. For the metrics, and
+/// filled in whether or not they are on (it costs a few stores).
+#[derive(Debug, Default)]
+pub(crate) struct Seen {
+    /// The registered function the request was dispatched to.
+    pub(crate) function: Option<TypeName>,
+    /// The invocations of its batch.
+    pub(crate) invocations: usize,
+    /// Whether the answer asks the runtime for missing state.
+    pub(crate) negotiation: bool,
+}
+
 /// Answers requests for a set of [`Functions`]: `ToFunction` bytes in, `FromFunction`
 /// bytes out. Cheap to clone; share one per service.
 #[derive(Clone, Debug)]
 pub struct Handler {
     functions: Arc<Functions>,
+    #[cfg(feature = "metrics")]
+    recorder: Option<Arc<Recorder>>,
 }
 
 impl From<Functions> for Handler {
@@ -36,7 +53,31 @@ impl Handler {
     pub fn new(functions: Functions) -> Self {
         Self {
             functions: Arc::new(functions),
+            #[cfg(feature = "metrics")]
+            recorder: None,
         }
+    }
+
+    /// Records every request answered through [`http::respond`](crate::http::respond) and
+    /// [`http::reject`](crate::http::reject) in `metrics` (feature `metrics`); `None` stops
+    /// recording. The series of each registered function are created now, at zero.
+    #[cfg(feature = "metrics")]
+    pub fn with_metrics(mut self, metrics: impl Into<Option<Metrics>>) -> Self {
+        self.recorder = metrics
+            .into()
+            .map(|metrics| Arc::new(Recorder::new(&metrics, &self.functions)));
+        self
+    }
+
+    /// The metrics requests are recorded in ([`Handler::with_metrics`]).
+    #[cfg(feature = "metrics")]
+    pub fn metrics(&self) -> Option<&Metrics> {
+        self.recorder.as_deref().map(Recorder::metrics)
+    }
+
+    #[cfg(feature = "metrics")]
+    pub(crate) fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_deref()
     }
 
     /// The registered functions.
@@ -46,12 +87,25 @@ impl Handler {
 
     /// Answers one request body.
     pub async fn handle(&self, body: Bytes) -> Result<Bytes, Error> {
-        let response = self.handle_request(body).await?;
+        self.handle_seen(body, &mut Seen::default()).await
+    }
+
+    /// Answers one request body, telling `seen` what it learns on the way.
+    pub(crate) async fn handle_seen(&self, body: Bytes, seen: &mut Seen) -> Result<Bytes, Error> {
+        let response = self.handle_request(body, seen).await?;
+        seen.negotiation = matches!(
+            response.response,
+            Some(pb::from_function::Response::IncompleteInvocationContext(_))
+        );
         Ok(response.encode_to_vec().into())
     }
 
     /// Answers one request body with the `FromFunction` not yet encoded.
-    async fn handle_request(&self, body: Bytes) -> Result<pb::FromFunction, Error> {
+    async fn handle_request(
+        &self,
+        body: Bytes,
+        seen: &mut Seen,
+    ) -> Result<pb::FromFunction, Error> {
         if body.is_empty() {
             return Err(Error::EmptyBody);
         }
@@ -72,7 +126,7 @@ impl Handler {
             let id = batch.target.take().map(|t| t.id).unwrap_or_default();
             let target = Address::new(type_name.clone(), id);
             return self
-                .run(registered, target, batch.state, batch.invocations)
+                .run(registered, target, batch.state, batch.invocations, seen)
                 .await;
         }
 
@@ -89,7 +143,7 @@ impl Handler {
                 registered: self.functions.type_names().into_iter().cloned().collect(),
             });
         };
-        self.run(registered, target, batch.state, batch.invocations)
+        self.run(registered, target, batch.state, batch.invocations, seen)
             .await
     }
 
@@ -99,7 +153,19 @@ impl Handler {
         target: Address,
         state: Vec<to_function::PersistedValue>,
         invocations: Vec<to_function::Invocation>,
+        seen: &mut Seen,
     ) -> Result<pb::FromFunction, Error> {
+        seen.function = Some(target.type_name().clone());
+        seen.invocations = invocations.len();
+        // The request span of the HTTP integrations (`statefun.request`) declares these
+        // fields, so that every event of the request carries them; a span without them
+        // ignores the call.
+        let request = tracing::Span::current();
+        if !request.is_disabled() {
+            request.record("function", tracing::field::display(target.type_name()));
+            request.record("id", target.id());
+            request.record("batch_size", invocations.len());
+        }
         if let Some(name) = duplicate_state(&state) {
             return Err(RequestError::DuplicateState(name.to_owned()).into());
         }

@@ -70,6 +70,8 @@ pub mod http;
 pub mod local;
 mod message;
 mod messages;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod outgoing;
 #[doc(hidden)]
 pub mod proto;

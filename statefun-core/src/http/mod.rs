@@ -59,7 +59,7 @@ use futures_util::{
     future::{Either, select},
 };
 
-use crate::Handler;
+use crate::{Error, Handler, dispatch::Seen};
 
 mod answer;
 mod body;
@@ -93,6 +93,9 @@ pub const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
 /// of your runtime (`tokio::time::sleep`, `actix_web::rt::time::sleep`), which this crate
 /// does not pick for you. It is called only when `timeout` is `Some`. A panic that escapes
 /// the dispatcher (it catches those of user code itself) is answered 500.
+///
+/// With the `metrics` feature, the request is recorded in the handler's metrics, if it has
+/// any ([`Handler::with_metrics`]).
 pub async fn respond<T, S>(
     handler: &Handler,
     request: Bytes,
@@ -103,18 +106,57 @@ where
     T: FnOnce(Duration) -> S,
     S: Future<Output = ()>,
 {
+    #[cfg(feature = "metrics")]
+    let recording = handler.recorder().map(|recorder| recorder.start());
     // A reference count, kept to name the target if the batch times out.
     let body = request.clone();
-    let batch = pin!(AssertUnwindSafe(handler.handle(request)).catch_unwind());
-    let outcome = match timeout {
-        Some(limit) => match select(batch, pin!(sleep(limit))).await {
-            Either::Left((outcome, _)) => outcome,
-            Either::Right(((), _)) => return Answer::timed_out(&body, limit),
-        },
-        None => batch.await,
+    let mut seen = Seen::default();
+    let outcome = {
+        let batch = pin!(AssertUnwindSafe(handler.handle_seen(request, &mut seen)).catch_unwind());
+        match timeout {
+            Some(limit) => match select(batch, pin!(sleep(limit))).await {
+                Either::Left((outcome, _)) => Ok(outcome),
+                Either::Right(((), _)) => Err(limit),
+            },
+            None => Ok(batch.await),
+        }
     };
-    match outcome {
-        Ok(result) => Answer::from_result(result),
-        Err(panic) => Answer::panicked(&*panic),
+    let (answer, panicked) = match outcome {
+        Ok(Ok(result)) => {
+            let panicked = matches!(result, Err(Error::FunctionPanicked { .. }));
+            (Answer::from_result(result), panicked)
+        }
+        Ok(Err(panic)) => (Answer::panicked(&*panic), true),
+        Err(limit) => (Answer::timed_out(&body, limit), false),
+    };
+    #[cfg(feature = "metrics")]
+    if let Some(recording) = recording {
+        recording.finish(&seen, &answer, body.len(), panicked);
     }
+    #[cfg(not(feature = "metrics"))]
+    let _ = (seen, panicked);
+    answer
+}
+
+/// The answer to a request rejected before it reached the dispatcher (a [`Rejected`] or
+/// [`Rejection`] from the checks of this module, or [`Answer::unserved_path`]), recorded
+/// in the handler's metrics if it has any (feature `metrics`; function `none`, outcome
+/// `4xx`).
+///
+/// ```
+/// use statefun_core::{Functions, Handler, http::{self, Rejection}};
+///
+/// let handler = Handler::new(Functions::new());
+/// let answer = http::reject(&handler, Rejection::Method);
+/// assert_eq!(answer.status(), 405);
+/// ```
+pub fn reject(handler: &Handler, answer: impl Into<Answer>) -> Answer {
+    let answer = answer.into();
+    #[cfg(feature = "metrics")]
+    if let Some(recorder) = handler.recorder() {
+        recorder.rejected(&answer);
+    }
+    #[cfg(not(feature = "metrics"))]
+    let _ = handler;
+    answer
 }
