@@ -14,8 +14,9 @@ use crate::{
     Address,
     batch::Batch,
     error::{Error, RequestError},
-    proto::reqreply::{self as pb, to_function},
+    proto::reqreply as pb,
     registry::{Functions, Registered},
+    request::{self, Invocation, PersistedValue, ToFunction},
 };
 
 /// Answers requests for a set of [`Functions`]: `ToFunction` bytes in, `FromFunction`
@@ -46,38 +47,37 @@ impl Handler {
 
     /// Answers one request body.
     pub async fn handle(&self, body: Bytes) -> Result<Bytes, Error> {
-        let response = self.handle_request(body).await?;
-        Ok(response.encode_to_vec().into())
-    }
-
-    /// Answers one request body with the `FromFunction` not yet encoded.
-    async fn handle_request(&self, body: Bytes) -> Result<pb::FromFunction, Error> {
         if body.is_empty() {
             return Err(Error::EmptyBody);
         }
-        let request = pb::ToFunction::decode(body).map_err(Error::MalformedRequest)?;
-        let Some(to_function::Request::Invocation(mut batch)) = request.request else {
+        let request = ToFunction::decode(body).map_err(malformed)?;
+        let body = request.body;
+        let Some(mut batch) = request.invocation else {
             return Err(RequestError::MissingInvocation.into());
         };
         // The common case: a registered target. Its typename is the registered one (for
         // functions of the macro, a `&'static str`): no allocation, no parsing.
-        let found = batch
-            .target
-            .as_ref()
-            .and_then(|t| self.functions.find(&t.namespace, &t.r#type));
+        let found = batch.target.as_ref().and_then(|t| {
+            self.functions
+                .find(t.namespace.bytes(&body), t.r#type.bytes(&body))
+        });
         if let Some((type_name, registered)) = found {
             if batch.invocations.is_empty() {
                 return Err(RequestError::NoInvocations.into());
             }
-            let id = batch.target.take().map(|t| t.id).unwrap_or_default();
+            let id = batch
+                .target
+                .take()
+                .map(|t| t.id.str(&body))
+                .unwrap_or_default();
             let target = Address::new(type_name.clone(), id);
             return self
-                .run(registered, target, batch.state, batch.invocations)
+                .run(registered, target, body, batch.state, batch.invocations)
                 .await;
         }
 
         // Otherwise say precisely what is wrong, in this order.
-        let target = Address::from_proto(batch.target)
+        let target = Address::from_request(&body, batch.target.as_ref())
             .map_err(RequestError::InvalidTarget)?
             .ok_or(RequestError::MissingTarget)?;
         if batch.invocations.is_empty() {
@@ -89,7 +89,7 @@ impl Handler {
                 registered: self.functions.type_names().into_iter().cloned().collect(),
             });
         };
-        self.run(registered, target, batch.state, batch.invocations)
+        self.run(registered, target, body, batch.state, batch.invocations)
             .await
     }
 
@@ -97,10 +97,11 @@ impl Handler {
         &self,
         registered: &Registered,
         target: Address,
-        state: Vec<to_function::PersistedValue>,
-        invocations: Vec<to_function::Invocation>,
-    ) -> Result<pb::FromFunction, Error> {
-        if let Some(name) = duplicate_state(&state) {
+        body: Bytes,
+        state: Vec<PersistedValue>,
+        invocations: Vec<Invocation>,
+    ) -> Result<Bytes, Error> {
+        if let Some(name) = duplicate_state(&body, &state) {
             return Err(RequestError::DuplicateState(name.to_owned()).into());
         }
         let span = tracing::debug_span!(
@@ -111,7 +112,9 @@ impl Handler {
         );
         let batch = Batch {
             specs: &registered.specs,
+            known_type_names: &registered.known_type_names,
             target,
+            body,
             state,
             invocations,
         };
@@ -119,20 +122,34 @@ impl Handler {
     }
 }
 
+/// The error of a body the in-place decoder rejected: prost's own, from decoding it once
+/// more (the decoders accept the same bodies; see `request`).
+fn malformed(request::Malformed(body): request::Malformed) -> Error {
+    match pb::ToFunction::decode(body) {
+        Err(e) => Error::MalformedRequest(e),
+        Ok(_) => {
+            // Unreachable while the decoders agree, which the tests check; a clear error
+            // all the same.
+            #[allow(deprecated)]
+            let e = prost::DecodeError::new("rejected by the in-place ToFunction decoder");
+            Error::MalformedRequest(e)
+        }
+    }
+}
+
 /// The first state name that appears twice in `state`, if any. Pairwise for the usual few
 /// states (no allocation), hashed for many.
-fn duplicate_state(state: &[to_function::PersistedValue]) -> Option<&str> {
-    if state.len() <= 16 {
+fn duplicate_state<'a>(body: &'a [u8], state: &[PersistedValue]) -> Option<&'a str> {
+    let name = |s: &PersistedValue| s.state_name.bytes(body);
+    let duplicate = if state.len() <= 16 {
         state
             .iter()
             .enumerate()
-            .find(|(i, s)| state[..*i].iter().any(|e| e.state_name == s.state_name))
-            .map(|(_, s)| s.state_name.as_str())
+            .find(|(i, s)| state[..*i].iter().any(|e| name(e) == name(s)))
+            .map(|(_, s)| s)
     } else {
         let mut seen = HashSet::with_capacity(state.len());
-        state
-            .iter()
-            .find(|s| !seen.insert(s.state_name.as_str()))
-            .map(|s| s.state_name.as_str())
-    }
+        state.iter().find(|s| !seen.insert(name(s)))
+    };
+    duplicate.map(|s| s.state_name.str(body))
 }

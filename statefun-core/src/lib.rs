@@ -71,6 +71,8 @@ mod outgoing;
 #[doc(hidden)]
 pub mod proto;
 mod registry;
+mod request;
+mod response;
 mod spec;
 mod state;
 mod type_name;
