@@ -264,7 +264,12 @@ impl Reader<'_> {
 
     fn string(&mut self, wire_type: u8) -> Decoded<Span> {
         let range = self.delimited(wire_type)?;
-        std::str::from_utf8(&self.buf[range.clone()]).map_err(|_| Reject)?;
+        let bytes = &self.buf[range.clone()];
+        // ASCII first: typenames, ids and state names nearly always are, and the check
+        // is a few word-sized loads for them.
+        if !bytes.is_ascii() {
+            std::str::from_utf8(bytes).map_err(|_| Reject)?;
+        }
         Ok(Span::of(range))
     }
 
