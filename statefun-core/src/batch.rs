@@ -132,10 +132,15 @@ impl<F: Function> ErasedFunction for Erased<F> {
                 .await
                 .unwrap_or_else(|panic| Err(Failure::Panicked(panic_message(&*panic).to_owned())));
             match outcome {
-                Ok(mutations) => Ok(response::invocation_result(
-                    &mutations,
-                    &ctx.into_response(Vec::new()),
-                )),
+                Ok(mutations) => {
+                    // Most batches only change state: then there is nothing to convert.
+                    let effects = if ctx.has_effects() {
+                        ctx.into_response(Vec::new())
+                    } else {
+                        from_function::InvocationResponse::default()
+                    };
+                    Ok(response::invocation_result(&mutations, &effects))
+                }
                 Err(failure) => {
                     let error = failure.into_error(ctx.self_address().clone());
                     tracing::debug!(%error, "batch failed");

@@ -198,6 +198,12 @@ impl Context {
         &self.egress
     }
 
+    /// Whether the function asked for any side effect (a message, a delayed message or
+    /// cancellation, an egress record).
+    pub(crate) fn has_effects(&self) -> bool {
+        !(self.messages.is_empty() && self.delayed.is_empty() && self.egress.is_empty())
+    }
+
     pub(crate) fn into_response(
         self,
         state_mutations: Vec<pb::from_function::PersistedValueMutation>,
