@@ -42,14 +42,23 @@ impl Batch<'_> {
     ) -> Result<Vec<Option<TypedValueSpans>>, from_function::IncompleteInvocationContext> {
         let mut cells = Vec::with_capacity(self.specs.len());
         let mut missing = Vec::new();
+        let is = |i: usize, name: &[u8]| self.state[i].state_name.bytes(&self.body) == name;
+        // The runtime sends the states in the order they were registered, which is the
+        // specs' order: look right after the last match first, so that the usual case
+        // is linear, not quadratic, in the number of states.
+        let mut next = 0;
         for spec in self.specs {
             let name = spec.name().as_bytes();
-            match self
-                .state
-                .iter()
-                .find(|s| s.state_name.bytes(&self.body) == name)
-            {
-                Some(received) => cells.push(received.state_value),
+            let found = if next < self.state.len() && is(next, name) {
+                Some(next)
+            } else {
+                (0..self.state.len()).find(|&i| is(i, name))
+            };
+            match found {
+                Some(i) => {
+                    cells.push(self.state[i].state_value);
+                    next = i + 1;
+                }
                 None => missing.push(spec.to_proto()),
             }
         }

@@ -241,6 +241,26 @@ async fn a_batch_of_three_increments_is_one_modify_with_three() {
 }
 
 #[tokio::test]
+async fn states_are_found_by_name_in_any_order_among_unknown_ones() {
+    let f = fixture();
+    let mut states = full_state(Some(5), Some("n"));
+    states.reverse();
+    states.insert(1, ("other", Some(typed(&9))));
+    let r = result(&f, request(states, &["inc", "set-note:m"], None)).await;
+    assert_eq!(
+        mutations(&r),
+        [
+            ("count".into(), MutationType::Modify, Some(6)),
+            ("note".into(), MutationType::Modify, None),
+        ]
+    );
+    assert_eq!(
+        &r.state_mutations[1].state_value.as_ref().unwrap().value[..],
+        b"\x0a\x01m"
+    );
+}
+
+#[tokio::test]
 async fn reads_alone_change_nothing() {
     let f = fixture();
     let r = result(&f, request(full_state(Some(5), Some("n")), &["read"], None)).await;
