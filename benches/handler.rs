@@ -301,11 +301,37 @@ fn summary(handler: &Handler, cases: &[Case]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `STATEFUN_BENCH_LOOP=SIDE:GROUP/CASE:N` (e.g. `statefun:greeter/100:10000`, `prost:…`):
+/// answers that one request N times and exits, for a profiler (perf, callgrind: the
+/// difference between two values of N gives the instructions per request).
+fn profile_loop(handler: &Handler, cases: &[Case], spec: &str) {
+    let mut parts = spec.split(':');
+    let (Some(side), Some(case), Some(n)) = (parts.next(), parts.next(), parts.next()) else {
+        panic!("STATEFUN_BENCH_LOOP={spec}: write SIDE:GROUP/CASE:N");
+    };
+    let n: u64 = n.parse().expect("N is a number");
+    let case = cases
+        .iter()
+        .find(|c| format!("{}/{}", c.group, c.label.replace(' ', "")) == case)
+        .unwrap_or_else(|| panic!("no case {case}"));
+    for _ in 0..n {
+        match side {
+            "statefun" => drop(black_box(statefun(handler, black_box(&case.body)))),
+            "prost" => drop(black_box(prost_alone(black_box(&case.body)))),
+            _ => panic!("SIDE is statefun or prost"),
+        }
+    }
+}
+
 fn main() {
     let handler = handler();
     let cases = cases();
     for case in &cases {
         check(&handler, case);
+    }
+    if let Ok(spec) = std::env::var("STATEFUN_BENCH_LOOP") {
+        profile_loop(&handler, &cases, &spec);
+        return;
     }
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--test" || a == "--list");

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{TypeName, TypeNameError, proto::reqreply as pb};
+use crate::{TypeName, TypeNameError, proto::reqreply as pb, request::AddressSpans};
 
 /// The identity of one function instance: its function type and an id within that type.
 ///
@@ -54,30 +54,52 @@ impl Address {
         &self.id
     }
 
-    /// Checks an address from the wire without building it: absent or all-empty (a
-    /// message from an ingress) is no address; a partial or invalid typename is an error.
-    pub(crate) fn check_proto(address: Option<&pb::Address>) -> Result<(), TypeNameError> {
+    /// Checks an address of the request `body` without building it: absent or all-empty
+    /// (a message from an ingress) is no address; a partial or invalid typename is an
+    /// error.
+    pub(crate) fn check_request(
+        body: &[u8],
+        address: Option<&AddressSpans>,
+    ) -> Result<(), TypeNameError> {
         match address {
-            Some(a) if !is_absent(a) => {
-                let valid = |part: &str| !part.is_empty() && !part.contains('/');
-                if valid(&a.namespace) && valid(&a.r#type) {
+            Some(a) if !a.is_absent() => {
+                let (namespace, name) = (a.namespace.bytes(body), a.r#type.bytes(body));
+                let valid = |part: &[u8]| !part.is_empty() && !part.contains(&b'/');
+                if valid(namespace) && valid(name) {
                     Ok(())
                 } else {
-                    TypeName::from_parts(&a.namespace, &a.r#type).map(drop)
+                    TypeName::from_parts(a.namespace.str(body), a.r#type.str(body)).map(drop)
                 }
             }
             _ => Ok(()),
         }
     }
 
-    /// The address of a wire address that [`Address::check_proto`] accepted.
-    pub(crate) fn from_checked_proto(address: &pb::Address) -> Option<Self> {
-        if is_absent(address) {
+    /// The address of an address of the request `body` that [`Address::check_request`]
+    /// accepted.
+    pub(crate) fn from_checked_request(body: &[u8], address: &AddressSpans) -> Option<Self> {
+        if address.is_absent() {
             return None;
         }
-        let type_name = TypeName::from_parts(&address.namespace, &address.r#type)
+        let type_name = TypeName::from_parts(address.namespace.str(body), address.r#type.str(body))
             .expect("the address was checked before the batch ran");
-        Some(Self::new(type_name, address.id.clone()))
+        Some(Self::new(type_name, address.id.str(body)))
+    }
+
+    /// An address of the request `body`: `None` when absent or all-empty (a message from
+    /// an ingress), an error when only part of the typename is present.
+    pub(crate) fn from_request(
+        body: &[u8],
+        address: Option<&AddressSpans>,
+    ) -> Result<Option<Self>, TypeNameError> {
+        match address {
+            None => Ok(None),
+            Some(a) if a.is_absent() => Ok(None),
+            Some(a) => Ok(Some(Self {
+                type_name: TypeName::from_parts(a.namespace.str(body), a.r#type.str(body))?,
+                id: a.id.str(body).to_owned(),
+            })),
+        }
     }
 
     /// An address from the wire: `None` when absent or all-empty (a message from an

@@ -7,36 +7,58 @@
 
 use std::{any::Any, panic::AssertUnwindSafe};
 
+use bytes::Bytes;
 use futures_util::{FutureExt, future::BoxFuture};
+use prost::Message as _;
 
 use crate::{
     Address, BoxError, Context, Function, Message, State,
     cells::{Cells, Mutations},
     error::{Error, RequestError},
-    proto::reqreply::{self as pb, from_function, to_function},
+    proto::reqreply::{self as pb, from_function},
+    request::{Invocation, PersistedValue, TypedValueSpans},
+    response,
     spec::ValueSpec,
     state::StateError,
 };
 
-/// One decoded batch, ready for its function.
+/// One decoded batch, ready for its function: its parts are views into `body`.
 pub(crate) struct Batch<'a> {
     pub(crate) specs: &'a [ValueSpec],
+    /// The typenames the function's messages are expected to have, as static strings:
+    /// a message of one of them gets the static string, not a view into the body.
+    pub(crate) known_type_names: &'a [&'static str],
     pub(crate) target: Address,
-    pub(crate) state: Vec<to_function::PersistedValue>,
-    pub(crate) invocations: Vec<to_function::Invocation>,
+    pub(crate) body: Bytes,
+    pub(crate) state: Vec<PersistedValue>,
+    pub(crate) invocations: Vec<Invocation>,
 }
 
 impl Batch<'_> {
     /// The received value for each spec in order, or the specs the runtime must register
     /// first. A state present without a value is not missing; unknown states are ignored.
     pub(crate) fn cells(
-        &mut self,
-    ) -> Result<Vec<Option<pb::TypedValue>>, from_function::IncompleteInvocationContext> {
+        &self,
+    ) -> Result<Vec<Option<TypedValueSpans>>, from_function::IncompleteInvocationContext> {
         let mut cells = Vec::with_capacity(self.specs.len());
         let mut missing = Vec::new();
+        let is = |i: usize, name: &[u8]| self.state[i].state_name.bytes(&self.body) == name;
+        // The runtime sends the states in the order they were registered, which is the
+        // specs' order: look right after the last match first, so that the usual case
+        // is linear, not quadratic, in the number of states.
+        let mut next = 0;
         for spec in self.specs {
-            match self.state.iter_mut().find(|s| s.state_name == spec.name()) {
-                Some(received) => cells.push(received.state_value.take()),
+            let name = spec.name().as_bytes();
+            let found = if next < self.state.len() && is(next, name) {
+                Some(next)
+            } else {
+                (0..self.state.len()).find(|&i| is(i, name))
+            };
+            match found {
+                Some(i) => {
+                    cells.push(self.state[i].state_value);
+                    next = i + 1;
+                }
                 None => missing.push(spec.to_proto()),
             }
         }
@@ -52,7 +74,8 @@ impl Batch<'_> {
 
 /// A registered function of any type: runs a batch.
 pub(crate) trait ErasedFunction: Send + Sync {
-    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<pb::FromFunction, Error>>;
+    /// The batch's `FromFunction`, encoded.
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Bytes, Error>>;
 }
 
 /// The [`ErasedFunction`] of a function `F`.
@@ -65,7 +88,7 @@ impl<F> Erased<F> {
 }
 
 impl<F: Function> ErasedFunction for Erased<F> {
-    fn run<'a>(&'a self, mut batch: Batch<'a>) -> BoxFuture<'a, Result<pb::FromFunction, Error>> {
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Bytes, Error>> {
         // Keep this future small: it is boxed once per batch, and glibc's malloc takes a
         // slower path (`malloc_consolidate`) for blocks of 1 KiB and more. So no copies of
         // the typename and id are kept for error messages (they are taken from the
@@ -82,37 +105,51 @@ impl<F: Function> ErasedFunction for Erased<F> {
                         response: Some(from_function::Response::IncompleteInvocationContext(
                             incomplete,
                         )),
-                    });
+                    }
+                    .encode_to_vec()
+                    .into());
                 }
             };
-            let Batch {
-                specs,
-                target,
-                state: received,
-                invocations,
-            } = batch;
-            drop(received);
             // Every caller is checked before any user code runs: a bad one fails the batch
             // without side effects anywhere.
-            for (index, invocation) in invocations.iter().enumerate() {
-                Address::check_proto(invocation.caller.as_ref()).map_err(|source| {
-                    Error::InvalidRequest(RequestError::InvalidCaller { index, source })
-                })?;
+            for (index, invocation) in batch.invocations.iter().enumerate() {
+                Address::check_request(&batch.body, invocation.caller.as_ref()).map_err(
+                    |source| Error::InvalidRequest(RequestError::InvalidCaller { index, source }),
+                )?;
             }
 
-            let mut ctx = Context::new(target);
+            let Batch {
+                specs,
+                known_type_names,
+                target,
+                body,
+                state: _,
+                invocations,
+            } = batch;
+            let mut ctx = Context::for_request(target, body.clone());
+            let received = Received {
+                specs,
+                known_type_names,
+                body: &body,
+                cells: &cells,
+                invocations: &invocations,
+            };
             // The one place user code runs for a batch: the state's codecs, the function,
             // then the codecs again. A panic in any of them fails the batch, not the process.
-            let outcome = AssertUnwindSafe(run_batch(&self.0, specs, cells, &mut ctx, invocations))
+            let outcome = AssertUnwindSafe(run_batch(&self.0, received, &mut ctx))
                 .catch_unwind()
                 .await
                 .unwrap_or_else(|panic| Err(Failure::Panicked(panic_message(&*panic).to_owned())));
             match outcome {
-                Ok(mutations) => Ok(pb::FromFunction {
-                    response: Some(from_function::Response::InvocationResult(
-                        ctx.into_response(mutations),
-                    )),
-                }),
+                Ok(mutations) => {
+                    // Most batches only change state: then there is nothing to convert.
+                    let effects = if ctx.has_effects() {
+                        ctx.into_response(Vec::new())
+                    } else {
+                        from_function::InvocationResponse::default()
+                    };
+                    Ok(response::invocation_result(&mutations, &effects))
+                }
                 Err(failure) => {
                     let error = failure.into_error(ctx.self_address().clone());
                     tracing::debug!(%error, "batch failed");
@@ -140,19 +177,34 @@ impl Failure {
     }
 }
 
+/// What [`run_batch`] reads from the request.
+struct Received<'a> {
+    specs: &'a [ValueSpec],
+    known_type_names: &'a [&'static str],
+    body: &'a Bytes,
+    cells: &'a [Option<TypedValueSpans>],
+    invocations: &'a [Invocation],
+}
+
 /// Decodes the state, runs the batch's invocations in order against it and one context,
 /// and encodes the changed cells.
-async fn run_batch<F: Function>(
+async fn run_batch<'a, F: Function>(
     function: &F,
-    specs: &[ValueSpec],
-    cells: Vec<Option<pb::TypedValue>>,
+    received: Received<'a>,
     ctx: &mut Context,
-    invocations: Vec<to_function::Invocation>,
-) -> Result<Vec<from_function::PersistedValueMutation>, Failure> {
-    let mut state = F::State::from_cells(&mut Cells::new(specs, cells)).map_err(Failure::State)?;
+) -> Result<Vec<response::Mutation<'a>>, Failure> {
+    let Received {
+        specs,
+        known_type_names,
+        body,
+        cells,
+        invocations,
+    } = received;
+    let mut state =
+        F::State::from_cells(&mut Cells::new(specs, body, cells)).map_err(Failure::State)?;
     for invocation in invocations {
         ctx.set_caller(invocation.caller);
-        let message = Message::from_proto(invocation.argument);
+        let message = Message::from_request(body, invocation.argument.as_ref(), known_type_names);
         function
             .invoke(ctx, &mut state, message)
             .await
@@ -162,7 +214,7 @@ async fn run_batch<F: Function>(
     state
         .write_mutations(&mut mutations)
         .map_err(Failure::State)?;
-    Ok(mutations.into_proto())
+    Ok(mutations.into_inner())
 }
 
 /// The text of a caught panic's payload.

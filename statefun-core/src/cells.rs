@@ -1,38 +1,44 @@
 //! [`Cells`] and [`Mutations`]: the received values a state is built from, and the
 //! mutations its changed cells become, each in the order of the state's specs.
 
+use bytes::Bytes;
+
 use crate::{
-    Type,
-    proto::reqreply::{
-        self as pb,
-        from_function::{PersistedValueMutation, persisted_value_mutation::MutationType},
-    },
-    spec::ValueSpec,
-    state::StateError,
+    Type, request::TypedValueSpans, response::Mutation, spec::ValueSpec, state::StateError,
     value::Value,
 };
 
 /// The received values of one batch, one per spec, handed to [`State::from_cells`](crate::State::from_cells).
 pub struct Cells<'a> {
     specs: &'a [ValueSpec],
-    values: std::vec::IntoIter<Option<pb::TypedValue>>,
+    /// The request body the values lie in.
+    body: &'a Bytes,
+    /// One per spec, in order; `None` for a state sent without a value.
+    values: &'a [Option<TypedValueSpans>],
     next: usize,
 }
 
+/// The body of [`Cells::empty`].
+static NO_BODY: Bytes = Bytes::new();
+
 impl<'a> Cells<'a> {
-    /// Cells for `specs` holding `values` (same order; `None` for a state sent without
-    /// a value).
-    pub(crate) fn new(specs: &'a [ValueSpec], values: Vec<Option<pb::TypedValue>>) -> Self {
+    /// Cells for `specs` holding `values` (same order), which lie in `body`.
+    pub(crate) fn new(
+        specs: &'a [ValueSpec],
+        body: &'a Bytes,
+        values: &'a [Option<TypedValueSpans>],
+    ) -> Self {
         Self {
             specs,
-            values: values.into_iter(),
+            body,
+            values,
             next: 0,
         }
     }
 
     /// Cells with no received values: every value starts empty.
     pub fn empty(specs: &'a [ValueSpec]) -> Self {
-        Self::new(specs, vec![None; specs.len()])
+        Self::new(specs, &NO_BODY, &[])
     }
 
     /// The next cell, decoded as a `T`.
@@ -41,21 +47,24 @@ impl<'a> Cells<'a> {
             .specs
             .get(self.next)
             .ok_or(StateError::SpecCountMismatch)?;
+        let received = self.values.get(self.next).copied().flatten();
         self.next += 1;
-        let received = self.values.next().flatten();
         let value = match received {
             Some(v) if v.has_value => {
-                if *spec.type_name() != *v.typename {
+                let body: &[u8] = self.body;
+                if spec.type_name().as_str().as_bytes() != v.typename.bytes(body) {
                     return Err(StateError::TypeMismatch {
                         state: spec.name().to_owned(),
                         expected: spec.type_name().clone(),
-                        actual: v.typename,
+                        actual: v.typename.str(body).to_owned(),
                     });
                 }
-                Some(T::decode(v.value).map_err(|source| StateError::Decode {
-                    state: spec.name().to_owned(),
-                    source,
-                })?)
+                Some(
+                    T::decode(v.value.slice(self.body)).map_err(|source| StateError::Decode {
+                        state: spec.name().to_owned(),
+                        source,
+                    })?,
+                )
             }
             _ => None,
         };
@@ -67,7 +76,7 @@ impl<'a> Cells<'a> {
 pub struct Mutations<'a> {
     specs: &'a [ValueSpec],
     next: usize,
-    out: Vec<PersistedValueMutation>,
+    out: Vec<Mutation<'a>>,
 }
 
 impl<'a> Mutations<'a> {
@@ -89,30 +98,25 @@ impl<'a> Mutations<'a> {
         if !cell.dirty {
             return Ok(());
         }
-        let mutation = match &cell.value {
-            Some(value) => PersistedValueMutation {
-                mutation_type: MutationType::Modify as i32,
-                state_name: spec.name().to_owned(),
-                state_value: Some(pb::TypedValue {
-                    typename: spec.type_name().as_str().to_owned(),
-                    has_value: true,
-                    value: value.encode().map_err(|source| StateError::Encode {
-                        state: spec.name().to_owned(),
-                        source,
-                    })?,
-                }),
-            },
-            None => PersistedValueMutation {
-                mutation_type: MutationType::Delete as i32,
-                state_name: spec.name().to_owned(),
-                state_value: None,
-            },
+        let value = match &cell.value {
+            Some(value) => Some((
+                spec.type_name().as_str(),
+                value.encode().map_err(|source| StateError::Encode {
+                    state: spec.name().to_owned(),
+                    source,
+                })?,
+            )),
+            None => None,
         };
-        self.out.push(mutation);
+        self.out.push(Mutation {
+            state_name: spec.name(),
+            value,
+        });
         Ok(())
     }
 
-    pub(crate) fn into_proto(self) -> Vec<PersistedValueMutation> {
+    /// The mutations, in the order of the specs.
+    pub(crate) fn into_inner(self) -> Vec<Mutation<'a>> {
         self.out
     }
 }

@@ -3,9 +3,11 @@
 
 use std::{sync::OnceLock, time::Duration};
 
+use bytes::Bytes;
+
 use crate::{
     Address, AddressError, CancellationToken, CodecError, EgressMessage, Encode, OutgoingMessage,
-    OutgoingMessageError, proto::reqreply as pb,
+    OutgoingMessageError, proto::reqreply as pb, request::AddressSpans,
 };
 
 /// What a function sees of, and asks of, the runtime during one invocation.
@@ -16,9 +18,11 @@ use crate::{
 #[derive(Debug)]
 pub struct Context {
     self_address: Address,
+    /// The request body the caller lies in.
+    body: Bytes,
     /// The caller as received, checked before the batch ran; made an [`Address`] only if
     /// the function asks for it.
-    caller: Option<pb::Address>,
+    caller: Option<AddressSpans>,
     caller_address: OnceLock<Option<Address>>,
     messages: Vec<OutgoingMessage>,
     delayed: Vec<Delayed>,
@@ -68,6 +72,7 @@ impl Context {
     pub fn new(self_address: Address) -> Self {
         Self {
             self_address,
+            body: Bytes::new(),
             caller: None,
             caller_address: OnceLock::new(),
             messages: Vec::new(),
@@ -83,8 +88,17 @@ impl Context {
         self
     }
 
-    /// The sender of the next message, as received (checked by the dispatcher).
-    pub(crate) fn set_caller(&mut self, caller: Option<pb::Address>) {
+    /// A context for a batch of the request `body`.
+    pub(crate) fn for_request(self_address: Address, body: Bytes) -> Self {
+        Self {
+            body,
+            ..Self::new(self_address)
+        }
+    }
+
+    /// The sender of the next message, as received in the body (checked by the
+    /// dispatcher).
+    pub(crate) fn set_caller(&mut self, caller: Option<AddressSpans>) {
         self.caller = caller;
         self.caller_address = OnceLock::new();
     }
@@ -97,7 +111,11 @@ impl Context {
     /// The function that sent the current message; `None` for a message from an ingress.
     pub fn caller(&self) -> Option<&Address> {
         self.caller_address
-            .get_or_init(|| self.caller.as_ref().and_then(Address::from_checked_proto))
+            .get_or_init(|| {
+                self.caller
+                    .as_ref()
+                    .and_then(|caller| Address::from_checked_request(&self.body, caller))
+            })
             .as_ref()
     }
 
@@ -178,6 +196,12 @@ impl Context {
     /// The egress records sent so far.
     pub fn egress(&self) -> &[EgressMessage] {
         &self.egress
+    }
+
+    /// Whether the function asked for any side effect (a message, a delayed message or
+    /// cancellation, an egress record).
+    pub(crate) fn has_effects(&self) -> bool {
+        !(self.messages.is_empty() && self.delayed.is_empty() && self.egress.is_empty())
     }
 
     pub(crate) fn into_response(

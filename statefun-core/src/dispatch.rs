@@ -16,8 +16,9 @@ use crate::{
     Address, TypeName,
     batch::Batch,
     error::{Error, RequestError},
-    proto::reqreply::{self as pb, to_function},
+    proto::reqreply as pb,
     registry::{Functions, Registered},
+    request::{self, Invocation, PersistedValue, ToFunction},
 };
 
 /// What the dispatcher learned about a request: the registered function it went to, the
@@ -92,46 +93,44 @@ impl Handler {
 
     /// Answers one request body, telling `seen` what it learns on the way.
     pub(crate) async fn handle_seen(&self, body: Bytes, seen: &mut Seen) -> Result<Bytes, Error> {
-        let response = self.handle_request(body, seen).await?;
-        seen.negotiation = matches!(
-            response.response,
-            Some(pb::from_function::Response::IncompleteInvocationContext(_))
-        );
-        Ok(response.encode_to_vec().into())
+        let answer = self.handle_request(body, seen).await?;
+        seen.negotiation = is_negotiation(&answer);
+        Ok(answer)
     }
 
-    /// Answers one request body with the `FromFunction` not yet encoded.
-    async fn handle_request(
-        &self,
-        body: Bytes,
-        seen: &mut Seen,
-    ) -> Result<pb::FromFunction, Error> {
+    /// Answers one request body.
+    async fn handle_request(&self, body: Bytes, seen: &mut Seen) -> Result<Bytes, Error> {
         if body.is_empty() {
             return Err(Error::EmptyBody);
         }
-        let request = pb::ToFunction::decode(body).map_err(Error::MalformedRequest)?;
-        let Some(to_function::Request::Invocation(mut batch)) = request.request else {
+        let request = ToFunction::decode(body).map_err(malformed)?;
+        let body = request.body;
+        let Some(mut batch) = request.invocation else {
             return Err(RequestError::MissingInvocation.into());
         };
         // The common case: a registered target. Its typename is the registered one (for
         // functions of the macro, a `&'static str`): no allocation, no parsing.
-        let found = batch
-            .target
-            .as_ref()
-            .and_then(|t| self.functions.find(&t.namespace, &t.r#type));
+        let found = batch.target.as_ref().and_then(|t| {
+            self.functions
+                .find(t.namespace.bytes(&body), t.r#type.bytes(&body))
+        });
         if let Some((type_name, registered)) = found {
             if batch.invocations.is_empty() {
                 return Err(RequestError::NoInvocations.into());
             }
-            let id = batch.target.take().map(|t| t.id).unwrap_or_default();
+            let id = batch
+                .target
+                .take()
+                .map(|t| t.id.str(&body))
+                .unwrap_or_default();
             let target = Address::new(type_name.clone(), id);
             return self
-                .run(registered, target, batch.state, batch.invocations, seen)
+                .run(registered, target, body, batch.state, batch.invocations, seen)
                 .await;
         }
 
         // Otherwise say precisely what is wrong, in this order.
-        let target = Address::from_proto(batch.target)
+        let target = Address::from_request(&body, batch.target.as_ref())
             .map_err(RequestError::InvalidTarget)?
             .ok_or(RequestError::MissingTarget)?;
         if batch.invocations.is_empty() {
@@ -143,7 +142,7 @@ impl Handler {
                 registered: self.functions.type_names().into_iter().cloned().collect(),
             });
         };
-        self.run(registered, target, batch.state, batch.invocations, seen)
+        self.run(registered, target, body, batch.state, batch.invocations, seen)
             .await
     }
 
@@ -151,10 +150,11 @@ impl Handler {
         &self,
         registered: &Registered,
         target: Address,
-        state: Vec<to_function::PersistedValue>,
-        invocations: Vec<to_function::Invocation>,
+        body: Bytes,
+        state: Vec<PersistedValue>,
+        invocations: Vec<Invocation>,
         seen: &mut Seen,
-    ) -> Result<pb::FromFunction, Error> {
+    ) -> Result<Bytes, Error> {
         seen.function = Some(target.type_name().clone());
         seen.invocations = invocations.len();
         // The request span of the HTTP integrations (`statefun.request`) declares these
@@ -166,7 +166,7 @@ impl Handler {
             request.record("id", target.id());
             request.record("batch_size", invocations.len());
         }
-        if let Some(name) = duplicate_state(&state) {
+        if let Some(name) = duplicate_state(&body, &state) {
             return Err(RequestError::DuplicateState(name.to_owned()).into());
         }
         let span = tracing::debug_span!(
@@ -177,28 +177,57 @@ impl Handler {
         );
         let batch = Batch {
             specs: &registered.specs,
+            known_type_names: &registered.known_type_names,
             target,
+            body,
             state,
             invocations,
         };
-        registered.function.run(batch).instrument(span).await
+        // Entering and leaving a span costs even when nothing listens (with tracing's
+        // `log` feature, which actix enables, each checks the `log` level): skip them then.
+        if span.is_disabled() {
+            registered.function.run(batch).await
+        } else {
+            registered.function.run(batch).instrument(span).await
+        }
     }
+}
+
+/// The error of a body the in-place decoder rejected: prost's own, from decoding it once
+/// more (the decoders accept the same bodies; see `request`).
+fn malformed(request::Malformed(body): request::Malformed) -> Error {
+    match pb::ToFunction::decode(body) {
+        Err(e) => Error::MalformedRequest(e),
+        Ok(_) => {
+            // Unreachable while the decoders agree, which the tests check; a clear error
+            // all the same.
+            #[allow(deprecated)]
+            let e = prost::DecodeError::new("rejected by the in-place ToFunction decoder");
+            Error::MalformedRequest(e)
+        }
+    }
+}
+
+/// Whether an encoded `FromFunction` is a state negotiation: its one field is
+/// `incomplete_invocation_context` (field 101, a message: key 101 << 3 | 2, the varint
+/// `AA 06`), where an invocation result is field 100 (`A2 06`).
+fn is_negotiation(answer: &[u8]) -> bool {
+    answer.starts_with(&[0xAA, 0x06])
 }
 
 /// The first state name that appears twice in `state`, if any. Pairwise for the usual few
 /// states (no allocation), hashed for many.
-fn duplicate_state(state: &[to_function::PersistedValue]) -> Option<&str> {
-    if state.len() <= 16 {
+fn duplicate_state<'a>(body: &'a [u8], state: &[PersistedValue]) -> Option<&'a str> {
+    let name = |s: &PersistedValue| s.state_name.bytes(body);
+    let duplicate = if state.len() <= 16 {
         state
             .iter()
             .enumerate()
-            .find(|(i, s)| state[..*i].iter().any(|e| e.state_name == s.state_name))
-            .map(|(_, s)| s.state_name.as_str())
+            .find(|(i, s)| state[..*i].iter().any(|e| name(e) == name(s)))
+            .map(|(_, s)| s)
     } else {
         let mut seen = HashSet::with_capacity(state.len());
-        state
-            .iter()
-            .find(|s| !seen.insert(s.state_name.as_str()))
-            .map(|s| s.state_name.as_str())
-    }
+        state.iter().find(|s| !seen.insert(name(s)))
+    };
+    duplicate.map(|s| s.state_name.str(body))
 }

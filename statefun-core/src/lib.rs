@@ -76,6 +76,8 @@ mod outgoing;
 #[doc(hidden)]
 pub mod proto;
 mod registry;
+mod request;
+mod response;
 mod spec;
 mod state;
 mod type_name;

@@ -1,10 +1,14 @@
 //! [`Message`]: the message a function is invoked with.
 
+use std::fmt;
+
 use bytes::Bytes;
 
 use crate::{
-    CodecError, Encode, InfallibleEncode, MessageTypes, Type, TypeName, codec::decode_str,
+    CodecError, Encode, InfallibleEncode, MessageTypes, Type, TypeName,
+    codec::decode_str,
     proto::reqreply as pb,
+    request::{Span, TypedValueSpans},
 };
 
 /// A message a function is invoked with: a typename and the value's bytes (a view into
@@ -13,11 +17,22 @@ use crate::{
 /// Read it with [`Message::decode`] (or a shortcut such as [`Message::as_string`]), which
 /// checks the typename first: a message of another type is an error, never a silent
 /// misreading.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Message {
-    type_name: String,
+    /// UTF-8: a view into the request body, or a typename's static or owned string.
+    type_name: Bytes,
     has_value: bool,
     value: Bytes,
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Message")
+            .field("type_name", &self.type_name())
+            .field("has_value", &self.has_value)
+            .field("value", &self.value)
+            .finish()
+    }
 }
 
 /// Why a message could not be read as the requested type.
@@ -64,9 +79,31 @@ impl Message {
     pub(crate) fn from_proto(value: Option<pb::TypedValue>) -> Self {
         let value = value.unwrap_or_default();
         Self {
-            type_name: value.typename,
+            type_name: value.typename.into(),
             has_value: value.has_value,
             value: value.value,
+        }
+    }
+
+    /// The argument of an invocation, its typename and value views into `body` (no copy).
+    /// A typename among `known` (the static typenames the function accepts) is not even a
+    /// view: it is that static string.
+    pub(crate) fn from_request(
+        body: &Bytes,
+        argument: Option<&TypedValueSpans>,
+        known: &[&'static str],
+    ) -> Self {
+        let Some(argument) = argument else {
+            return Self {
+                type_name: Bytes::new(),
+                has_value: false,
+                value: Bytes::new(),
+            };
+        };
+        Self {
+            type_name: static_or_view(body, argument.typename, known),
+            has_value: argument.has_value,
+            value: argument.value.slice(body),
         }
     }
 
@@ -86,7 +123,10 @@ impl Message {
     /// A message from a typename and raw bytes.
     pub fn from_raw(type_name: &TypeName, value: Bytes) -> Self {
         Self {
-            type_name: type_name.as_str().to_owned(),
+            type_name: match type_name.static_str() {
+                Some(s) => Bytes::from_static(s.as_bytes()),
+                None => Bytes::copy_from_slice(type_name.as_str().as_bytes()),
+            },
             has_value: true,
             value,
         }
@@ -94,7 +134,16 @@ impl Message {
 
     /// The message's typename as received.
     pub fn type_name(&self) -> &str {
-        &self.type_name
+        std::str::from_utf8(&self.type_name).expect("a message's typename is UTF-8")
+    }
+
+    /// Whether the message's typename is `type_name`: compares the bytes, no UTF-8 check.
+    fn has_type(&self, type_name: &TypeName) -> bool {
+        type_name.as_str().as_bytes() == self.type_name
+    }
+
+    fn type_name_string(&self) -> String {
+        self.type_name().to_owned()
     }
 
     /// Whether the message carries a value (the protocol's `has_value`).
@@ -109,14 +158,14 @@ impl Message {
 
     /// Whether the message is a `T`.
     pub fn is<T: Type>(&self) -> bool {
-        T::type_name() == *self.type_name
+        self.has_type(&T::type_name())
     }
 
     /// The message's value as a `T`, after checking the typename.
     pub fn decode<T: Type>(&self) -> Result<T, MessageError> {
         self.check::<T>()?;
         T::decode(self.value.clone()).map_err(|source| MessageError::Decode {
-            type_name: self.type_name.clone(),
+            type_name: self.type_name_string(),
             source,
         })
     }
@@ -125,17 +174,18 @@ impl Message {
     /// typename is compared once. Used by typed message parameters.
     #[doc(hidden)]
     pub fn decode_if<T: Type>(self) -> Result<Result<T, MessageError>, Self> {
-        if T::type_name() != *self.type_name {
+        if !self.has_type(&T::type_name()) {
             return Err(self);
         }
         if !self.has_value {
             return Ok(Err(MessageError::NoValue {
-                type_name: self.type_name,
+                type_name: self.type_name_string(),
             }));
         }
+        let type_name = self.type_name;
         Ok(
             T::decode(self.value).map_err(|source| MessageError::Decode {
-                type_name: self.type_name,
+                type_name: String::from_utf8_lossy(&type_name).into_owned(),
                 source,
             }),
         )
@@ -143,15 +193,15 @@ impl Message {
 
     fn check<T: Type>(&self) -> Result<(), MessageError> {
         let expected = T::type_name();
-        if expected != *self.type_name {
+        if !self.has_type(&expected) {
             return Err(MessageError::TypeMismatch {
                 expected,
-                actual: self.type_name.clone(),
+                actual: self.type_name_string(),
             });
         }
         if !self.has_value {
             return Err(MessageError::NoValue {
-                type_name: self.type_name.clone(),
+                type_name: self.type_name_string(),
             });
         }
         Ok(())
@@ -161,7 +211,7 @@ impl Message {
     pub fn as_str(&self) -> Result<&str, MessageError> {
         self.check::<String>()?;
         decode_str(&self.value).map_err(|source| MessageError::Decode {
-            type_name: self.type_name.clone(),
+            type_name: self.type_name_string(),
             source,
         })
     }
@@ -194,5 +244,15 @@ impl Message {
     /// The `io.statefun.types/bool` value.
     pub fn as_bool(&self) -> Result<bool, MessageError> {
         self.decode()
+    }
+}
+
+/// The typename at `span` of `body`: the static string among `known` it equals, else a
+/// view into the body.
+fn static_or_view(body: &Bytes, span: Span, known: &[&'static str]) -> Bytes {
+    let bytes = span.bytes(body);
+    match known.iter().find(|k| k.as_bytes() == bytes) {
+        Some(k) => Bytes::from_static(k.as_bytes()),
+        None => span.slice(body),
     }
 }

@@ -5,6 +5,7 @@ use std::{collections::HashMap, fmt, sync::Arc};
 use crate::{
     Function, MessageTypes, State, TypeName,
     batch::{Erased, ErasedFunction},
+    codec::{BOOL, DOUBLE, FLOAT, INT, LONG, STRING},
     spec::{SpecError, ValueSpec, validate_specs},
 };
 
@@ -58,6 +59,9 @@ pub struct Functions {
 pub(crate) struct Registered {
     pub(crate) specs: Vec<ValueSpec>,
     pub(crate) message_types: MessageTypes,
+    /// The static typenames among those the function accepts, or the primitive types'
+    /// when it accepts any: messages of these typenames need no view into the body.
+    pub(crate) known_type_names: Vec<&'static str>,
     pub(crate) function: Arc<dyn ErasedFunction>,
 }
 
@@ -103,11 +107,19 @@ impl Functions {
                 message_type: message_type.clone(),
             });
         }
+        let known_type_names = match &message_types {
+            MessageTypes::Only(names) => names.iter().filter_map(TypeName::static_str).collect(),
+            MessageTypes::Any => [STRING, INT, LONG, BOOL, DOUBLE, FLOAT]
+                .iter()
+                .filter_map(TypeName::static_str)
+                .collect(),
+        };
         self.by_name.insert(
             type_name,
             Registered {
                 specs,
                 message_types,
+                known_type_names,
                 function: Arc::new(Erased::new(function)),
             },
         );
@@ -116,12 +128,16 @@ impl Functions {
 
     /// The function registered as `namespace/name`, found without building the typename:
     /// a scan of a few typenames is faster than hashing a newly allocated one.
-    pub(crate) fn find(&self, namespace: &str, name: &str) -> Option<(&TypeName, &Registered)> {
+    pub(crate) fn find(&self, namespace: &[u8], name: &[u8]) -> Option<(&TypeName, &Registered)> {
         if self.by_name.len() <= 16 {
             self.by_name
                 .iter()
-                .find(|(t, _)| t.name() == name && t.namespace() == namespace)
+                .find(|(t, _)| t.name().as_bytes() == name && t.namespace().as_bytes() == namespace)
         } else {
+            let (namespace, name) = (
+                std::str::from_utf8(namespace).ok()?,
+                std::str::from_utf8(name).ok()?,
+            );
             let type_name = TypeName::from_parts(namespace, name).ok()?;
             self.by_name.get_key_value(&type_name)
         }
