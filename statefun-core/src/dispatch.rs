@@ -125,7 +125,14 @@ impl Handler {
                 .unwrap_or_default();
             let target = Address::new(type_name.clone(), id);
             return self
-                .run(registered, target, body, batch.state, batch.invocations, seen)
+                .run(
+                    registered,
+                    target,
+                    body,
+                    batch.state,
+                    batch.invocations,
+                    seen,
+                )
                 .await;
         }
 
@@ -142,8 +149,15 @@ impl Handler {
                 registered: self.functions.type_names().into_iter().cloned().collect(),
             });
         };
-        self.run(registered, target, body, batch.state, batch.invocations, seen)
-            .await
+        self.run(
+            registered,
+            target,
+            body,
+            batch.state,
+            batch.invocations,
+            seen,
+        )
+        .await
     }
 
     async fn run(
