@@ -617,15 +617,15 @@ pub fn rows() -> Vec<Row> {
             "no StateFun endpoint at `/`: this service answers POST requests at `/statefun`; set `urlPathTemplate: http://127.0.0.1:",
         ),
         row(
-            "`GET /metrics` (another path)",
+            "`GET /status` (another path)",
             Http {
                 method: "GET",
-                path: "/metrics",
+                path: "/status",
                 headers: &[],
                 body: vec![],
             },
             404,
-            "no StateFun endpoint at `/metrics`",
+            "no StateFun endpoint at `/status`",
         ),
     ]
 }
