@@ -7,35 +7,22 @@ use std::{collections::BTreeSet, net::TcpListener, time::Duration};
 
 use statefun_actix::{Endpoint, Server};
 use statefun_core::{
-    BoxError, Context, Function, Functions, Message, TypeName,
+    Functions,
     metrics::{CONTENT_TYPE, Metrics},
 };
 use statefun_test_support::{
     failing::{Fail, Panic},
     greeter::{Greeter, greeting},
     request::{Batch, typed},
+    slow::Slow,
 };
-
-/// `demo/slow`: sleeps for the number of milliseconds it is sent.
-struct Slow;
-
-impl Function for Slow {
-    type State = ();
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/slow")
-    }
-    async fn invoke(&self, _: &mut Context, _: &mut (), msg: Message) -> Result<(), BoxError> {
-        actix_web::rt::time::sleep(Duration::from_millis(msg.as_i64()? as u64)).await;
-        Ok(())
-    }
-}
 
 fn functions() -> Functions {
     Functions::new()
         .with(Greeter)
         .with(Fail)
         .with(Panic)
-        .with(Slow)
+        .with(Slow::default())
 }
 
 /// Serves `endpoint` on an ephemeral loopback port; returns its base URL (no path).

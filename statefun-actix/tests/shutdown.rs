@@ -15,23 +15,11 @@ use std::{
 };
 
 use statefun_actix::{Endpoint, Server};
-use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
-use statefun_test_support::request::{Batch, typed};
-
-/// `demo/slow`: sleeps for the number of milliseconds it is sent.
-struct Slow(Arc<AtomicBool>);
-
-impl Function for Slow {
-    type State = ();
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/slow")
-    }
-    async fn invoke(&self, _: &mut Context, _: &mut (), msg: Message) -> Result<(), BoxError> {
-        self.0.store(true, Ordering::SeqCst);
-        actix_web::rt::time::sleep(Duration::from_millis(msg.as_i64()? as u64)).await;
-        Ok(())
-    }
-}
+use statefun_core::Functions;
+use statefun_test_support::{
+    request::{Batch, typed},
+    slow::Slow,
+};
 
 fn slow_request(millis: i64) -> Vec<u8> {
     Batch::to("demo/slow", "x").message(typed(&millis)).encode()

@@ -6,28 +6,15 @@
 use std::{future::Future, pin::pin, task::Poll, time::Duration};
 
 use statefun_core::{
-    BoxError, Bytes, Context, Function, Functions, Handler, Message, TypeName,
+    Bytes, Functions, Handler,
     http::{self, Rejection},
     metrics::Metrics,
 };
 use statefun_test_support::{
     greeter::{Greeter, greeting},
     request::{Batch, typed},
+    slow::Slow,
 };
-
-/// `demo/slow`: sleeps for the number of milliseconds it is sent.
-struct Slow;
-
-impl Function for Slow {
-    type State = ();
-    fn type_name(&self) -> TypeName {
-        TypeName::from_static("demo/slow")
-    }
-    async fn invoke(&self, _: &mut Context, _: &mut (), msg: Message) -> Result<(), BoxError> {
-        tokio::time::sleep(Duration::from_millis(msg.as_i64()? as u64)).await;
-        Ok(())
-    }
-}
 
 fn line<'a>(scrape: &'a str, prefix: &str) -> &'a str {
     scrape
@@ -39,8 +26,8 @@ fn line<'a>(scrape: &'a str, prefix: &str) -> &'a str {
 #[tokio::test]
 async fn respond_and_reject_record_on_the_handlers_metrics() {
     let metrics = Metrics::new();
-    let handler =
-        Handler::new(Functions::new().with(Greeter).with(Slow)).with_metrics(metrics.clone());
+    let handler = Handler::new(Functions::new().with(Greeter).with(Slow::default()))
+        .with_metrics(metrics.clone());
     assert!(handler.metrics().is_some());
 
     let body = Bytes::from(greeting("a", Some(1), &["hi"]));
@@ -90,7 +77,8 @@ async fn respond_and_reject_record_on_the_handlers_metrics() {
 #[tokio::test]
 async fn a_dropped_request_leaves_the_in_flight_gauge() {
     let metrics = Metrics::new();
-    let handler = Handler::new(Functions::new().with(Slow)).with_metrics(metrics.clone());
+    let handler =
+        Handler::new(Functions::new().with(Slow::default())).with_metrics(metrics.clone());
     let slow = Bytes::from(
         Batch::to("demo/slow", "b")
             .message(typed(&10_000i64))

@@ -16,6 +16,7 @@ pub mod fragile;
 pub mod greeter;
 pub mod http_table;
 pub mod request;
+pub mod slow;
 pub mod state_names;
 pub mod wrapper_check;
 pub mod wrapper_reference;
