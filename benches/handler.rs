@@ -19,9 +19,7 @@
 use std::{
     fmt::Write as _,
     hint::black_box,
-    pin::pin,
     sync::atomic::Ordering::Relaxed,
-    task::{Poll, Waker},
     time::{Duration, Instant},
 };
 
@@ -38,21 +36,14 @@ mod functions;
 #[allow(dead_code)]
 #[path = "common/requests.rs"]
 mod requests;
+#[allow(dead_code)]
+#[path = "common/timing.rs"]
+mod timing;
+
+use timing::{median, run_now, time_chunk};
 
 const BATCHES: [usize; 4] = [1, 10, 100, 1000];
 const SIZES: [usize; 3] = [0, 1024, 1024 * 1024];
-
-/// Polls a future that never waits (the benchmark's functions do not) to completion.
-fn run_now<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("the handler waited"),
-    }
-}
 
 fn handler() -> Handler {
     Handler::new(
@@ -147,20 +138,6 @@ fn criterion_benches(c: &mut Criterion, handler: &Handler, cases: &[Case]) {
         }
         group.finish();
     }
-}
-
-/// Time per call of `f`, over a chunk of about `chunk`.
-fn time_chunk(iterations: u32, mut f: impl FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        f();
-    }
-    start.elapsed().as_secs_f64() / f64::from(iterations)
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 struct Row {

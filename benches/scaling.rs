@@ -16,13 +16,7 @@
 //! cargo bench --bench scaling           # prints the table, writes target/bench-results/scaling.md
 //! ```
 
-use std::{
-    fmt::Write as _,
-    hint::black_box,
-    pin::pin,
-    task::{Poll, Waker},
-    time::Instant,
-};
+use std::{fmt::Write as _, hint::black_box, time::Instant};
 
 use prost::Message as _;
 use statefun::{
@@ -41,17 +35,11 @@ mod functions;
 #[allow(dead_code)]
 #[path = "common/requests.rs"]
 mod requests;
+#[allow(dead_code)]
+#[path = "common/timing.rs"]
+mod timing;
 
-fn run_now<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("the handler waited"),
-    }
-}
+use timing::{median, run_now, time_chunk};
 
 /// `N` int states `s0` … `s{N-1}`; the function increments `s0`.
 struct Counters<const N: usize>(Vec<Value<i32>>);
@@ -146,19 +134,6 @@ struct Row {
     alloc: Allocations,
 }
 
-fn time(iterations: u32, mut f: impl FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        f();
-    }
-    start.elapsed().as_secs_f64() / f64::from(iterations)
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 /// Ours (and prost alone when `with_prost`) on `body`: 11 alternating rounds of ~20 ms.
 fn measure_row(
     what: String,
@@ -180,14 +155,17 @@ fn measure_row(
     let (mut ours, mut limit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..11 {
         if !with_prost {
-            ours.push(time(iterations, ours_once));
+            ours.push(time_chunk(iterations, ours_once));
             continue;
         }
         let (o, l) = if round % 2 == 0 {
-            (time(iterations, ours_once), time(iterations, prost_once))
+            (
+                time_chunk(iterations, ours_once),
+                time_chunk(iterations, prost_once),
+            )
         } else {
-            let l = time(iterations, prost_once);
-            (time(iterations, ours_once), l)
+            let l = time_chunk(iterations, prost_once);
+            (time_chunk(iterations, ours_once), l)
         };
         ours.push(o);
         limit.push(l);

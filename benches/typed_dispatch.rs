@@ -11,16 +11,16 @@
 //! cargo bench --bench typed_dispatch
 //! ```
 
-use std::{
-    hint::black_box,
-    pin::pin,
-    task::{Poll, Waker},
-    time::Instant,
-};
+use std::{hint::black_box, time::Instant};
 
 use statefun::{BoxError, Bytes, Context, Functions, Handler, Message, StateSpec, Value};
 use statefun_bench_alloc::{Counting, measure};
 use statefun_test_support::request::{Batch, string, typed};
+
+#[path = "common/timing.rs"]
+mod timing;
+
+use timing::{median, run_now, time_chunk};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -104,28 +104,10 @@ fn request(function: &str, batch: usize) -> Bytes {
     request.bytes()
 }
 
-fn run_now<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("the handler waited"),
-    }
-}
-
 fn time(iterations: u32, handler: &Handler, body: &Bytes) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        drop(black_box(run_now(handler.handle(body.clone())).unwrap()));
-    }
-    start.elapsed().as_secs_f64() / f64::from(iterations)
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    time_chunk(iterations, || {
+        drop(black_box(run_now(handler.handle(body.clone())).unwrap()))
+    })
 }
 
 fn main() {
