@@ -1,7 +1,9 @@
 //! The load test's statefun service: `demo/greeter` (and `demo/reader`) served by the
 //! actix adapter with its defaults, on `127.0.0.1:$PORT` at `/statefun`. Built with the
 //! `metrics` feature, it records every request and serves `GET /metrics` (the load
-//! benchmark's `statefun-metrics`).
+//! benchmark's `statefun-metrics`). With `LOG=info` it installs the README's log subscriber
+//! (`statefun::logging::init()`, INFO unless `RUST_LOG` says otherwise) first: the load
+//! benchmark's `statefun-info`.
 //!
 //! ```sh
 //! PORT=8000 cargo run --release --example load-greeter
@@ -18,6 +20,10 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(8000);
+    let logging = std::env::var("LOG").is_ok_and(|v| v == "info");
+    if logging {
+        statefun::logging::init();
+    }
     let functions = statefun::Functions::new()
         .with(functions::greeter)
         .with(functions::reader);
@@ -26,6 +32,9 @@ async fn main() -> std::io::Result<()> {
     } else {
         "off"
     };
-    eprintln!("statefun greeter on http://127.0.0.1:{port}/statefun, metrics {metrics}");
+    eprintln!(
+        "statefun greeter on http://127.0.0.1:{port}/statefun, metrics {metrics}, log subscriber {}",
+        if logging { "at INFO" } else { "none" }
+    );
     statefun::actix::serve(functions, ("127.0.0.1", port)).await
 }

@@ -8,14 +8,18 @@
 #   SERVERS="statefun bare-actix go" benches/load/run.sh
 #
 # Settings (environment):
-#   SERVERS      which servers (default: all nine): statefun, statefun-metrics (the same
+#   SERVERS      which servers (default: all ten): statefun, statefun-metrics (the same
 #                greeter built with the `metrics` feature, recording every request),
+#                statefun-info (the same greeter with the README's log subscriber at INFO,
+#                `statefun::logging::init()`),
 #                bare-actix (the limit),
 #                python, js, go, java (the official SDKs), and two that split statefun's
 #                gap to bare-actix: actix-prost (a bare actix route running the greeter
 #                with prost alone) and actix-handler (a bare actix route calling the
 #                statefun dispatcher, without the statefun-actix adapter)
-#   CONNECTIONS  connection counts (default: 1 16 64)
+#   CONNECTIONS  connection counts for single invocations (default: 1 16 64)
+#   BATCHES      larger batches, invocations per request (default: 100 1000), each run at
+#   BATCH_CONNECTIONS connections (default 16); BATCHES="" runs single invocations only
 #   ROUNDS       rounds; each round runs every server at every connection count, in a
 #                rotated order (default 3)
 #   DURATION     seconds per load run (default 5); WARMUP seconds per server first (5)
@@ -31,15 +35,17 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 WORK=$ROOT/target/bench-peers
 OUT=${OUT:-$ROOT/target/bench-results/load}
-SERVERS=${SERVERS:-statefun statefun-metrics bare-actix actix-prost actix-handler python js go java}
+SERVERS=${SERVERS:-statefun statefun-metrics statefun-info bare-actix actix-prost actix-handler python js go java}
 CONNECTIONS=${CONNECTIONS:-1 16 64}
+BATCHES=${BATCHES-100 1000}
+BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-5}
 SERVER_CPUS=${SERVER_CPUS:-1}
 LOAD_CPUS=${LOAD_CPUS:-0}
 WRK_THREADS=${WRK_THREADS:-1}
-EXPECTED_SEEN=42 # the request carries seen = 41 and one invocation
+SEEN=41 # every request carries seen = 41; the answer is 41 + its invocations
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 has() { [[ " $SERVERS " == *" $1 "* ]]; }
@@ -111,6 +117,7 @@ start() { # name port command...
 
 has statefun && start statefun 18080 "$BIN/load-greeter"
 has statefun-metrics && start statefun-metrics 18088 "$WORK/load-greeter-metrics"
+has statefun-info && start statefun-info 18089 env LOG=info "$BIN/load-greeter"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
 has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"
 has actix-handler && start actix-handler 18086 env HANDLER=statefun "$BIN/load-bare-actix"
@@ -120,7 +127,7 @@ has go && start go 18084 "$WORK/go/greeter"
 has java && start java 18085 java -cp "$WORK/java/target/classes:$WORK/java/target/dependency/*" bench.Greeter
 
 # `env` and `taskset` exec the server, so $! is the server's own PID (VmHWM is its peak).
-"$BIN/load-tool" request "$WORK/request.bin"
+for batch in 1 $BATCHES; do "$BIN/load-tool" request "$WORK/request-$batch.bin" "$batch"; done
 url() { echo "http://127.0.0.1:${PORT[$1]}/statefun"; }
 
 log "checking every answer before timing"
@@ -132,26 +139,31 @@ for name in $SERVERS; do
     sleep 0.5
   done
   [ -n "$ok" ] || { echo "$name did not start; see $OUT/logs/$name.log" >&2; exit 1; }
-  meta=$(curl -sS -o "$WORK/answer-$name.bin" -w '%{http_code} %{content_type}' \
-    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/request.bin" "$(url "$name")")
-  case "$meta" in
-  "200 application/octet-stream"*) ;;
-  *) echo "$name answered '$meta'" >&2 && exit 1 ;;
-  esac
-  "$BIN/load-tool" check "$WORK/answer-$name.bin" "$EXPECTED_SEEN" ||
-    { echo "$name: wrong FromFunction" >&2 && exit 1; }
-  echo "$name: 200, application/octet-stream, FromFunction with seen MODIFY = $EXPECTED_SEEN" >&2
+  for batch in 1 $BATCHES; do
+    # The bare route answers the single invocation's bytes to every request: it decodes nothing.
+    expected=$((SEEN + batch)) && [ "$name" != bare-actix ] || expected=$((SEEN + 1))
+    meta=$(curl -sS -o "$WORK/answer-$name.bin" -w '%{http_code} %{content_type}' \
+      -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/request-$batch.bin" "$(url "$name")")
+    case "$meta" in
+    "200 application/octet-stream"*) ;;
+    *) echo "$name answered '$meta' to a batch of $batch" >&2 && exit 1 ;;
+    esac
+    "$BIN/load-tool" check "$WORK/answer-$name.bin" "$expected" ||
+      { echo "$name: wrong FromFunction for a batch of $batch" >&2 && exit 1; }
+    echo "$name, batch of $batch: 200, application/octet-stream, FromFunction with seen MODIFY = $expected" >&2
+  done
 done
 if has statefun-metrics; then
   scrape=$(curl -s "http://127.0.0.1:${PORT[statefun-metrics]}/metrics")
-  grep -q '^statefun_requests_total{function="demo/greeter",outcome="answered"} 1$' <<<"$scrape" ||
+  checked=$(wc -w <<<"1 $BATCHES")
+  grep -q "^statefun_requests_total{function=\"demo/greeter\",outcome=\"answered\"} $checked\$" <<<"$scrape" ||
     { echo "statefun-metrics does not count its requests at /metrics" >&2 && exit 1; }
-  echo "statefun-metrics: GET /metrics counts the request" >&2
+  echo "statefun-metrics: GET /metrics counts the $checked requests" >&2
 fi
 
 # ---------------------------------------------------------------- measure
-load() { # name connections seconds -> RESULT json on stdout
-  BODY_FILE=$WORK/request.bin taskset -c "$LOAD_CPUS" wrk -t"$WRK_THREADS" -c"$2" -d"$3s" \
+load() { # name connections seconds [batch] -> RESULT json on stdout
+  BODY_FILE=$WORK/request-${4:-1}.bin taskset -c "$LOAD_CPUS" wrk -t"$WRK_THREADS" -c"$2" -d"$3s" \
     --timeout 5s -s benches/load/wrk.lua "$(url "$1")" | sed -n 's/^RESULT //p'
 }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/${PID[$1]}/status"; }
@@ -159,22 +171,28 @@ hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/${PID[$1]}/status"; }
 cpu_ticks() { sed 's/.*) //' "/proc/${PID[$1]}/stat" | awk '{print $12 + $13}'; }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
-log "warm-up: ${WARMUP}s per server at 16 connections"
-for name in $SERVERS; do load "$name" 16 "$WARMUP" >/dev/null; done
+log "warm-up: ${WARMUP}s per server and batch size at 16 connections"
+for name in $SERVERS; do
+  for batch in 1 $BATCHES; do load "$name" 16 "$WARMUP" "$batch" >/dev/null; done
+done
 
 RESULTS=$OUT/results.jsonl
 : >"$RESULTS"
 read -r -a order <<<"$SERVERS"
+loads=()
+for c in $CONNECTIONS; do loads+=("1:$c"); done
+for batch in $BATCHES; do loads+=("$batch:$BATCH_CONNECTIONS"); done
 for round in $(seq 1 "$ROUNDS"); do
-  for c in $CONNECTIONS; do
-    log "round $round/$ROUNDS, $c connection(s): ${order[*]}"
+  for batch_and_c in "${loads[@]}"; do
+    batch=${batch_and_c%%:*} c=${batch_and_c#*:}
+    log "round $round/$ROUNDS, batch of $batch, $c connection(s): ${order[*]}"
     for name in "${order[@]}"; do
       before=$(cpu_ticks "$name")
-      result=$(load "$name" "$c" "$DURATION")
+      result=$(load "$name" "$c" "$DURATION" "$batch")
       cpu_us=$((($(cpu_ticks "$name") - before) * TICK_US))
       [ -n "$result" ] || { echo "wrk gave no result for $name" >&2 && exit 1; }
       kill -0 "${PID[$name]}" 2>/dev/null || { echo "$name died; see $OUT/logs/$name.log" >&2 && exit 1; }
-      line="{\"server\":\"$name\",\"connections\":$c,\"round\":$round,\"hwm_kib\":$(hwm_kib "$name"),\"cpu_us\":$cpu_us,${result#\{}"
+      line="{\"server\":\"$name\",\"batch\":$batch,\"connections\":$c,\"round\":$round,\"hwm_kib\":$(hwm_kib "$name"),\"cpu_us\":$cpu_us,${result#\{}"
       echo "$line" >>"$RESULTS"
       echo "  $line" >&2
     done
@@ -189,7 +207,7 @@ done
   echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel: $(uname -r)"
   echo "servers on CPUs $SERVER_CPUS, wrk on CPUs $LOAD_CPUS with $WRK_THREADS thread(s)"
-  echo "rounds: $ROUNDS x ${DURATION}s per server and connection count, warm-up ${WARMUP}s"
+  echo "rounds: $ROUNDS x ${DURATION}s per server and load, warm-up ${WARMUP}s"
   echo "rustc: $(rustc --version)"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   has python && echo "python: $("$WORK/python/venv/bin/python" --version 2>&1), $("$WORK/python/venv/bin/pip" list 2>/dev/null | grep -Ei '^(apache-flink-statefun|aiohttp|protobuf) ' | tr -s ' ' | paste -sd, -)"

@@ -1,8 +1,8 @@
 //! Helper of `benches/load/run.sh`:
 //!
-//! - `load-tool request FILE`: writes the load test's request, `demo/greeter/alice` with
-//!   `seen = 41` and one string argument (the conformance vector `a-greeter`, byte for
-//!   byte);
+//! - `load-tool request FILE [BATCH]`: writes the load test's request, `demo/greeter/alice`
+//!   with `seen = 41` and BATCH string arguments (default 1: the conformance vector
+//!   `a-greeter`, byte for byte);
 //! - `load-tool check FILE SEEN`: exits non-zero unless FILE is a `FromFunction` whose only
 //!   effect is `seen` MODIFY = SEEN;
 //! - `load-tool report RESULTS.jsonl OUT_DIR`: aggregates the runs into `results.csv`,
@@ -20,6 +20,9 @@ mod requests;
 #[derive(Deserialize)]
 struct Run {
     server: String,
+    /// Invocations per request.
+    #[serde(default = "one")]
+    batch: u32,
     connections: u32,
     round: u32,
     requests: u64,
@@ -51,6 +54,37 @@ struct Cell {
     rounds: usize,
 }
 
+fn one() -> u32 {
+    1
+}
+
+/// One load: invocations per request and concurrent connections.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Load {
+    batch: u32,
+    connections: u32,
+}
+
+impl Load {
+    fn of(run: &Run) -> Self {
+        Load {
+            batch: run.batch,
+            connections: run.connections,
+        }
+    }
+
+    /// The chart's group label.
+    fn label(self) -> String {
+        let c = self.connections;
+        let conns = format!("{c} connection{}", if c == 1 { "" } else { "s" });
+        if self.batch == 1 {
+            conns
+        } else {
+            format!("batch {}, {conns}", self.batch)
+        }
+    }
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     if values.is_empty() {
         return f64::NAN;
@@ -66,39 +100,39 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 const OURS: &str = "statefun";
 
-/// The servers in order of appearance, the connection counts, and the cells.
-type Aggregate = (Vec<String>, Vec<u32>, Cells);
+/// The servers in order of appearance, the loads, and the cells.
+type Aggregate = (Vec<String>, Vec<Load>, Cells);
 
-/// The aggregated cells by server and connection count.
-type Cells = BTreeMap<(String, u32), Cell>;
+/// The aggregated cells by server and load.
+type Cells = BTreeMap<(String, Load), Cell>;
 
 fn aggregate(runs: &[Run]) -> Aggregate {
     let mut servers: Vec<String> = Vec::new();
-    let mut connections: Vec<u32> = Vec::new();
+    let mut loads: Vec<Load> = Vec::new();
     for run in runs {
         if !servers.contains(&run.server) {
             servers.push(run.server.clone());
         }
-        if !connections.contains(&run.connections) {
-            connections.push(run.connections);
+        if !loads.contains(&Load::of(run)) {
+            loads.push(Load::of(run));
         }
     }
-    connections.sort_unstable();
+    loads.sort_unstable();
     let rps = |r: &Run| r.requests as f64 / (r.duration_us as f64 / 1e6);
     let cpu = |r: &Run| r.cpu_us as f64 / r.requests.max(1) as f64;
     let mut cells = BTreeMap::new();
     for server in &servers {
-        for &c in &connections {
+        for &load in &loads {
             let mine: Vec<&Run> = runs
                 .iter()
-                .filter(|r| &r.server == server && r.connections == c)
+                .filter(|r| &r.server == server && Load::of(r) == load)
                 .collect();
             if mine.is_empty() {
                 continue;
             }
             let ours_in = |r: &Run| {
                 runs.iter()
-                    .find(|o| o.server == OURS && o.connections == c && o.round == r.round)
+                    .find(|o| o.server == OURS && Load::of(o) == load && o.round == r.round)
             };
             let ratios = mine
                 .iter()
@@ -109,7 +143,7 @@ fn aggregate(runs: &[Run]) -> Aggregate {
                 .filter_map(|r| Some(cpu(r) / cpu(ours_in(r)?)))
                 .collect();
             cells.insert(
-                (server.clone(), c),
+                (server.clone(), load),
                 Cell {
                     rps: median(mine.iter().map(|r| rps(r)).collect()),
                     p50_us: median(mine.iter().map(|r| r.p50_us).collect()),
@@ -124,7 +158,7 @@ fn aggregate(runs: &[Run]) -> Aggregate {
             );
         }
     }
-    (servers, connections, cells)
+    (servers, loads, cells)
 }
 
 fn latency(us: f64) -> String {
@@ -145,25 +179,29 @@ fn report(results: &str, out: &str) -> Result<(), String> {
     if runs.is_empty() {
         return Err(format!("{results}: no runs"));
     }
-    let (servers, connections, cells) = aggregate(&runs);
+    let (servers, loads, cells) = aggregate(&runs);
 
     let mut csv = String::from(
-        "server,connections,rounds,requests_per_s,p50_us,p99_us,peak_rss_mib,errors,statefun_over_this,cpu_us_per_request,cpu_over_statefun\n",
+        "server,batch,connections,rounds,requests_per_s,p50_us,p99_us,peak_rss_mib,errors,statefun_over_this,cpu_us_per_request,cpu_over_statefun\n",
     );
     let mut json = Vec::new();
     let mut md = String::from(
-        "| server | connections | req/s | p50 | p99 | peak RSS | statefun ÷ this (req/s) | server CPU / request | this ÷ statefun (CPU / request) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| server | batch | connections | req/s | p50 | p99 | peak RSS | statefun ÷ this (req/s) | server CPU / request | this ÷ statefun (CPU / request) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    for &c in &connections {
+    for &load in &loads {
+        let Load {
+            batch,
+            connections: c,
+        } = load;
         for server in &servers {
-            let Some(cell) = cells.get(&(server.clone(), c)) else {
+            let Some(cell) = cells.get(&(server.clone(), load)) else {
                 continue;
             };
             let mib = cell.hwm_kib as f64 / 1024.0;
             let cpu_ratio = cell.cpu_over_ours;
             let _ = writeln!(
                 csv,
-                "{server},{c},{},{:.0},{:.0},{:.0},{mib:.1},{},{:.3},{:.2},{cpu_ratio:.3}",
+                "{server},{batch},{c},{},{:.0},{:.0},{:.0},{mib:.1},{},{:.3},{:.2},{cpu_ratio:.3}",
                 cell.rounds,
                 cell.rps,
                 cell.p50_us,
@@ -173,7 +211,7 @@ fn report(results: &str, out: &str) -> Result<(), String> {
                 cell.cpu_per_request_us
             );
             json.push(serde_json::json!({
-                "server": server, "connections": c, "rounds": cell.rounds,
+                "server": server, "batch": batch, "connections": c, "rounds": cell.rounds,
                 "requests_per_s": cell.rps, "p50_us": cell.p50_us, "p99_us": cell.p99_us,
                 "peak_rss_mib": mib, "errors": cell.errors,
                 "statefun_over_this": cell.ours_over_this,
@@ -186,7 +224,7 @@ fn report(results: &str, out: &str) -> Result<(), String> {
             };
             let _ = writeln!(
                 md,
-                "| {server} | {c} | {:.0}{errors} | {} | {} | {mib:.1} MiB | {} | {:.1} µs | {} |",
+                "| {server} | {batch} | {c} | {:.0}{errors} | {} | {} | {mib:.1} MiB | {} | {:.1} µs | {} |",
                 cell.rps,
                 latency(cell.p50_us),
                 latency(cell.p99_us),
@@ -234,7 +272,7 @@ fn report(results: &str, out: &str) -> Result<(), String> {
         "chart.svg",
         &chart(
             "greeter over HTTP: requests per second (log scale, higher is better)",
-            (&servers, &connections, &cells),
+            (&servers, &loads, &cells),
             rps,
             thousands,
         ),
@@ -243,7 +281,7 @@ fn report(results: &str, out: &str) -> Result<(), String> {
         "cpu.svg",
         &chart(
             "greeter over HTTP: server CPU µs per request (log scale, lower is better)",
-            (&servers, &connections, &cells),
+            (&servers, &loads, &cells),
             cpu,
             micros,
         ),
@@ -256,10 +294,10 @@ const COLORS: [&str; 8] = [
     "#d9480f", "#495057", "#1971c2", "#f08c00", "#2f9e44", "#9c36b5", "#0c8599", "#e64980",
 ];
 
-/// A grouped bar chart (log scale) of one value per cell, one group per connection count.
+/// A grouped bar chart (log scale) of one value per cell, one group per load.
 fn chart(
     title: &str,
-    (servers, connections, cells): (&[String], &[u32], &Cells),
+    (servers, loads, cells): (&[String], &[Load], &Cells),
     value: impl Fn(&Cell) -> f64,
     label: impl Fn(f64) -> String,
 ) -> String {
@@ -267,7 +305,7 @@ fn chart(
     let (left, right, top, bottom) = (70.0, 170.0, 40.0, 50.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
-    let values: Vec<f64> = cells.values().map(|c| c.rps).filter(|v| *v > 0.0).collect();
+    let values: Vec<f64> = cells.values().map(&value).filter(|v| *v > 0.0).collect();
     let lo = values
         .iter()
         .copied()
@@ -305,12 +343,12 @@ fn chart(
         );
         exp += 1.0;
     }
-    let group_w = plot_w / connections.len() as f64;
+    let group_w = plot_w / loads.len() as f64;
     let bar_w = (group_w * 0.8) / servers.len() as f64;
-    for (g, &c) in connections.iter().enumerate() {
+    for (g, &load) in loads.iter().enumerate() {
         let x0 = left + group_w * g as f64 + group_w * 0.1;
         for (s, server) in servers.iter().enumerate() {
-            let Some(cell) = cells.get(&(server.clone(), c)) else {
+            let Some(cell) = cells.get(&(server.clone(), load)) else {
                 continue;
             };
             let x = x0 + bar_w * s as f64;
@@ -321,10 +359,11 @@ fn chart(
             let yy = y(v);
             let _ = writeln!(
                 svg,
-                r#"<rect x="{x:.1}" y="{yy:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{server}, {c} connections: {}</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{yy:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{server}, {}: {}</title></rect>"#,
                 bar_w - 2.0,
                 top + plot_h - yy,
                 COLORS[s % COLORS.len()],
+                load.label(),
                 label(v)
             );
             let label = label(v);
@@ -337,10 +376,10 @@ fn chart(
         }
         let _ = writeln!(
             svg,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{c} connection{}</text>"#,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
             left + group_w * (g as f64 + 0.5),
             top + plot_h + 20.0,
-            if c == 1 { "" } else { "s" }
+            load.label()
         );
     }
     let _ = writeln!(
@@ -372,6 +411,12 @@ fn main() -> ExitCode {
         ["request", file] => {
             std::fs::write(file, requests::greeter(1)).map_err(|e| format!("{file}: {e}"))
         }
+        ["request", file, batch] => batch
+            .parse()
+            .map_err(|e| format!("{batch}: {e}"))
+            .and_then(|batch| {
+                std::fs::write(file, requests::greeter(batch)).map_err(|e| format!("{file}: {e}"))
+            }),
         ["check", file, seen] => (|| {
             let expected: i32 = seen.parse().map_err(|e| format!("{seen}: {e}"))?;
             let answer = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
@@ -384,7 +429,7 @@ fn main() -> ExitCode {
         })(),
         ["report", results, out] => report(results, out),
         _ => Err(
-            "usage: load-tool request FILE | check FILE SEEN | report RESULTS.jsonl OUT_DIR"
+            "usage: load-tool request FILE [BATCH] | check FILE SEEN | report RESULTS.jsonl OUT_DIR"
                 .to_owned(),
         ),
     };

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Instructions per request under callgrind, server by server: the figure of the load
+# benchmark that the shared machine's noise does not move. Run benches/load/run.sh first (it
+# builds the servers and writes the requests). Each server runs alone under callgrind: a 3 s
+# warm-up, then its counters are zeroed, wrk runs 10 s, and the counters are dumped:
+# instructions (all threads, user space) divided by the requests wrk counted.
+#
+#   benches/load/callgrind.sh                                   # statefun beside actix-prost
+#   SERVERS="statefun statefun-metrics" benches/load/callgrind.sh    # docs/operations.md#cost
+#   BATCH=100 CONNECTIONS=16 benches/load/callgrind.sh
+#
+# SERVERS: any of statefun, statefun-metrics, statefun-info, bare-actix, actix-prost,
+# actix-handler (the Rust servers of run.sh). BATCH (default 1): invocations per request.
+# CONNECTIONS (default 16). OUT (default target/bench-results/callgrind): the profiles, which
+# callgrind_annotate or kcachegrind read.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+W=target/bench-peers
+BIN=target/release/examples
+OUT=${OUT:-target/bench-results/callgrind}
+SERVERS=${SERVERS:-statefun actix-prost}
+BATCH=${BATCH:-1}
+CONNECTIONS=${CONNECTIONS:-16}
+BODY=$W/request-$BATCH.bin
+[ -f "$BODY" ] || { echo "$BODY is missing: run benches/load/run.sh (with BATCHES=\"$BATCH\") first" >&2 && exit 1; }
+mkdir -p "$OUT"
+port=18190
+for name in $SERVERS; do
+  settings=()
+  case $name in
+  statefun) binary=$BIN/load-greeter ;;
+  statefun-metrics) binary=$W/load-greeter-metrics ;;
+  statefun-info) binary=$BIN/load-greeter settings=(LOG=info) ;;
+  bare-actix) binary=$BIN/load-bare-actix ;;
+  actix-prost) binary=$BIN/load-bare-actix settings=(HANDLER=prost) ;;
+  actix-handler) binary=$BIN/load-bare-actix settings=(HANDLER=statefun) ;;
+  *) echo "unknown server $name" >&2 && exit 1 ;;
+  esac
+  port=$((port + 1))
+  profile=$OUT/$name-batch$BATCH-c$CONNECTIONS.out
+  rm -f "$profile"*
+  # The settings go to valgrind's environment: valgrind does not follow an `env` it would run.
+  env PORT=$port "${settings[@]}" valgrind --tool=callgrind --callgrind-out-file="$profile" \
+    "$binary" 2>"$profile.log" &
+  pid=$!
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/statefun" && break; sleep 0.3; done
+  url=http://127.0.0.1:$port/statefun
+  BODY_FILE=$BODY wrk -t1 -c"$CONNECTIONS" -d3s -s benches/load/wrk.lua "$url" >/dev/null
+  callgrind_control -z $pid >/dev/null
+  result=$(BODY_FILE=$BODY wrk -t1 -c"$CONNECTIONS" -d10s -s benches/load/wrk.lua "$url" | sed -n 's/^RESULT //p')
+  callgrind_control -d $pid >/dev/null
+  sleep 1
+  kill $pid
+  wait $pid 2>/dev/null || true
+  # The dump is the newest part file.
+  ir=$(callgrind_annotate "$(ls -t "$profile".* | grep -v '\.log$' | head -1)" 2>/dev/null |
+    awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1; exit}')
+  requests=$(echo "$result" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  echo "$name batch=$BATCH connections=$CONNECTIONS requests=$requests Ir=$ir Ir/request=$((ir / requests))"
+done
