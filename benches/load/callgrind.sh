@@ -46,9 +46,9 @@ for name in $SERVERS; do
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/statefun" && break; sleep 0.3; done
   url=http://127.0.0.1:$port/statefun
   BODY_FILE=$BODY wrk -t1 -c"$CONNECTIONS" -d3s -s benches/load/wrk.lua "$url" >/dev/null
-  callgrind_control -z $pid >/dev/null
+  callgrind_control -z $pid >/dev/null 2>&1
   result=$(BODY_FILE=$BODY wrk -t1 -c"$CONNECTIONS" -d10s -s benches/load/wrk.lua "$url" | sed -n 's/^RESULT //p')
-  callgrind_control -d $pid >/dev/null
+  callgrind_control -d $pid >/dev/null 2>&1
   sleep 1
   kill $pid
   wait $pid 2>/dev/null || true

@@ -3,7 +3,8 @@
 //! `metrics` feature, it records every request and serves `GET /metrics` (the load
 //! benchmark's `statefun-metrics`). With `LOG=info` it installs the README's log subscriber
 //! (`statefun::logging::init()`, INFO unless `RUST_LOG` says otherwise) first: the load
-//! benchmark's `statefun-info`.
+//! benchmark's `statefun-info`. `WORKERS=N` sets the worker count (default: one per CPU the
+//! process may use): the benchmark's `statefun-1w` is the greeter with one worker.
 //!
 //! ```sh
 //! PORT=8000 cargo run --release --example load-greeter
@@ -36,5 +37,10 @@ async fn main() -> std::io::Result<()> {
         "statefun greeter on http://127.0.0.1:{port}/statefun, metrics {metrics}, log subscriber {}",
         if logging { "at INFO" } else { "none" }
     );
-    statefun::actix::serve(functions, ("127.0.0.1", port)).await
+    let server = statefun::actix::Server::new(statefun::actix::Endpoint::new(functions))
+        .bind(("127.0.0.1", port))?;
+    match std::env::var("WORKERS").ok().and_then(|w| w.parse().ok()) {
+        Some(workers) => server.workers(workers).run().await,
+        None => server.run().await,
+    }
 }

@@ -11,7 +11,8 @@
 #   SERVERS      which servers (default: all ten): statefun, statefun-metrics (the same
 #                greeter built with the `metrics` feature, recording every request),
 #                statefun-info (the same greeter with the README's log subscriber at INFO,
-#                `statefun::logging::init()`),
+#                `statefun::logging::init()`), statefun-1w (the same greeter with one
+#                worker, for the scaling run of docs/benchmarks.md; not in the default list),
 #                bare-actix (the limit),
 #                python, js, go, java (the official SDKs), and two that split statefun's
 #                gap to bare-actix: actix-prost (a bare actix route running the greeter
@@ -118,6 +119,7 @@ start() { # name port command...
 has statefun && start statefun 18080 "$BIN/load-greeter"
 has statefun-metrics && start statefun-metrics 18088 "$WORK/load-greeter-metrics"
 has statefun-info && start statefun-info 18089 env LOG=info "$BIN/load-greeter"
+has statefun-1w && start statefun-1w 18090 env WORKERS=1 "$BIN/load-greeter"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
 has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"
 has actix-handler && start actix-handler 18086 env HANDLER=statefun "$BIN/load-bare-actix"
