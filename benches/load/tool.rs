@@ -301,7 +301,9 @@ fn chart(
     value: impl Fn(&Cell) -> f64,
     label: impl Fn(f64) -> String,
 ) -> String {
-    let (width, height) = (860.0, 440.0);
+    // Room for each bar's label (about 20 px) however many servers and loads there are.
+    let bars = (loads.len() * servers.len()) as f64;
+    let (width, height) = ((240.0 + 22.0 * bars).max(860.0), 440.0);
     let (left, right, top, bottom) = (70.0, 170.0, 40.0, 50.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
