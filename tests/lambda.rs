@@ -1,14 +1,20 @@
 //! `statefun::lambda` on the events Lambda hands over: every conformance vector as a
 //! function URL event with its body base64-encoded (as Lambda encodes binary bodies), the
 //! same through an API Gateway REST event, and the error answers of `statefun_core::http`
-//! (405, 415, 400, 500, 504). The whole way through the Lambda Runtime API and a function
-//! URL is the E2E suite's `lambda` scenario (`E2E_LAMBDA=1 tests/e2e/run.sh lambda`).
+//! (405, 415, 400, 500, 504), the invocation's deadline, the log events; and `run` serving
+//! an invocation of a stand-in Lambda Runtime API on a loopback port. The whole way through
+//! the real Lambda emulator and a function URL is the E2E suite's `lambda` scenario
+//! (`E2E_LAMBDA=1 tests/e2e/run.sh lambda`).
 #![cfg(feature = "lambda")]
 
-use std::time::Duration;
+use std::{
+    process::{Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use lambda_http::{Body, Request};
+use lambda_http::{Body, Request, RequestExt as _};
 use serde_json::json;
 use statefun::lambda::Endpoint;
 use statefun_test_support::{
@@ -20,11 +26,21 @@ use statefun_test_support::{
 /// A function URL event (API Gateway HTTP API payload 2.0) for `method` with `body`,
 /// base64-encoded, and `content_type`, if any.
 fn function_url_event(method: &str, content_type: Option<&str>, body: &[u8]) -> Request {
+    let event = function_url_event_json(method, content_type, body);
+    lambda_http::request::from_str(&event.to_string()).expect("a function URL event")
+}
+
+/// The JSON of [`function_url_event`], as the Lambda Runtime API hands it over.
+fn function_url_event_json(
+    method: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> serde_json::Value {
     let mut headers = json!({ "host": "abc.lambda-url.eu-west-1.on.aws" });
     if let Some(content_type) = content_type {
         headers["content-type"] = json!(content_type);
     }
-    let event = json!({
+    json!({
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": "/statefun",
@@ -50,8 +66,7 @@ fn function_url_event(method: &str, content_type: Option<&str>, body: &[u8]) -> 
         },
         "body": STANDARD.encode(body),
         "isBase64Encoded": true
-    });
-    lambda_http::request::from_str(&event.to_string()).expect("a function URL event")
+    })
 }
 
 /// An API Gateway REST API (payload 1.0) event POSTing `body`, base64-encoded.
@@ -199,4 +214,241 @@ async fn a_batch_over_the_time_limit_is_answered_504() {
             .unwrap()
             .starts_with("function demo/sleeper (id `zzz`) did not finish within 200ms"),
     );
+}
+
+fn sleeper() -> Vec<u8> {
+    statefun_test_support::request::Batch::to("demo/sleeper", "zzz")
+        .text("hi")
+        .encode()
+}
+
+/// `request` as Lambda hands it over with its context: the invocation's deadline in
+/// milliseconds since the epoch, 0 when the runtime gives none.
+fn with_deadline(request: Request, deadline_ms: u64) -> Request {
+    let mut context = lambda_http::Context::default();
+    context.deadline = deadline_ms;
+    request.with_lambda_context(context)
+}
+
+fn now_ms() -> u64 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    u64::try_from(now.as_millis()).unwrap()
+}
+
+#[tokio::test]
+async fn the_invocation_deadline_less_the_margin_bounds_a_batch() {
+    let endpoint = Endpoint::new(http_table::functions()).with_timeout(Duration::from_secs(30));
+    let request = with_deadline(octet_stream(&sleeper()), now_ms() + 700);
+    let (status, _, body) = parts(endpoint.answer(request).await);
+    assert_eq!(status, 504);
+    let text = String::from_utf8(body).unwrap();
+    let limit = text
+        .strip_prefix("function demo/sleeper (id `zzz`) did not finish within ")
+        .and_then(|rest| rest.split_once("ms"))
+        .and_then(|(ms, _)| ms.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("a limit in milliseconds: {text}"));
+    // 700 ms to the deadline, less the margin of 200 ms, less the time taken to get here.
+    assert!(limit > 0.0 && limit <= 500.0, "{text}");
+}
+
+#[tokio::test]
+async fn a_deadline_of_zero_is_no_deadline() {
+    let endpoint = Endpoint::new(http_table::functions()).with_timeout(Duration::from_millis(300));
+    let (status, _, body) = parts(
+        endpoint
+            .answer(with_deadline(octet_stream(&sleeper()), 0))
+            .await,
+    );
+    assert_eq!(status, 504);
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.starts_with("function demo/sleeper (id `zzz`) did not finish within 300ms;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_endpoint_tells_its_functions() {
+    let endpoint = Endpoint::new(http_table::functions());
+    let names: Vec<String> = endpoint
+        .functions()
+        .type_names()
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    assert_eq!(names, ["demo/greeter", "demo/sleeper"]);
+}
+
+/// Run by [`requests_are_logged_by_outcome`] in a child process: a process-wide log
+/// subscriber, which no other test of this file may share.
+#[tokio::test]
+#[ignore = "the child process of requests_are_logged_by_outcome"]
+async fn log_requests_in_a_child_process() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .without_time()
+        .init();
+    let endpoint = Endpoint::new(http_table::functions());
+    let panicking = greeting("ivan", Some(1), &["hi", "panic"]);
+    let json = function_url_event("POST", Some("application/json"), b"{}");
+    let valid = greeting("ann", Some(1), &["hi"]);
+    for (status, request) in [
+        (500, octet_stream(&panicking)),
+        (415, json),
+        (200, octet_stream(&valid)),
+    ] {
+        eprintln!("=== {status}");
+        assert_eq!(parts(endpoint.answer(request).await).0, status);
+    }
+}
+
+#[test]
+fn requests_are_logged_by_outcome() {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "log_requests_in_a_child_process",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "{stderr}");
+    let logged = |status: &str| {
+        let section = stderr
+            .split(&format!("=== {status}\n"))
+            .nth(1)
+            .unwrap_or("");
+        let section = section.split("=== ").next().unwrap();
+        let levels = ["ERROR", " WARN", " INFO", "DEBUG"];
+        section
+            .lines()
+            .filter(|line| levels.iter().any(|level| line.starts_with(level)))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let failed = logged("500");
+    assert!(
+        failed.len() == 1
+            && failed[0].starts_with("ERROR")
+            && failed[0].contains("request failed status=500"),
+        "{stderr}"
+    );
+    let rejected = logged("415");
+    assert!(
+        rejected.len() == 1
+            && rejected[0].starts_with(" WARN")
+            && rejected[0].contains("request rejected status=415"),
+        "{stderr}"
+    );
+    assert_eq!(logged("200"), Vec::<String>::new(), "{stderr}");
+}
+
+/// The stand-in Lambda Runtime API: the first `GET .../invocation/next` hands over `event`
+/// as invocation `invocation-1`, later ones never answer; every other request (the answer
+/// `POST .../invocation/invocation-1/response`, or an error report) is sent on the channel
+/// as its path and body.
+async fn runtime_api(
+    event: serde_json::Value,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+) {
+    use axum::{
+        Router,
+        http::{HeaderMap, StatusCode, Uri},
+        routing::get,
+    };
+    let event = Arc::new(Mutex::new(Some(event.to_string())));
+    let (sender, received) = tokio::sync::mpsc::unbounded_channel();
+    let next = move || {
+        let event = event.lock().unwrap().take();
+        async move {
+            let Some(event) = event else {
+                return std::future::pending().await;
+            };
+            let mut headers = HeaderMap::new();
+            let deadline = (now_ms() + 60_000).to_string();
+            headers.insert(
+                "lambda-runtime-aws-request-id",
+                "invocation-1".parse().unwrap(),
+            );
+            headers.insert("lambda-runtime-deadline-ms", deadline.parse().unwrap());
+            headers.insert(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:eu-west-1:123456789012:function:statefun"
+                    .parse()
+                    .unwrap(),
+            );
+            headers.insert("content-type", "application/json".parse().unwrap());
+            (headers, event)
+        }
+    };
+    let app = Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .fallback(move |uri: Uri, body: String| {
+            let _ = sender.send((uri.path().to_owned(), body));
+            async { StatusCode::ACCEPTED }
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (address, received)
+}
+
+/// Run by [`run_serves_an_invocation_of_the_lambda_runtime_api`] in a child process, with
+/// the variables Lambda sets: `lambda_http` reads them from the environment.
+#[tokio::test]
+#[ignore = "the child process of run_serves_an_invocation_of_the_lambda_runtime_api"]
+async fn run_in_a_child_process() {
+    statefun::lambda::run(http_table::functions())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_serves_an_invocation_of_the_lambda_runtime_api() {
+    let valid = greeting("ann", Some(1), &["hi"]);
+    let event = function_url_event_json("POST", Some("application/octet-stream"), &valid);
+    let (address, mut received) = runtime_api(event).await;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["run_in_a_child_process", "--exact", "--ignored", "--quiet"])
+        .env("AWS_LAMBDA_RUNTIME_API", &address)
+        .env("AWS_LAMBDA_FUNCTION_NAME", "statefun")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut answer = None;
+    for _ in 0..600 {
+        match tokio::time::timeout(Duration::from_millis(100), received.recv()).await {
+            Ok(request) => {
+                answer = request;
+                break;
+            }
+            // `run` serves until Lambda stops the function: it must not end by itself.
+            Err(_) if child.try_wait().unwrap().is_some() => break,
+            Err(_) => {}
+        }
+    }
+    let still_serving = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (path, body) = answer.unwrap_or_else(|| panic!("no answer; the child wrote: {stderr}"));
+    assert_eq!(
+        path, "/2018-06-01/runtime/invocation/invocation-1/response",
+        "{body}"
+    );
+    assert!(still_serving, "run returned after one invocation: {stderr}");
+    let response: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["statusCode"], 200, "{body}");
+    assert_eq!(response["isBase64Encoded"], true, "{body}");
+    let answer = STANDARD.decode(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(seen_in(&answer), 2);
 }

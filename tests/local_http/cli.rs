@@ -248,6 +248,34 @@ fn dump_state_prints_every_state_value_at_the_end() {
     std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
 }
 
+#[test]
+fn primitive_values_go_in_and_come_out_as_json_values() {
+    let module = module_yaml("primitives");
+    // A long beyond f64's exact integers, a float and a double that JSON writes exactly.
+    let input = r#"{"target": "demo/primitives/p", "typename": "io.statefun.types/int", "value": -7}
+{"target": "demo/primitives/p", "typename": "io.statefun.types/long", "value": 9007199254740993}
+{"target": "demo/primitives/p", "typename": "io.statefun.types/float", "value": 1.5}
+{"target": "demo/primitives/p", "typename": "io.statefun.types/double", "value": 0.1}
+{"target": "demo/primitives/p", "typename": "io.statefun.types/bool", "value": true}
+{"target": "demo/primitives/p", "typename": "io.statefun.types/string", "value": "hé"}
+"#;
+    let output = statefun_local(&[module.as_os_str(), "--dump-state".as_ref()], input);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let state = |name: &str, type_name: &str, value: Json| json!({"address": "demo/primitives/p", "state": name, "typename": type_name, "value": value});
+    assert_eq!(
+        json_lines(&output.stdout),
+        [
+            state("int", "io.statefun.types/int", json!(-7)),
+            state("long", "io.statefun.types/long", json!(9007199254740993i64)),
+            state("float", "io.statefun.types/float", json!(1.5)),
+            state("double", "io.statefun.types/double", json!(0.1)),
+            state("flag", "io.statefun.types/bool", json!(true)),
+            state("text", "io.statefun.types/string", json!("hé")),
+        ]
+    );
+    std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
+}
+
 /// Linux: `/dev/full` and the error texts.
 #[cfg(target_os = "linux")]
 #[test]

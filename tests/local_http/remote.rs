@@ -49,6 +49,19 @@ async fn the_local_runtime_drives_our_actix_service_over_http() {
 }
 
 #[tokio::test]
+async fn an_answer_of_megabytes_is_read_whole() {
+    let url = start_service();
+    let mut rt = LocalRuntime::empty().with_namespace_endpoint("demo", HttpEndpoint::new(url));
+    let keeper = Address::new(TypeName::from_static("demo/primitives"), "big");
+    // The answer carries the text back as state: 2 MiB, under the runtime's 32 MiB cap.
+    let text = "x".repeat(2 * 1024 * 1024);
+    rt.send(keeper.clone(), text.as_str()).unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let kept = rt.state::<String>(&keeper, "text").unwrap();
+    assert_eq!(kept.map(|t| t.len()), Some(text.len()));
+}
+
+#[tokio::test]
 async fn an_http_error_is_reported_with_its_status_and_body() {
     let url = start_service();
     let mut rt = LocalRuntime::empty().with_namespace_endpoint("demo", HttpEndpoint::new(url));
@@ -113,6 +126,14 @@ spec:
         .1,
         EndpointProblem::Functions(_)
     ));
+    // A namespace pattern needs a namespace of one part; anything else must be a typename.
+    for functions in ["/*", "a/b/*"] {
+        let yaml = format!("{kind}spec:\n  functions: {functions}\n  urlPathTemplate: u\n");
+        assert!(
+            matches!(problem(&yaml).1, EndpointProblem::Functions(_)),
+            "{functions}"
+        );
+    }
     assert_eq!(
         problem(&format!(
             "{kind}spec:\n  functions: a/*\n  urlPathTemplate: u\n  maxNumBatchRequests: -1\n"
@@ -122,7 +143,14 @@ spec:
     );
     let yaml = remote::http_endpoints("kind: x\nspec: [1,\n").unwrap_err();
     assert!(
-        matches!(&yaml, ModuleError::Yaml { line: 3, .. }),
+        matches!(
+            &yaml,
+            ModuleError::Yaml {
+                line: 3,
+                column: 1,
+                ..
+            }
+        ),
         "{yaml:?}"
     );
     assert!(

@@ -74,8 +74,42 @@ async fn notes(_: &mut Context, state: &mut Notes, msg: Message) -> Result<(), s
     Ok(())
 }
 
+/// A state of each primitive type.
+#[derive(StateSpec)]
+struct Primitives {
+    int: Value<i32>,
+    long: Value<i64>,
+    float: Value<f32>,
+    double: Value<f64>,
+    flag: Value<bool>,
+    text: Value<String>,
+}
+
+/// Keeps the last value of each primitive type it was sent in the state of that type.
+#[statefun::function(typename = "demo/primitives")]
+async fn primitives(
+    _: &mut Context,
+    state: &mut Primitives,
+    msg: Message,
+) -> Result<(), statefun::BoxError> {
+    if msg.is::<i32>() {
+        state.int.set(msg.as_i32()?);
+    } else if msg.is::<i64>() {
+        state.long.set(msg.as_i64()?);
+    } else if msg.is::<f32>() {
+        state.float.set(msg.as_f32()?);
+    } else if msg.is::<f64>() {
+        state.double.set(msg.as_f64()?);
+    } else if msg.is::<bool>() {
+        state.flag.set(msg.as_bool()?);
+    } else {
+        state.text.set(msg.as_string()?);
+    }
+    Ok(())
+}
+
 pub fn functions() -> Functions {
-    Functions::new().with(greet).with(notes)
+    Functions::new().with(greet).with(notes).with(primitives)
 }
 
 /// Starts the service on an ephemeral loopback port; returns its base URL.
