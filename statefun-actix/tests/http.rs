@@ -782,9 +782,35 @@ mod gzip {
         assert!(refused.headers.get("content-encoding").is_none());
         assert_eq!(refused.body, plain.body);
 
+        // The other names of gzip, and any coding; not a coding that is not gzip.
+        for (accepted, compressed) in [("x-gzip", true), ("*", true), ("identity, br", false)] {
+            let answer = post_with(
+                &url,
+                &large_answer_request("b"),
+                &[("accept-encoding", accepted)],
+            );
+            let gzipped = answer
+                .headers
+                .get("content-encoding")
+                .is_some_and(|v| v == "gzip");
+            assert_eq!(gzipped, compressed, "{accepted}");
+        }
+
         // Small answers are not worth compressing.
         let small = post_with(&url, &greet("c", Some(1)), &[("accept-encoding", "gzip")]);
         assert!(small.headers.get("content-encoding").is_none());
         assert_eq!(seen_in(&small.body), 2);
+    }
+}
+
+#[test]
+fn the_endpoint_reports_its_settings() {
+    let endpoint = Endpoint::new(Functions::new());
+    assert!(endpoint.serves_operations());
+    assert!(!endpoint.clone().with_operations(false).serves_operations());
+    #[cfg(feature = "gzip")]
+    {
+        assert!(!endpoint.gzip());
+        assert!(endpoint.clone().with_gzip(true).gzip());
     }
 }
