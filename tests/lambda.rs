@@ -303,15 +303,16 @@ async fn log_requests_in_a_child_process() {
     }
 }
 
+/// This test binary running only the ignored test `name`, its output not captured.
+fn child_process(name: &str) -> Command {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.args([name, "--exact", "--ignored", "--nocapture"]);
+    command
+}
+
 #[test]
 fn requests_are_logged_by_outcome() {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "log_requests_in_a_child_process",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-        ])
+    let output = child_process("log_requests_in_a_child_process")
         .env_remove("RUST_LOG")
         .output()
         .unwrap();
@@ -330,20 +331,16 @@ fn requests_are_logged_by_outcome() {
             .map(str::to_owned)
             .collect::<Vec<_>>()
     };
-    let failed = logged("500");
-    assert!(
-        failed.len() == 1
-            && failed[0].starts_with("ERROR")
-            && failed[0].contains("request failed status=500"),
-        "{stderr}"
-    );
-    let rejected = logged("415");
-    assert!(
-        rejected.len() == 1
-            && rejected[0].starts_with(" WARN")
-            && rejected[0].contains("request rejected status=415"),
-        "{stderr}"
-    );
+    for (status, level, event) in [
+        ("500", "ERROR", "request failed status=500"),
+        ("415", " WARN", "request rejected status=415"),
+    ] {
+        let lines = logged(status);
+        assert!(
+            lines.len() == 1 && lines[0].starts_with(level) && lines[0].contains(event),
+            "{stderr}"
+        );
+    }
     assert_eq!(logged("200"), Vec::<String>::new(), "{stderr}");
 }
 
@@ -414,8 +411,7 @@ async fn run_serves_an_invocation_of_the_lambda_runtime_api() {
     let valid = greeting("ann", Some(1), &["hi"]);
     let event = function_url_event_json("POST", Some("application/octet-stream"), &valid);
     let (address, mut received) = runtime_api(event).await;
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["run_in_a_child_process", "--exact", "--ignored", "--quiet"])
+    let mut child = child_process("run_in_a_child_process")
         .env("AWS_LAMBDA_RUNTIME_API", &address)
         .env("AWS_LAMBDA_FUNCTION_NAME", "statefun")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
