@@ -102,19 +102,6 @@ impl Address {
         }
     }
 
-    /// An address from the wire: `None` when absent or all-empty (a message from an
-    /// ingress), an error when only part of the typename is present.
-    pub(crate) fn from_proto(address: Option<pb::Address>) -> Result<Option<Self>, TypeNameError> {
-        match address {
-            None => Ok(None),
-            Some(a) if is_absent(&a) => Ok(None),
-            Some(a) => Ok(Some(Self {
-                type_name: TypeName::from_parts(&a.namespace, &a.r#type)?,
-                id: a.id,
-            })),
-        }
-    }
-
     /// This address as the target of a message: refused if the id is empty.
     pub(crate) fn into_target(self) -> Result<Self, AddressError> {
         if self.id.is_empty() {
@@ -130,11 +117,6 @@ impl Address {
             id: self.id,
         }
     }
-}
-
-/// Whether a wire address is all-empty: how the runtime sends "no caller".
-fn is_absent(address: &pb::Address) -> bool {
-    address.namespace.is_empty() && address.r#type.is_empty() && address.id.is_empty()
 }
 
 impl fmt::Display for Address {

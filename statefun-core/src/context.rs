@@ -217,7 +217,7 @@ impl Context {
                 .map(|m| {
                     let (target, argument) = m.into_parts();
                     Invocation {
-                        target: Some(target),
+                        target: Some(target.into_proto()),
                         argument: Some(argument),
                     }
                 })
@@ -238,7 +238,7 @@ impl Context {
                                 .map(CancellationToken::into_string)
                                 .unwrap_or_default(),
                             delay_in_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
-                            target: Some(target),
+                            target: Some(target.into_proto()),
                             argument: Some(argument),
                         }
                     }

@@ -107,7 +107,7 @@ impl OutgoingMessage {
         Message::from_proto(Some(self.value.clone()))
     }
 
-    pub(crate) fn into_parts(self) -> (pb::Address, pb::TypedValue) {
-        (self.target.into_proto(), self.value)
+    pub(crate) fn into_parts(self) -> (Address, pb::TypedValue) {
+        (self.target, self.value)
     }
 }

@@ -401,6 +401,32 @@ async fn an_invalid_caller_anywhere_in_the_batch_fails_it_before_any_user_code_r
 }
 
 #[tokio::test]
+async fn a_caller_whose_parts_hold_slashes_is_refused() {
+    let f = fixture();
+    // `a/b` + `c` would read as the typename `a/b/c`: a part holds no `/`.
+    for (namespace, r#type) in [("a/b", "c/d"), ("a/b", "c"), ("a", "c/d"), ("/", "/")] {
+        let caller = pb::Address {
+            namespace: namespace.into(),
+            r#type: r#type.into(),
+            id: "bob".into(),
+        };
+        let err = error(
+            &f,
+            request(full_state(None, None), &["caller"], Some(caller)),
+        )
+        .await;
+        assert!(
+            matches!(
+                &err,
+                Error::InvalidRequest(RequestError::InvalidCaller { index: 0, .. })
+            ),
+            "{namespace:?} {type:?}: {err:?}"
+        );
+    }
+    assert_eq!(*f.invocations.lock().unwrap(), 0);
+}
+
+#[tokio::test]
 async fn caller_none_and_some() {
     let f = fixture();
     result(&f, request(full_state(None, None), &["caller"], None)).await;

@@ -144,10 +144,6 @@ impl LocalRuntime {
     /// Sends a prepared message as an ingress would (no caller).
     pub fn send_message(&mut self, message: OutgoingMessage) {
         let (target, argument) = message.into_parts();
-        let target = Address::from_proto(Some(target))
-            .ok()
-            .flatten()
-            .expect("an OutgoingMessage's target is a valid address");
         self.deliver(target, None, argument);
     }
 
