@@ -33,6 +33,10 @@ async fn respond_and_reject_record_on_the_handlers_metrics() {
     let body = Bytes::from(greeting("a", Some(1), &["hi"]));
     let answer = http::respond(&handler, body, None, tokio::time::sleep).await;
     assert_eq!(answer.status(), 200);
+    // Without its state: a 200 asking for it, counted apart.
+    let stateless = Bytes::from(Batch::to("demo/greeter", "a").text("hi").encode());
+    let answer = http::respond(&handler, stateless, None, tokio::time::sleep).await;
+    assert_eq!(answer.status(), 200);
     let slow = Bytes::from(
         Batch::to("demo/slow", "b")
             .message(typed(&10_000i64))
@@ -54,6 +58,7 @@ async fn respond_and_reject_record_on_the_handlers_metrics() {
             .to_owned()
     };
     assert_eq!(requests("demo/greeter", "answered"), "1");
+    assert_eq!(requests("demo/greeter", "negotiation"), "1");
     assert_eq!(requests("demo/slow", "timeout"), "1");
     assert_eq!(requests("none", "4xx"), "1");
     assert_eq!(

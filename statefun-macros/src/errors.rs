@@ -90,7 +90,7 @@ impl Site {
     fn closest_key(self, key: &str) -> Option<&'static str> {
         self.key_names()
             .iter()
-            .map(|valid| (edit_distance(key, valid), *valid))
+            .map(|valid| (strsim::levenshtein(key, valid), *valid))
             .filter(|(distance, valid)| *distance <= 2.max(valid.len() / 4))
             .min_by_key(|(distance, _)| *distance)
             .map(|(_, valid)| valid)
@@ -449,19 +449,4 @@ pub(crate) fn suggest_state_name(name: &str) -> String {
         out.insert(0, '_');
     }
     out
-}
-
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }

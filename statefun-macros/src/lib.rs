@@ -22,6 +22,8 @@ mod valid;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod ui_errors;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
