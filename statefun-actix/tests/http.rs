@@ -668,6 +668,23 @@ fn server_reports_an_address_in_use_and_refuses_to_run_nowhere() {
     );
 }
 
+#[test]
+fn serve_and_endpoint_serve_report_an_address_in_use() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let system = actix_web::rt::System::new();
+    for error in [
+        system
+            .block_on(statefun_actix::serve(functions(), addr))
+            .unwrap_err(),
+        system
+            .block_on(Endpoint::new(functions()).serve(addr))
+            .unwrap_err(),
+    ] {
+        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse, "{error}");
+    }
+}
+
 // ---------------------------------------------------------------- composition
 
 #[test]

@@ -1,5 +1,6 @@
 //! The compile errors the macros emit themselves for every failure case of the trybuild
-//! suite (`tests/ui/fail/*.rs` at the workspace root), found in-process: each case is
+//! suite (`tests/ui/fail/*.rs` at the workspace root), and none for its passing cases
+//! (`tests/ui/pass/*.rs`), found in-process: each case is
 //! parsed, every use of a macro in it is expanded by the macro's implementation, and the
 //! `compile_error!`s of the expansions are listed with their positions and compared with
 //! `tests/snapshots/ui_errors.txt`. Each error must also be in the case's `.stderr`, at the
@@ -138,16 +139,44 @@ impl<'ast> Visit<'ast> for Expansions {
 #[test]
 fn the_macros_own_errors_for_every_trybuild_failure_case() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut cases: Vec<PathBuf> = fs::read_dir(root.join("tests/ui/fail"))
-        .expect("the trybuild cases of the workspace")
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    cases.sort();
-    assert!(cases.len() > 30, "found only {} cases", cases.len());
+    let cases = |dir: &str| {
+        let mut cases: Vec<PathBuf> = fs::read_dir(root.join("tests/ui").join(dir))
+            .expect("the trybuild cases of the workspace")
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        cases.sort();
+        cases
+    };
+    let (passing, failing) = (cases("pass"), cases("fail"));
+    assert!(
+        failing.len() > 30,
+        "found only {} failure cases",
+        failing.len()
+    );
+
+    // The passing cases expand without an error.
+    let mut uses = 0;
+    for case in &passing {
+        let source = fs::read_to_string(case).unwrap();
+        let file = syn::parse_file(&source).unwrap();
+        let mut expansions = Expansions::default();
+        expansions.visit_file(&file);
+        uses += expansions.uses;
+        assert!(
+            expansions.errors.is_empty(),
+            "{}: {:#?}",
+            case.display(),
+            expansions.errors
+        );
+    }
+    assert!(
+        uses > 20,
+        "only {uses} uses of the macros in the passing cases"
+    );
 
     let mut actual = String::new();
-    for case in &cases {
+    for case in &failing {
         let source = fs::read_to_string(case).unwrap();
         let file = syn::parse_file(&source)
             .unwrap_or_else(|e| panic!("{}: does not parse: {e}", case.display()));
