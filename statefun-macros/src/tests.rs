@@ -5,13 +5,14 @@
 
 use std::{env, fs, path::PathBuf};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::quote;
 use statefun_test_support::state_names;
 
 use crate::{
     errors::{DurationMistake, TypeNameMistake, suggest_state_name},
     function_impl, messages_impl, state_spec_impl, type_impl,
+    ui_errors::compile_errors,
     valid::{duration_millis, state_name, type_name},
 };
 
@@ -245,6 +246,76 @@ fn expand_messages_fallback() {
             }
         }),
     );
+}
+
+/// The `compile_error!`s of an expansion.
+fn errors_of(tokens: TokenStream) -> Vec<String> {
+    let mut errors = Vec::new();
+    compile_errors(tokens, &mut errors);
+    errors
+}
+
+/// `tokens` inside an invisible group, as a `macro_rules!` `$t:ty` hands them on.
+fn invisible(tokens: TokenStream) -> Group {
+    Group::new(Delimiter::None, tokens)
+}
+
+#[test]
+fn argument_types_read_through_parentheses_and_invisible_groups() {
+    let args = quote!(typename = "demo/f");
+    let (ctx, state, msg) = (
+        invisible(quote!(&mut Context)),
+        invisible(quote!(Seen)),
+        invisible(quote!(Message)),
+    );
+    for item in [
+        quote!(
+            fn f(ctx: (&mut Context), state: &mut (Seen), msg: Message) {}
+        ),
+        quote!(fn f(ctx: #ctx, state: &mut #state, msg: #msg) {}),
+        quote!(fn f(ctx: (#ctx), state: (&mut #state), msg: Message) {}),
+    ] {
+        assert_eq!(
+            errors_of(function_impl(args.clone(), item.clone())),
+            Vec::<String>::new(),
+            "{item}"
+        );
+    }
+}
+
+#[test]
+fn an_impl_trait_argument_is_generic_through_invisible_groups_too() {
+    let hidden = invisible(quote!(impl Sized));
+    for item in [
+        quote!(
+            fn f(ctx: &mut Context, msg: impl Sized) {}
+        ),
+        quote!(fn f(ctx: &mut Context, msg: #hidden) {}),
+        quote!(fn f(ctx: &mut Context, state: &mut (#hidden), msg: Message) {}),
+    ] {
+        let errors = errors_of(function_impl(quote!(typename = "demo/f"), item.clone()));
+        assert_eq!(errors.len(), 1, "{item}: {errors:?}");
+        assert!(
+            errors[0].contains("cannot be generic"),
+            "{item}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_method_with_a_mistake_stays_as_written() {
+    let method = quote!(
+        fn greet(&self, msg: Message) {}
+    );
+    let expansion = function_impl(quote!(typename = "demo/m"), method.clone()).to_string();
+    assert_eq!(errors_of(expansion.parse().unwrap()).len(), 1);
+    assert!(expansion.ends_with(&method.to_string()), "{expansion}");
+    // A free function with a mistake gets the fallback items instead.
+    let free = quote!(
+        fn greet(msg: Message) {}
+    );
+    let expansion = function_impl(quote!(typename = "demo/m"), free.clone()).to_string();
+    assert!(!expansion.ends_with(&free.to_string()), "{expansion}");
 }
 
 #[test]

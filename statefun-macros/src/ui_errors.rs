@@ -24,7 +24,7 @@ use syn::{
 use crate::{function_impl, messages_impl, state_spec_impl, type_impl};
 
 /// The `compile_error!` messages in `tokens`, in order, as `line:column: message`.
-fn compile_errors(tokens: TokenStream, out: &mut Vec<String>) {
+pub(crate) fn compile_errors(tokens: TokenStream, out: &mut Vec<String>) {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, token) in tokens.iter().enumerate() {
         match token {

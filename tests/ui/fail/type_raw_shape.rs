@@ -8,12 +8,17 @@ struct Named {
 #[statefun(raw, typename = "demo/text")]
 struct Text(String);
 
+#[derive(statefun::Type)]
+#[statefun(raw, typename = "demo/pair")]
+struct Pair(Vec<u8>, u8);
+
 // Uses of the types add no error: each derive still implements `Type` and
 // `InfallibleEncode`.
 #[derive(statefun::StateSpec)]
 struct Uses {
     named: statefun::Value<Named>,
     text: statefun::Value<Text>,
+    pair: statefun::Value<Pair>,
 }
 
 #[statefun::function(typename = "demo/uses")]
@@ -24,9 +29,11 @@ fn uses(
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
     ctx.send(statefun::OutgoingMessage::new(to.clone(), &Named { bytes: vec![] })?);
-    ctx.send(statefun::OutgoingMessage::new(to, &Text(String::new()))?);
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Text(String::new()))?);
+    ctx.send(statefun::OutgoingMessage::new(to, &Pair(vec![], 0))?);
     let _: Named = msg.decode()?;
     let _: Text = msg.decode()?;
+    let _: Pair = msg.decode()?;
     Ok(())
 }
 
