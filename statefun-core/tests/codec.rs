@@ -445,4 +445,9 @@ fn message_accessors_check_the_typename() {
         0,
         "has_value with empty bytes is 0"
     );
+    // Debug shows the typename as text and the value's bytes.
+    assert_eq!(
+        format!("{message:?}"),
+        r#"Message { type_name: "io.statefun.types/int", has_value: true, value: b"\r*\0\0\0" }"#
+    );
 }
