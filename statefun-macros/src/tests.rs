@@ -263,9 +263,10 @@ fn invisible(tokens: TokenStream) -> Group {
 #[test]
 fn argument_types_read_through_parentheses_and_invisible_groups() {
     let args = quote!(typename = "demo/f");
-    let (ctx, state, msg) = (
+    let (ctx, state, state_ref, msg) = (
         invisible(quote!(&mut Context)),
         invisible(quote!(Seen)),
+        invisible(quote!(&mut Seen)),
         invisible(quote!(Message)),
     );
     for item in [
@@ -274,11 +275,29 @@ fn argument_types_read_through_parentheses_and_invisible_groups() {
         ),
         quote!(fn f(ctx: #ctx, state: &mut #state, msg: #msg) {}),
         quote!(fn f(ctx: (#ctx), state: (&mut #state), msg: Message) {}),
+        quote!(fn f(ctx: &mut Context, state: #state_ref, msg: Message) {}),
     ] {
         assert_eq!(
             errors_of(function_impl(args.clone(), item.clone())),
             Vec::<String>::new(),
             "{item}"
+        );
+    }
+    // A state taken by value is told to take it by `&mut`, however it is wrapped.
+    for item in [
+        quote!(
+            fn f(ctx: &mut Context, state: Seen, msg: Message) {}
+        ),
+        quote!(
+            fn f(ctx: &mut Context, state: (Seen), msg: Message) {}
+        ),
+        quote!(fn f(ctx: &mut Context, state: #state, msg: Message) {}),
+    ] {
+        let errors = errors_of(function_impl(args.clone(), item.clone()));
+        assert_eq!(errors.len(), 1, "{item}: {errors:?}");
+        assert!(
+            errors[0].ends_with("take the state by mutable reference: `state: &mut Seen`"),
+            "{item}: {errors:?}"
         );
     }
 }
