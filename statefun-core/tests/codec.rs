@@ -428,6 +428,26 @@ fn kinesis_record_bytes_and_rules() {
 }
 
 #[test]
+fn message_accessors_read_each_primitive() {
+    assert_eq!(Message::new(&-7i32).as_i32().unwrap(), -7);
+    assert_eq!(Message::new(&7_000_000_000i64).as_i64().unwrap(), 7_000_000_000);
+    assert_eq!(Message::new(&2.5f32).as_f32().unwrap(), 2.5);
+    assert_eq!(Message::new(&-0.125f64).as_f64().unwrap(), -0.125);
+    assert!(Message::new(&true).as_bool().unwrap());
+    assert!(!Message::new(&false).as_bool().unwrap());
+    assert_eq!(Message::new("hé").as_str().unwrap(), "hé");
+    assert_eq!(Message::new("hé").as_string().unwrap(), "hé");
+    // Each refuses the others' typenames.
+    let int = Message::new(&1i32);
+    assert!(int.as_i64().is_err());
+    assert!(int.as_f32().is_err());
+    assert!(int.as_f64().is_err());
+    assert!(int.as_bool().is_err());
+    assert!(int.as_str().is_err());
+    assert!(Message::new(&1i64).as_i32().is_err());
+}
+
+#[test]
 fn message_accessors_check_the_typename() {
     let message = Message::new(&42i32);
     assert!(message.is::<i32>());
