@@ -128,6 +128,7 @@ round() {
     [ "$remaining" -gt 30 ] || return 124
     run=(timeout --signal=INT --kill-after=120 "$remaining")
   fi
+  mkdir -p "$dir"
   "${run[@]}" nice -n "${MUTANTS_NICE:-10}" cargo mutants "${pass_args[@]}" "$@" -o "$dir"
 }
 
@@ -213,7 +214,9 @@ for row in "${rows[@]}"; do
   echo "| $crate | $planned | $caught | $missed | $unviable | $timeouts | $untested | $elapsed |"
 done
 echo "mutants: $((SECONDS - start)) s in all; reports in $out"
-if [ "$untested_total" -gt 0 ]; then
+if [ "$untested_total" -gt 0 ] && [ -n "$limit" ]; then
   echo "mutants: $untested_total mutants were not tested within MUTANTS_TIME_LIMIT=${limit}s: run scripts/mutants.sh ${base:---full} without a limit"
+elif [ "$untested_total" -gt 0 ]; then
+  echo "mutants: $untested_total mutants were not tested (see the errors above)"
 fi
 exit "$failed"
