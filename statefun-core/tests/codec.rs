@@ -430,7 +430,10 @@ fn kinesis_record_bytes_and_rules() {
 #[test]
 fn message_accessors_read_each_primitive() {
     assert_eq!(Message::new(&-7i32).as_i32().unwrap(), -7);
-    assert_eq!(Message::new(&7_000_000_000i64).as_i64().unwrap(), 7_000_000_000);
+    assert_eq!(
+        Message::new(&7_000_000_000i64).as_i64().unwrap(),
+        7_000_000_000
+    );
     assert_eq!(Message::new(&2.5f32).as_f32().unwrap(), 2.5);
     assert_eq!(Message::new(&-0.125f64).as_f64().unwrap(), -0.125);
     assert!(Message::new(&true).as_bool().unwrap());
