@@ -669,6 +669,51 @@ fn server_reports_an_address_in_use_and_refuses_to_run_nowhere() {
 }
 
 #[test]
+fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
+    let operations = Endpoint::new(functions()).operations();
+    assert_eq!(
+        operations.health_path(),
+        statefun_actix::DEFAULT_HEALTH_PATH
+    );
+    assert_eq!(operations.ready_path(), statefun_actix::DEFAULT_READY_PATH);
+    let operations = Endpoint::new(functions())
+        .with_health_path("/alive")
+        .with_ready_path("/go")
+        .operations();
+    assert_eq!(operations.health_path(), "/alive");
+    assert_eq!(operations.ready_path(), "/go");
+
+    // A server that starts would serve forever: wait for the refusal a while only.
+    let run = |endpoint: Endpoint| {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (done, refusal) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let outcome =
+                actix_web::rt::System::new().block_on(Server::new(endpoint).listen(listener).run());
+            let _ = done.send(outcome);
+        });
+        refusal
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server started instead of refusing its paths")
+            .unwrap_err()
+            .to_string()
+    };
+    for endpoint in [
+        Endpoint::new(functions()).with_path("/health"),
+        Endpoint::new(functions()).with_path("/ready"),
+        Endpoint::new(functions()).with_ready_path("/statefun"),
+    ] {
+        let error = run(endpoint);
+        assert!(error.contains("is also an operational path"), "{error}");
+    }
+    let error = run(Endpoint::new(functions()).with_ready_path("/health"));
+    assert_eq!(
+        error,
+        "`/health` is given to two operational paths (metrics, health or readiness); give each its own"
+    );
+}
+
+#[test]
 fn serve_and_endpoint_serve_report_an_address_in_use() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap();

@@ -106,3 +106,42 @@ async fn a_dropped_request_leaves_the_in_flight_gauge() {
         "statefun_requests_in_flight 0"
     );
 }
+
+#[tokio::test]
+async fn the_handler_records_on_the_metrics_it_was_given() {
+    let metrics = Metrics::new();
+    assert_eq!(
+        format!("{metrics:?}"),
+        "Metrics { requests_in_flight: 0, .. }"
+    );
+    let handler = Handler::new(Functions::new().with(Greeter)).with_metrics(metrics.clone());
+    assert!(
+        format!("{handler:?}").contains("recorder: Some(Recorder { .. })"),
+        "{handler:?}"
+    );
+    let body = Bytes::from(greeting("a", Some(1), &["hi"]));
+    assert_eq!(
+        http::respond(&handler, body, None, tokio::time::sleep)
+            .await
+            .status(),
+        200
+    );
+    // The handler's metrics are the ones given: one encoding, the same request.
+    let answered = "statefun_requests_total{function=\"demo/greeter\",outcome=\"answered\"} 1";
+    assert!(metrics.encode().contains(answered));
+    assert_eq!(handler.metrics().unwrap().encode(), metrics.encode());
+}
+
+#[test]
+fn the_metrics_can_join_a_services_own_registry() {
+    let metrics = Metrics::new();
+    let mut registry = prometheus_client::registry::Registry::default();
+    metrics.register(&mut registry);
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+    // A labelled family shows once it has a series; the gauge shows at once.
+    assert!(
+        text.contains("# TYPE statefun_requests_in_flight gauge\nstatefun_requests_in_flight 0\n"),
+        "{text}"
+    );
+}
