@@ -98,3 +98,16 @@ fn the_local_runtime_refuses_an_empty_id_too() {
         "{error:?}"
     );
 }
+
+#[test]
+fn an_outgoing_message_tells_its_typename_and_bytes() {
+    let bob = Address::new(GREETER, "bob");
+    let message = OutgoingMessage::new(bob.clone(), "hi").unwrap();
+    assert_eq!(message.target(), &bob);
+    assert_eq!(message.type_name(), "io.statefun.types/string");
+    assert_eq!(message.raw_value(), &Bytes::from_static(b"\n\x02hi"));
+
+    let raw = OutgoingMessage::raw(bob, &GREETER, Bytes::from_static(b"\x01\x02")).unwrap();
+    assert_eq!(raw.type_name(), "demo/greeter");
+    assert_eq!(raw.raw_value(), &Bytes::from_static(b"\x01\x02"));
+}
