@@ -19,8 +19,8 @@
 # makes a loop endless) are listed, not failed.
 #
 # Environment:
-#   MUTANTS_OUT         where the reports go (default target/mutants.out); each pass writes
-#                       <crate>/mutants.out/{caught,missed,timeout,unviable}.txt
+#   MUTANTS_OUT         where the reports go (default target/mutants.out); each round writes
+#                       <crate>/{own,workspace}/mutants.out/{caught,missed,timeout,unviable}.txt
 #   MUTANTS_TIME_LIMIT  seconds for the whole run; the mutants left untested when it is
 #                       reached are counted and reported, not failed (default: no limit)
 #   MUTANTS_IN_PLACE=1  mutate the checkout itself instead of a copy: reuses its build as
