@@ -696,7 +696,6 @@ fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
             .recv_timeout(Duration::from_secs(30))
             .expect("the server started instead of refusing its paths")
             .unwrap_err()
-            .to_string()
     };
     for endpoint in [
         Endpoint::new(functions()).with_path("/health"),
@@ -704,11 +703,25 @@ fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
         Endpoint::new(functions()).with_ready_path("/statefun"),
     ] {
         let error = run(endpoint);
-        assert!(error.contains("is also an operational path"), "{error}");
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(
+            error.to_string().contains("is also an operational path"),
+            "{error}"
+        );
+    }
+    #[cfg(feature = "metrics")]
+    {
+        let error = run(Endpoint::new(functions()).with_path("/metrics"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("the function path `/metrics` is also an operational path"),
+            "{error}"
+        );
     }
     let error = run(Endpoint::new(functions()).with_ready_path("/health"));
     assert_eq!(
-        error,
+        error.to_string(),
         "`/health` is given to two operational paths (metrics, health or readiness); give each its own"
     );
 }

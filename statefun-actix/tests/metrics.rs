@@ -291,7 +291,7 @@ fn operational_paths_win_over_a_function_path_pattern() {
 }
 
 #[test]
-fn paths_are_configurable_and_a_collision_is_refused() {
+fn paths_are_configurable() {
     let endpoint = Endpoint::new(functions())
         .with_metrics_path("/internal/metrics")
         .with_health_path("/healthz")
@@ -301,14 +301,7 @@ fn paths_are_configurable_and_a_collision_is_refused() {
     assert_eq!(get(&format!("{base}/healthz")).0, 200);
     assert_eq!(get(&format!("{base}/readyz")).0, 200);
     assert_eq!(get(&format!("{base}/health")).0, 404);
-
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let colliding = Endpoint::new(functions()).with_path("/metrics");
-    let error = actix_web::rt::System::new()
-        .block_on(Server::new(colliding).listen(listener).run())
-        .unwrap_err();
-    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
-    assert!(error.to_string().contains("`/metrics`"), "{error}");
+    // A collision is refused: tests/http.rs, `operational_paths_are_told_and_a_path_given_twice_is_refused`.
 }
 
 #[test]
