@@ -741,3 +741,60 @@ fn a_batch_runs_in_a_span_when_a_subscriber_listens() {
     assert!(batch[0].1.contains("batch_size=2"), "{batch:?}");
     assert!(*spans.entered.lock().unwrap() >= 1);
 }
+
+// ---- routing ----
+
+/// Records the typename it was registered under when invoked.
+struct Recorder {
+    type_name: TypeName,
+    ran: Arc<Mutex<Vec<String>>>,
+}
+
+impl Function for Recorder {
+    type State = ();
+    fn type_name(&self) -> TypeName {
+        self.type_name.clone()
+    }
+    async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+        self.ran.lock().unwrap().push(self.type_name.to_string());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_request_reaches_the_function_of_its_namespace_and_name() {
+    // Few functions are scanned and many are hashed: both ways.
+    for extra in [0, 20] {
+        let ran = Arc::new(Mutex::new(Vec::new()));
+        let names: Vec<String> = ["a/greeter", "b/greeter", "a/other"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain((0..extra).map(|i| format!("filler/f{i}")))
+            .collect();
+        let mut functions = Functions::new();
+        for name in &names {
+            functions = functions.with(Recorder {
+                type_name: TypeName::new(name.clone()).unwrap(),
+                ran: ran.clone(),
+            });
+        }
+        let handler = Handler::new(functions);
+        for target in ["b/greeter", "a/other", "a/greeter"] {
+            handler
+                .handle(Batch::to(target, "x").text("hi").bytes())
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            *ran.lock().unwrap(),
+            ["b/greeter", "a/other", "a/greeter"],
+            "with {} functions",
+            names.len()
+        );
+        let error = handler
+            .handle(Batch::to("b/other", "x").text("hi").bytes())
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::UnknownFunction { .. }), "{error:?}");
+    }
+}
