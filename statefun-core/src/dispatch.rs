@@ -136,28 +136,18 @@ impl Handler {
                 .await;
         }
 
-        // Otherwise say precisely what is wrong, in this order.
+        // `find` finds every registered function: the target is missing, invalid or
+        // unknown. Say precisely which, in this order.
         let target = Address::from_request(&body, batch.target.as_ref())
             .map_err(RequestError::InvalidTarget)?
             .ok_or(RequestError::MissingTarget)?;
         if batch.invocations.is_empty() {
             return Err(RequestError::NoInvocations.into());
         }
-        let Some(registered) = self.functions.get(target.type_name()) else {
-            return Err(Error::UnknownFunction {
-                type_name: target.type_name().clone(),
-                registered: self.functions.type_names().into_iter().cloned().collect(),
-            });
-        };
-        self.run(
-            registered,
-            target,
-            body,
-            batch.state,
-            batch.invocations,
-            seen,
-        )
-        .await
+        Err(Error::UnknownFunction {
+            type_name: target.type_name().clone(),
+            registered: self.functions.type_names().into_iter().cloned().collect(),
+        })
     }
 
     async fn run(

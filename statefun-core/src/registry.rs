@@ -143,11 +143,6 @@ impl Functions {
         }
     }
 
-    /// The function registered as `type_name`.
-    pub(crate) fn get(&self, type_name: &TypeName) -> Option<&Registered> {
-        self.by_name.get(type_name)
-    }
-
     /// The registered typenames, sorted.
     pub fn type_names(&self) -> Vec<&TypeName> {
         let mut names: Vec<_> = self.by_name.keys().collect();
