@@ -671,6 +671,11 @@ fn server_reports_an_address_in_use_and_refuses_to_run_nowhere() {
 #[test]
 fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
     let operations = Endpoint::new(functions()).operations();
+    #[cfg(feature = "metrics")]
+    assert_eq!(
+        operations.metrics_path(),
+        Some(statefun_actix::DEFAULT_METRICS_PATH)
+    );
     assert_eq!(
         operations.health_path(),
         statefun_actix::DEFAULT_HEALTH_PATH
@@ -682,6 +687,18 @@ fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
         .operations();
     assert_eq!(operations.health_path(), "/alive");
     assert_eq!(operations.ready_path(), "/go");
+    #[cfg(feature = "metrics")]
+    {
+        let operations = Endpoint::new(functions())
+            .with_metrics_path("/m")
+            .operations();
+        assert_eq!(operations.metrics_path(), Some("/m"));
+        let operations = Endpoint::new(functions())
+            .with_metrics_path("/m")
+            .with_metrics(None)
+            .operations();
+        assert_eq!(operations.metrics_path(), None, "no metrics, no path");
+    }
 
     // A server that starts would serve forever: wait for the refusal a while only.
     let run = |endpoint: Endpoint| {
