@@ -401,10 +401,19 @@ async fn an_invalid_caller_anywhere_in_the_batch_fails_it_before_any_user_code_r
 }
 
 #[tokio::test]
-async fn a_caller_whose_parts_hold_slashes_is_refused() {
+async fn a_caller_with_an_empty_or_slashed_typename_part_is_refused() {
     let f = fixture();
-    // `a/b` + `c` would read as the typename `a/b/c`: a part holds no `/`.
-    for (namespace, r#type) in [("a/b", "c/d"), ("a/b", "c"), ("a", "c/d"), ("/", "/")] {
+    // Only all three parts empty is "no caller". And `a/b` + `c` would read as the
+    // typename `a/b/c`: a part holds no `/`.
+    for (namespace, r#type) in [
+        ("", "c"),
+        ("a", ""),
+        ("", ""),
+        ("a/b", "c/d"),
+        ("a/b", "c"),
+        ("a", "c/d"),
+        ("/", "/"),
+    ] {
         let caller = pb::Address {
             namespace: namespace.into(),
             r#type: r#type.into(),
