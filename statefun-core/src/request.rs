@@ -483,6 +483,77 @@ mod tests {
         assert!(body.as_ptr_range().contains(&value.as_ptr()));
     }
 
+    /// An unknown field 15 (in every message here) as groups nested `depth` deep.
+    fn nested_groups(depth: usize) -> Vec<u8> {
+        let mut bytes = vec![0x7b; depth];
+        bytes.extend(std::iter::repeat_n(0x7c, depth));
+        bytes
+    }
+
+    /// Field `tag`, length-delimited, holding `content`.
+    fn field(tag: u32, content: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        prost::encoding::encode_key(tag, prost::encoding::WireType::LengthDelimited, &mut bytes);
+        prost::encoding::encode_varint(content.len() as u64, &mut bytes);
+        bytes.extend_from_slice(content);
+        bytes
+    }
+
+    /// A request with `extra` inside the message at `position`: 0 the `ToFunction`, 1 the
+    /// batch, 2 the target, 3 a state, 4 its value, 5 an invocation, 6 its caller, 7 its
+    /// argument.
+    fn request_with(position: usize, extra: &[u8]) -> Vec<u8> {
+        let here = |p: usize, mut content: Vec<u8>| {
+            if p == position {
+                content.extend_from_slice(extra);
+            }
+            content
+        };
+        let address = |p| {
+            here(
+                p,
+                [field(1, b"demo"), field(2, b"f"), field(3, b"x")].concat(),
+            )
+        };
+        let value = |p| {
+            here(
+                p,
+                [field(1, b"demo/t"), vec![0x10, 0x01], field(3, b"v")].concat(),
+            )
+        };
+        let state = here(3, [field(1, b"seen"), field(2, &value(4))].concat());
+        let invocation = here(5, [field(1, &address(6)), field(2, &value(7))].concat());
+        let batch = here(
+            1,
+            [
+                field(1, &address(2)),
+                field(2, &state),
+                field(3, &invocation),
+            ]
+            .concat(),
+        );
+        here(0, field(100, &batch))
+    }
+
+    #[test]
+    fn unknown_groups_nest_as_deep_as_prost_allows_in_every_message() {
+        for position in 0..8 {
+            let mut accepted = Vec::new();
+            for depth in 90..=101 {
+                let bytes = request_with(position, &nested_groups(depth));
+                same_as_prost(&bytes).unwrap();
+                if ToFunction::decode(Bytes::from(bytes)).is_ok() {
+                    accepted.push(depth);
+                }
+            }
+            // The limit is reached within the range: the test sees the boundary.
+            assert!(
+                !accepted.is_empty() && accepted.len() < 12,
+                "position {position}: accepted {accepted:?}"
+            );
+        }
+    }
+
     #[test]
     fn edge_cases() {
         let cases: &[&[u8]] = &[
