@@ -558,8 +558,14 @@ mod tests {
     fn edge_cases() {
         let cases: &[&[u8]] = &[
             &[],
-            // field 0, wire types 6 and 7, a key above u32::MAX
+            // field 0 (with every wire type), wire types 6 and 7, a key above u32::MAX
             &[0x00],
+            &[0x01, 0, 0, 0, 0, 0, 0, 0, 0],
+            &[0x02, 0x00],
+            &[0x03, 0x04],
+            &[0x05, 0, 0, 0, 0],
+            &[0x80, 0x00],
+            &[0xa2, 0x06, 0x02, 0x02, 0x00],
             &[0x0e],
             &[0x0f],
             &[0x80, 0x80, 0x80, 0x80, 0x80, 0x01],
