@@ -1,0 +1,69 @@
+//! `http::Answer`: the status, headers and body the framework-free HTTP layer answers each
+//! outcome with. The SDK's integrations copy it into their responses; their own tests
+//! (the behaviour table of `statefun-actix`) see the same answers over a socket.
+
+use statefun_core::{
+    Address, Bytes, Error, RequestError, TypeName,
+    http::{Answer, OCTET_STREAM, TEXT_PLAIN},
+};
+
+const GREETER: TypeName = TypeName::from_static("demo/greeter");
+
+#[test]
+fn a_from_function_is_a_200_of_bytes() {
+    let answer = Answer::from_result(Ok(Bytes::from_static(b"\x01\x02")));
+    assert_eq!(answer.status(), 200);
+    assert!(answer.is_success());
+    assert_eq!(answer.content_type(), OCTET_STREAM);
+    assert_eq!(answer.allow(), None);
+    assert!(!answer.close());
+    assert_eq!(answer.error_text(), None);
+    assert_eq!(answer.body(), &Bytes::from_static(b"\x01\x02"));
+    assert_eq!(answer.into_body(), Bytes::from_static(b"\x01\x02"));
+}
+
+#[test]
+fn errors_are_404_for_an_unknown_function_400_for_the_caller_and_500_for_the_function() {
+    let cases = [
+        (
+            Error::UnknownFunction {
+                type_name: GREETER,
+                registered: Vec::new(),
+            },
+            404,
+        ),
+        (Error::EmptyBody, 400),
+        (Error::InvalidRequest(RequestError::MissingTarget), 400),
+        (
+            Error::FunctionFailed {
+                address: Address::new(GREETER, "bob"),
+                source: "no".into(),
+            },
+            500,
+        ),
+        (
+            Error::FunctionPanicked {
+                address: Address::new(GREETER, "bob"),
+                message: "boom".into(),
+            },
+            500,
+        ),
+    ];
+    for (error, status) in cases {
+        let text = error.to_string();
+        let answer = Answer::from_result(Err(error));
+        assert_eq!(answer.status(), status, "{text}");
+        assert!(!answer.is_success());
+        assert_eq!(answer.content_type(), TEXT_PLAIN);
+        let body = answer.error_text().expect("an error has a text");
+        assert!(body.starts_with(&text), "{body:?} vs {text:?}");
+        assert_eq!(answer.body().as_ref(), body.as_bytes());
+    }
+}
+
+#[test]
+fn close_is_kept_as_set() {
+    let answer = Answer::from_result(Err(Error::EmptyBody));
+    assert!(answer.clone().with_close(true).close());
+    assert!(!answer.with_close(false).close());
+}
