@@ -4,7 +4,7 @@
 
 use statefun_core::{
     Address, Bytes, Error, RequestError, TypeName,
-    http::{Answer, OCTET_STREAM, TEXT_PLAIN},
+    http::{Answer, OCTET_STREAM, Rejection, TEXT_PLAIN},
 };
 
 const GREETER: TypeName = TypeName::from_static("demo/greeter");
@@ -66,4 +66,25 @@ fn close_is_kept_as_set() {
     let answer = Answer::from_result(Err(Error::EmptyBody));
     assert!(answer.clone().with_close(true).close());
     assert!(!answer.with_close(false).close());
+}
+
+#[test]
+fn rejections_have_their_status_and_only_405_an_allow() {
+    let cases = [
+        (Rejection::Method, 405),
+        (Rejection::ContentType("text/plain".into()), 415),
+        (Rejection::ContentEncoding("gzip".into()), 415),
+        (Rejection::TooLarge { limit: 10 }, 413),
+        (Rejection::Unreadable("reset".into()), 400),
+    ];
+    for (rejection, status) in cases {
+        assert_eq!(rejection.status(), status, "{rejection}");
+        let text = rejection.to_string();
+        let answer = Answer::from(rejection);
+        assert_eq!(answer.status(), status);
+        assert_eq!(answer.content_type(), TEXT_PLAIN);
+        assert_eq!(answer.allow(), (status == 405).then_some("POST"));
+        assert_eq!(answer.error_text(), Some(text.as_str()));
+        assert!(!answer.close());
+    }
 }

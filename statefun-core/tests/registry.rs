@@ -149,6 +149,10 @@ fn valid_specs_are_registered_and_reported_in_order() {
         specs[2].expiration(),
         Expiration::AfterWrite(Duration::from_secs(60))
     );
+    assert_eq!(
+        format!("{:?}", specs[2]),
+        "ValueSpec { name: \"last\", type_name: \"io.statefun.types/int\", expiration: AfterWrite(60s) }"
+    );
     assert!(
         functions
             .specs(&TypeName::from_static("test/other"))
