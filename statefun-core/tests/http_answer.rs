@@ -88,3 +88,33 @@ fn rejections_have_their_status_and_only_405_an_allow() {
         assert!(!answer.close());
     }
 }
+
+/// An error whose message leaves its cause out.
+#[derive(Debug)]
+struct Outer(std::io::Error);
+
+impl std::fmt::Display for Outer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("could not look it up")
+    }
+}
+
+impl std::error::Error for Outer {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+#[test]
+fn the_text_adds_the_causes_the_message_leaves_out_once() {
+    let error = Error::FunctionFailed {
+        address: Address::new(GREETER, "bob"),
+        source: Box::new(Outer(std::io::Error::other("disk on fire"))),
+    };
+    let message = error.to_string();
+    assert!(!message.contains("disk on fire"), "{message}");
+    let answer = Answer::from_error(&error);
+    let text = answer.error_text().unwrap();
+    assert_eq!(text.matches("could not look it up").count(), 1, "{text}");
+    assert!(text.ends_with(": disk on fire"), "{text}");
+}
