@@ -16,3 +16,15 @@ fn a_token_equals_exactly_its_text() {
         assert!(*token != "");
     }
 }
+
+#[test]
+fn a_typename_equals_exactly_its_text_and_prints_as_it() {
+    let greeter = statefun_core::TypeName::from_static("demo/greeter");
+    assert!(greeter == *"demo/greeter");
+    assert!(greeter == "demo/greeter");
+    assert!(greeter != *"demo/greeter2");
+    assert!(greeter != "demo/greete");
+    assert!(greeter != "");
+    assert_eq!(greeter.to_string(), "demo/greeter");
+    assert_eq!(format!("{greeter:?}"), "\"demo/greeter\"");
+}

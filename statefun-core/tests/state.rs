@@ -73,3 +73,12 @@ async fn a_state_field_reads_its_cell_and_writes_its_change() {
     assert_eq!(written[0].0, "seen");
     assert_eq!(written[0].1, typed(&42).value);
 }
+
+#[test]
+fn take_returns_the_value_and_deletes_it() {
+    let mut seen = Value::received(Some(7));
+    assert_eq!(seen.take(), Some(7));
+    assert_eq!(seen.get(), None);
+    assert!(seen.is_changed());
+    assert_eq!(seen.take(), None);
+}
