@@ -474,3 +474,30 @@ fn message_accessors_check_the_typename() {
         r#"Message { type_name: "io.statefun.types/int", has_value: true, value: b"\r*\0\0\0" }"#
     );
 }
+
+#[test]
+fn a_malformed_fixed_width_primitive_names_its_type() {
+    // Field 1 with its wire type, cut short.
+    let cases: [(&str, Result<(), statefun_core::CodecError>); 4] = [
+        (
+            "io.statefun.types/int",
+            <i32 as Type>::decode(Bytes::from_static(&[0x0d, 0x01])).map(drop),
+        ),
+        (
+            "io.statefun.types/long",
+            <i64 as Type>::decode(Bytes::from_static(&[0x09, 0x01])).map(drop),
+        ),
+        (
+            "io.statefun.types/float",
+            <f32 as Type>::decode(Bytes::from_static(&[0x0d, 0x01])).map(drop),
+        ),
+        (
+            "io.statefun.types/double",
+            <f64 as Type>::decode(Bytes::from_static(&[0x09, 0x01])).map(drop),
+        ),
+    ];
+    for (type_name, result) in cases {
+        let error = result.unwrap_err().to_string();
+        assert!(error.contains(type_name), "{type_name}: {error}");
+    }
+}

@@ -204,6 +204,30 @@ async fn delayed_messages_fire_on_the_virtual_clock_and_cancelled_ones_do_not() 
 }
 
 #[tokio::test]
+async fn a_cancellation_removes_its_timer_only() {
+    let mut rt = runtime();
+    for command in ["later:t1", "later:t2", "later:t3", "cancel:t2"] {
+        rt.send(at(COUNTER, "a"), command).unwrap();
+    }
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(rt.pending_delayed(), 2);
+    rt.advance(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(count(&rt, "a"), Some(2), "t1 and t3 fired");
+}
+
+#[tokio::test]
+async fn a_cancelled_token_can_be_used_again_at_once() {
+    let mut rt = runtime();
+    for command in ["later:t", "cancel:t", "later:t"] {
+        rt.send(at(COUNTER, "a"), command).unwrap();
+    }
+    rt.run_until_quiescent().await.unwrap();
+    assert_eq!(rt.pending_delayed(), 1);
+    rt.advance(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(count(&rt, "a"), Some(1));
+}
+
+#[tokio::test]
 async fn a_pending_token_cannot_be_reused() {
     let mut rt = runtime();
     rt.send(at(COUNTER, "a"), "later:t").unwrap();
