@@ -501,3 +501,21 @@ fn a_malformed_fixed_width_primitive_names_its_type() {
         assert!(error.contains(type_name), "{type_name}: {error}");
     }
 }
+
+#[test]
+fn a_protobuf_message_is_its_prost_encoding_both_ways() {
+    use prost::Message as _;
+    use statefun_core::proto::reqreply::Address;
+    let address = Address {
+        namespace: "demo".into(),
+        r#type: "greeter".into(),
+        id: "bob".into(),
+    };
+    let bytes = statefun_core::codec::protobuf::encode(&address);
+    assert_eq!(bytes, address.encode_to_vec());
+    let decoded: Address = statefun_core::codec::protobuf::decode(bytes).unwrap();
+    assert_eq!(decoded, address);
+    let error =
+        statefun_core::codec::protobuf::decode::<Address>(Bytes::from_static(b"\x0a\x05de"));
+    assert!(error.is_err());
+}
