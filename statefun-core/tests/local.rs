@@ -281,6 +281,15 @@ async fn egress_is_captured_with_kafka_records_decoded() {
     assert_eq!(&kafka.value[..], b"1");
     assert_eq!(records[1].decode::<i32>().unwrap().unwrap(), 1);
     assert!(rt.take_egress(&EGRESS).is_empty(), "taken");
+
+    // All at once, with their egress.
+    rt.send(at(COUNTER, "b"), "egress").unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let all = rt.take_all_egress();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|(egress, _)| *egress == EGRESS));
+    assert!(matches!(&all[0].1, EgressRecord::Kafka(kafka) if kafka.key == "b"));
+    assert!(rt.take_all_egress().is_empty(), "taken");
 }
 
 #[tokio::test]
