@@ -193,6 +193,11 @@ fn module_yaml_is_one_document_per_namespace_in_order() {
         format!("{}---\n{}", endpoint("demo"), endpoint("shop"))
     );
     assert_eq!(Functions::new().module_yaml("http://x/statefun"), "");
+    // Debug lists the typenames.
+    assert_eq!(
+        format!("{functions:?}"),
+        r#"{"demo/greeter", "shop/cart", "shop/stock"}"#
+    );
 }
 
 #[test]
