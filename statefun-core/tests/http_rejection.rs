@@ -134,3 +134,33 @@ fn a_panic_that_escaped_is_a_500_with_its_message() {
         "the SDK panicked: index out of bounds"
     );
 }
+
+#[test]
+fn each_rejection_says_what_was_wrong() {
+    let texts = [
+        (
+            Rejection::Method,
+            "a StateFun endpoint answers POST requests only",
+        ),
+        (
+            Rejection::ContentType("text/plain".into()),
+            "expected Content-Type application/octet-stream, got `text/plain`",
+        ),
+        (
+            Rejection::ContentEncoding("gzip".into()),
+            "request bodies with Content-Encoding `gzip` are not supported",
+        ),
+        (
+            Rejection::TooLarge { limit: 10 },
+            "the request body is longer than the limit of 10 bytes; raise it with `Endpoint::with_body_limit`",
+        ),
+        (
+            Rejection::Unreadable("reset".into()),
+            "could not read the request body: reset",
+        ),
+    ];
+    for (rejection, text) in texts {
+        assert_eq!(rejection.to_string(), text);
+        assert_eq!(Answer::from(rejection).error_text(), Some(text));
+    }
+}
