@@ -508,6 +508,35 @@ async fn invalid_responses_and_specs_are_errors_saying_what_is_wrong() {
         "{err:?}"
     );
 
+    // A function that asks for a state it was sent (here: every time) would be sent it
+    // forever: the second round, which carries it, is an error naming it.
+    let asks_for_seen = FromFunction {
+        response: Some(from_function::Response::IncompleteInvocationContext(
+            from_function::IncompleteInvocationContext {
+                missing_values: vec![from_function::PersistedValueSpec {
+                    state_name: "seen".into(),
+                    type_typename: "io.statefun.types/int".into(),
+                    ..Default::default()
+                }],
+            },
+        )),
+    };
+    let err = error_with(Fixed(asks_for_seen)).await;
+    assert!(
+        matches!(
+            &err,
+            LocalError::InvalidResponse {
+                error: InvalidResponse::StateAskedAgain(state),
+                ..
+            } if state == "seen"
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "test/counter/a: invalid response: an IncompleteInvocationContext asks for state `seen`, which the request carried"
+    );
+
     let bad_target = result(from_function::InvocationResponse {
         outgoing_messages: vec![from_function::Invocation {
             target: Some(pb::Address {

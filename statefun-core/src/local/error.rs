@@ -91,6 +91,10 @@ pub enum InvalidResponse {
     /// An `IncompleteInvocationContext` that lists no missing value.
     #[error("an IncompleteInvocationContext with no missing values")]
     NoMissingValues,
+    /// An `IncompleteInvocationContext` that asks for a state the request carried: sending
+    /// it again would be answered the same, forever.
+    #[error("an IncompleteInvocationContext asks for state `{0}`, which the request carried")]
+    StateAskedAgain(String),
     /// A message or delayed message has an invalid target.
     #[error("a message target is invalid: {0}")]
     InvalidTarget(#[source] TypeNameError),

@@ -383,6 +383,18 @@ impl LocalRuntime {
                             error: InvalidResponse::NoMissingValues,
                         });
                     }
+                    // Sending it again would be answered the same, forever.
+                    let sent = &self.batches.last().expect("pushed above").states;
+                    if let Some(again) = ctx
+                        .missing_values
+                        .iter()
+                        .find(|s| sent.contains(&s.state_name))
+                    {
+                        return Err(LocalError::InvalidResponse {
+                            address: target.clone(),
+                            error: InvalidResponse::StateAskedAgain(again.state_name.clone()),
+                        });
+                    }
                     self.store.register(&function, ctx.missing_values)?;
                 }
                 Some(from_function::Response::InvocationResult(result)) => {
