@@ -19,13 +19,22 @@ use crate::{
 fn snapshot(name: &str, tokens: TokenStream) {
     let file: syn::File = syn::parse2(tokens.clone())
         .unwrap_or_else(|e| panic!("{name}: the expansion does not parse: {e}\n{tokens}"));
-    let actual = prettyplease::unparse(&file);
+    assert_snapshot(
+        &format!("{name}.rs"),
+        &format!("{name}: the expansion"),
+        &prettyplease::unparse(&file),
+    );
+}
+
+/// Compares `actual` with `tests/snapshots/<file>`, or writes it there when
+/// `STATEFUN_BLESS` is set. `what` names the snapshot in the failure.
+pub(crate) fn assert_snapshot(file: &str, what: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
-        .join(format!("{name}.rs"));
+        .join(file);
     if env::var_os("STATEFUN_BLESS").is_some() {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, &actual).unwrap();
+        fs::write(&path, actual).unwrap();
         return;
     }
     let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
@@ -34,10 +43,21 @@ fn snapshot(name: &str, tokens: TokenStream) {
             path.display()
         )
     });
-    assert!(
-        expected == actual,
-        "{name}: the expansion changed; if intended, run `STATEFUN_BLESS=1 cargo test -p statefun-macros` and review the diff.\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines())
+            .filter(|(e, a)| e != a)
+            .take(10)
+            .map(|(e, a)| format!("- {e}\n+ {a}"))
+            .collect();
+        panic!(
+            "{what} changed; if intended, run `STATEFUN_BLESS=1 cargo test -p statefun-macros` and review the diff.\n{}\n(lines: {} expected, {} actual)\n--- actual\n{actual}",
+            diff.join("\n"),
+            expected.lines().count(),
+            actual.lines().count()
+        );
+    }
 }
 
 #[test]
@@ -248,13 +268,6 @@ fn expand_messages_fallback() {
     );
 }
 
-/// The `compile_error!`s of an expansion.
-fn errors_of(tokens: TokenStream) -> Vec<String> {
-    let mut errors = Vec::new();
-    compile_errors(tokens, &mut errors);
-    errors
-}
-
 /// `tokens` inside an invisible group, as a `macro_rules!` `$t:ty` hands them on.
 fn invisible(tokens: TokenStream) -> Group {
     Group::new(Delimiter::None, tokens)
@@ -278,7 +291,7 @@ fn argument_types_read_through_parentheses_and_invisible_groups() {
         quote!(fn f(ctx: &mut Context, state: #state_ref, msg: Message) {}),
     ] {
         assert_eq!(
-            errors_of(function_impl(args.clone(), item.clone())),
+            compile_errors(function_impl(args.clone(), item.clone())),
             Vec::<String>::new(),
             "{item}"
         );
@@ -293,7 +306,7 @@ fn argument_types_read_through_parentheses_and_invisible_groups() {
         ),
         quote!(fn f(ctx: &mut Context, state: #state, msg: Message) {}),
     ] {
-        let errors = errors_of(function_impl(args.clone(), item.clone()));
+        let errors = compile_errors(function_impl(args.clone(), item.clone()));
         assert_eq!(errors.len(), 1, "{item}: {errors:?}");
         assert!(
             errors[0].ends_with("take the state by mutable reference: `state: &mut Seen`"),
@@ -312,7 +325,7 @@ fn an_impl_trait_argument_is_generic_through_invisible_groups_too() {
         quote!(fn f(ctx: &mut Context, msg: #hidden) {}),
         quote!(fn f(ctx: &mut Context, state: &mut (#hidden), msg: Message) {}),
     ] {
-        let errors = errors_of(function_impl(quote!(typename = "demo/f"), item.clone()));
+        let errors = compile_errors(function_impl(quote!(typename = "demo/f"), item.clone()));
         assert_eq!(errors.len(), 1, "{item}: {errors:?}");
         assert!(
             errors[0].contains("cannot be generic"),
@@ -327,7 +340,7 @@ fn a_method_with_a_mistake_stays_as_written() {
         fn greet(&self, msg: Message) {}
     );
     let expansion = function_impl(quote!(typename = "demo/m"), method.clone()).to_string();
-    assert_eq!(errors_of(expansion.parse().unwrap()).len(), 1);
+    assert_eq!(compile_errors(expansion.parse().unwrap()).len(), 1);
     assert!(expansion.ends_with(&method.to_string()), "{expansion}");
     // A free function with a mistake gets the fallback items instead.
     let free = quote!(

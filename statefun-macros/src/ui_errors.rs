@@ -12,7 +12,7 @@
 //! relies on it: `scripts/mutants.sh` runs a crate's own tests first). After an intended
 //! change, `STATEFUN_BLESS=1 cargo test -p statefun-macros` rewrites the snapshot.
 
-use std::{env, fmt::Write as _, fs, path::PathBuf};
+use std::{fmt::Write as _, fs, path::PathBuf};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
@@ -24,7 +24,13 @@ use syn::{
 use crate::{function_impl, messages_impl, state_spec_impl, type_impl};
 
 /// The `compile_error!` messages in `tokens`, in order, as `line:column: message`.
-pub(crate) fn compile_errors(tokens: TokenStream, out: &mut Vec<String>) {
+pub(crate) fn compile_errors(tokens: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_compile_errors(tokens, &mut out);
+    out
+}
+
+fn collect_compile_errors(tokens: TokenStream, out: &mut Vec<String>) {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, token) in tokens.iter().enumerate() {
         match token {
@@ -42,7 +48,7 @@ pub(crate) fn compile_errors(tokens: TokenStream, out: &mut Vec<String>) {
                     message.value().replace('\n', "\n    ")
                 ));
             }
-            TokenTree::Group(group) => compile_errors(group.stream(), out),
+            TokenTree::Group(group) => collect_compile_errors(group.stream(), out),
             _ => {}
         }
     }
@@ -74,7 +80,8 @@ impl Expansions {
             let mut others = attrs.to_vec();
             others.remove(index);
             self.uses += 1;
-            compile_errors(function_impl(args, item(others)), &mut self.errors);
+            self.errors
+                .extend(compile_errors(function_impl(args, item(others))));
         }
     }
 
@@ -96,7 +103,7 @@ impl Expansions {
                     continue;
                 };
                 self.uses += 1;
-                compile_errors(expand(item.clone()), &mut self.errors);
+                self.errors.extend(compile_errors(expand(item.clone())));
             }
         }
     }
@@ -209,30 +216,9 @@ fn the_macros_own_errors_for_every_trybuild_failure_case() {
         }
     }
 
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/ui_errors.txt");
-    if env::var_os("STATEFUN_BLESS").is_some() {
-        fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}: run `STATEFUN_BLESS=1 cargo test -p statefun-macros`",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .filter(|(e, a)| e != a)
-            .take(10)
-            .map(|(e, a)| format!("- {e}\n+ {a}"))
-            .collect();
-        panic!(
-            "the macros' errors for the trybuild cases changed; if intended, run `STATEFUN_BLESS=1 cargo test -p statefun-macros` and review the diff.\n{}\n(lines: {} expected, {} actual)",
-            diff.join("\n"),
-            expected.lines().count(),
-            actual.lines().count()
-        );
-    }
+    crate::tests::assert_snapshot(
+        "ui_errors.txt",
+        "the macros' errors for the trybuild cases",
+        &actual,
+    );
 }
