@@ -10,10 +10,10 @@
 # the actix adapter and the facade with `.cargo/mutants.toml` (every workspace test but the
 # trybuild suite), the macros with `.cargo/mutants-macros.toml` (every test, trybuild too).
 # Each pass has two rounds. The first tests every mutant with the crate's own tests, which
-# build in seconds; the second (`--iterate`) tests only the mutants the first did not catch,
-# with every test of the workspace. A mutant is missed only when the second misses it: the
-# same verdict as one round with the workspace's tests, in a fraction of the time, since
-# most mutants are caught by the tests next to their code.
+# build in seconds; the second (`--iterate`) tests only the mutants the first missed, with
+# every test of the workspace (a timeout is detected already). A mutant is missed only when
+# the second misses it: the same verdict as one round with the workspace's tests, in a
+# fraction of the time, since most mutants are caught by the tests next to their code.
 # Prints a table per crate; exits 1 if a mutant outside the exclusions of those files was
 # missed (or an unmutated baseline failed), 0 otherwise. Timeouts (most often a mutant that
 # makes a loop endless) are listed, not failed.
@@ -155,26 +155,29 @@ for pass in "${passes[@]}"; do
   round "$own" --test-package "$package" || status=$?
   caught=$(count "$own" caught)
   unviable=$(count "$own" unviable)
-  survivors=$(($(count "$own" missed) + $(count "$own" timeout)))
+  # A timeout is detected already (the tests did not pass): only the missed go on.
+  timeouts=$(count "$own" timeout)
+  survivors=$(count "$own" missed)
   missed=0
-  timeouts=0
-  dir=$whole/mutants.out
   if [ "$status" = 124 ]; then
     # Round 1's survivors are unconfirmed until round 2 has run them: untested.
     echo "mutants: $crate: stopped at the time limit in round 1"
   elif [ "$survivors" -gt 0 ] && [[ "$status" =~ ^[023]$ ]]; then
-    # Round 2: what round 1 did not catch, with every test of the workspace. `--iterate`
-    # skips the mutants of round 1's caught.txt and unviable.txt.
+    # Round 2: what round 1 missed, with every test of the workspace. `--iterate` skips
+    # the mutants of round 1's caught.txt (its timeouts added) and unviable.txt.
     echo "mutants: $crate: $survivors mutants not caught by $package's own tests; now with the workspace's"
     rm -rf "$whole"
     mkdir -p "$whole"
     cp -r "$own/mutants.out" "$whole/"
+    if [ -f "$own/mutants.out/timeout.txt" ]; then
+      cat "$own/mutants.out/timeout.txt" >>"$whole/mutants.out/caught.txt"
+    fi
     status=0
     round "$whole" --test-workspace=true --iterate || status=$?
     caught=$((caught + $(count "$whole" caught)))
     unviable=$((unviable + $(count "$whole" unviable)))
     missed=$(count "$whole" missed)
-    timeouts=$(count "$whole" timeout)
+    timeouts=$((timeouts + $(count "$whole" timeout)))
   fi
   elapsed=$((SECONDS - pass_start))
   untested=$((planned - caught - missed - timeouts - unviable))
@@ -194,12 +197,14 @@ for pass in "${passes[@]}"; do
   esac
   if [ "$missed" -gt 0 ]; then
     echo "mutants: $crate: MISSED (no test fails with this change; add a test, or an exclusion with its reason in $config):"
-    sed 's/^/  /' "$dir/missed.txt"
+    sed 's/^/  /' "$whole/mutants.out/missed.txt"
     failed=1
   fi
   if [ "$timeouts" -gt 0 ]; then
     echo "mutants: $crate: timed out (counted as caught; check that each is a hang the mutant causes):"
-    sed 's/^/  /' "$dir/timeout.txt"
+    for list in "$own/mutants.out/timeout.txt" "$whole/mutants.out/timeout.txt"; do
+      if [ -f "$list" ]; then sed 's/^/  /' "$list"; fi
+    done
   fi
 done
 
