@@ -1,16 +1,14 @@
 //! The core of the StateFun Rust SDK: the request-reply protocol, typenames and
 //! addresses, value codecs, messages, egress records, the invocation context, persisted
-//! state and the transport-free dispatcher.
+//! state, the transport-free dispatcher, its HTTP behaviour and the local runtime.
 //!
-//! Most users depend on the `statefun-sdk` facade (library `statefun`), which re-exports
-//! this crate together with the macros and the HTTP adapter. This crate has no HTTP server
-//! and no macros: a function written by hand against it answers real StateFun requests.
-//! Its [`http`] module says, free of any HTTP framework, what a server answers for every
-//! request and outcome, so that every integration answers alike.
+//! Users depend on the `statefun-sdk` facade (library `statefun`), which re-exports this
+//! crate together with the macros and the HTTP servers; the examples here are written as a
+//! user writes them, with `use statefun::…`. This crate has no macros and no HTTP server: a
+//! function written by hand against it answers real StateFun requests.
 //!
 //! ```
-//! use bytes::Bytes;
-//! use statefun_core::{
+//! use statefun::{
 //!     BoxError, Cells, Context, Function, Functions, Handler, Message, Mutations, State,
 //!     StateError, TypeName, Value, ValueSpec,
 //! };
@@ -43,76 +41,69 @@
 //!     async fn invoke(&self, ctx: &mut Context, state: &mut Seen, msg: Message) -> Result<(), BoxError> {
 //!         let name = msg.as_str()?;
 //!         state.seen.update(|seen| Some(seen.unwrap_or(0) + 1));
-//!         tracing::info!("hello {name}, seen {} times", state.seen.get_or_default());
+//!         println!("hello {name}, seen {} times", state.seen.get_or_default());
 //!         Ok(())
 //!     }
 //! }
 //!
 //! let handler = Handler::new(Functions::new().with(Greeter));
-//! # let body = Bytes::new();
 //! // In a service: `let response: Bytes = handler.handle(body).await?;`
 //! # let _ = handler;
 //! ```
+//!
+//! # Layers
+//!
+//! Each top-level module is one layer and uses only the layers before it in this list
+//! (`tests/layers.rs` fails when a `use` goes the other way; see docs/architecture.md):
+//! `proto` (the generated protobuf types), `panic`, `names` (typenames, addresses, tokens), `codec`,
+//! `message` (what arrives and what is sent), `state`, `function` (the trait, the context,
+//! typed addresses), `wire` (the request read in place, the answer written), `dispatch`
+//! (the registry and the dispatcher), `http`, `metrics`, `local`; `__private` (for the
+//! macros) comes last.
 
-mod address;
-mod address_of;
-mod argument;
-mod batch;
-mod cancellation;
-mod cells;
-pub mod codec;
-mod context;
-mod dispatch;
-mod egress;
-mod error;
-mod function;
-pub mod http;
-pub mod local;
-mod message;
-mod messages;
-#[cfg(feature = "metrics")]
-pub mod metrics;
-mod outgoing;
 #[doc(hidden)]
 pub mod proto;
-mod registry;
-mod request;
-mod response;
-mod spec;
-mod state;
-mod type_name;
-mod value;
 
-pub use address::{Address, AddressError};
-pub use address_of::{AddressOf, SendableTo, TypedFunction};
-pub use cancellation::{CancellationToken, TokenError};
-pub use cells::{Cells, Mutations};
+mod panic;
+
+mod names;
+
+pub mod codec;
+
+mod message;
+
+mod state;
+
+mod function;
+
+mod wire;
+
+mod dispatch;
+
+pub mod http;
+
+#[cfg(feature = "metrics")]
+pub mod metrics;
+
+pub mod local;
+
+#[doc(hidden)]
+pub mod __private;
+
 pub use codec::{CodecError, Encode, InfallibleEncode, Type};
-pub use context::{Context, ContextError, Delayed};
-pub use dispatch::Handler;
-pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder};
-pub use error::{Error, RequestError};
-pub use function::{BoxError, Function, IntoFunctionResult};
-pub use message::{Message, MessageError};
-pub use messages::{Accepts, MessageTypes, Messages};
-pub use outgoing::{OutgoingMessage, OutgoingMessageError};
-pub use registry::{Functions, RegistryError};
-pub use spec::{Expiration, SpecError, ValueSpec, is_valid_state_name};
-pub use state::{State, StateError, StateField};
-pub use type_name::{TypeName, TypeNameError};
-pub use value::Value;
+pub use dispatch::{Dispatch, Dispatched, Error, Functions, Handler, RegistryError, RequestError};
+pub use function::{
+    AddressOf, BoxError, Context, ContextError, Delayed, Function, IntoFunctionResult,
+    TypedFunction,
+};
+pub use message::{
+    Accepts, EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder, Message,
+    MessageError, MessageTypes, Messages, OutgoingMessage, OutgoingMessageError, SendableTo,
+};
+pub use names::{Address, AddressError, CancellationToken, TokenError, TypeName, TypeNameError};
+pub use state::{
+    Cells, Expiration, Mutations, SpecError, State, StateError, StateField, Value, ValueSpec,
+    is_valid_state_name,
+};
 
 pub use bytes::Bytes;
-
-#[doc(hidden)]
-pub use batch::panic_message;
-#[doc(hidden)]
-pub use messages::unexpected;
-
-/// The argument roles of `#[statefun::function]` and the variants of
-/// `#[derive(statefun::Messages)]`, for their generated code.
-#[doc(hidden)]
-pub use argument::{
-    CatchAll, ContextArgument, MessageArgument, MessageParameter, Variant, message_parameter,
-    variant,
-};

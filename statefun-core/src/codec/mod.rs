@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use crate::{TypeName, proto::reqreply as pb};
+use crate::names::TypeName;
 
 /// A StateFun type: a typename and a codec. Everything that can be a message or a state
 /// value implements it.
@@ -136,12 +136,3 @@ pub mod raw;
 
 pub(crate) use primitive::decode_str;
 use primitive::encode_string;
-
-/// The typed value (typename and bytes) the protocol carries for `value`.
-pub(crate) fn typed_value<V: Encode + ?Sized>(value: &V) -> Result<pb::TypedValue, CodecError> {
-    Ok(pb::TypedValue {
-        typename: V::value_type_name().as_str().to_owned(),
-        has_value: true,
-        value: value.encode_value()?,
-    })
-}

@@ -7,7 +7,7 @@ use prost::encoding::{
 };
 
 use super::{BOOL, CodecError, DOUBLE, FLOAT, INT, InfallibleEncode, LONG, STRING, Type};
-use crate::TypeName;
+use crate::names::TypeName;
 
 // The wrappers are proto3 messages with one field, number 1. The default value is encoded
 // as no field at all; every other value as exactly one field (so -0.0 keeps its sign,

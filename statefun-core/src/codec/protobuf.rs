@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 
 use super::CodecError;
-use crate::TypeName;
+use crate::names::TypeName;
 
 /// A protobuf message of the prost version this crate is built with (0.14).
 ///

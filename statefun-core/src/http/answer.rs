@@ -6,11 +6,12 @@ use std::{any::Any, time::Duration};
 use bytes::Bytes;
 use prost::Message as _;
 
-use super::{OCTET_STREAM, Rejected, Rejection, TEXT_PLAIN, rejection::unserved_text};
-use crate::{Error, batch::panic_message, proto::reqreply as pb};
+use super::{OCTET_STREAM, Rejection, TEXT_PLAIN, body::Rejected, rejection::unserved_text};
+use crate::{dispatch::Error, panic::panic_message, proto::reqreply as pb};
 
 /// What to answer a StateFun request with: a status code, the `Content-Type`, possibly an
-/// `Allow` header, whether to close the connection, and the body. Copy these into your
+/// `Allow` header, whether to close the connection, and the body, as
+/// [`Endpoint::answer`](super::Endpoint::answer) gives it. Copy these into your
 /// framework's response; the SDK's integrations do just that.
 ///
 /// A 200 answer carries the `FromFunction` ([`OCTET_STREAM`]); every other one a text that
@@ -25,7 +26,7 @@ pub struct Answer {
 
 impl Answer {
     /// 200 with a `FromFunction`.
-    pub fn ok(from_function: Bytes) -> Self {
+    pub(crate) fn ok(from_function: Bytes) -> Self {
         Self {
             status: 200,
             body: from_function,
@@ -41,8 +42,8 @@ impl Answer {
         }
     }
 
-    /// The answer to the outcome of [`Handler::handle`](crate::Handler::handle).
-    pub fn from_result(result: Result<Bytes, Error>) -> Self {
+    /// The answer to the outcome of a dispatch.
+    pub(crate) fn from_result(result: Result<Bytes, Error>) -> Self {
         match result {
             Ok(from_function) => Self::ok(from_function),
             Err(error) => Self::from_error(&error),
@@ -52,7 +53,7 @@ impl Answer {
     /// The answer to a dispatcher error: the caller's fault is 4xx (404 for an unknown
     /// function, 400 for a malformed or invalid request), the function's 500. The text is
     /// the error with the causes its message does not already include.
-    pub fn from_error(error: &Error) -> Self {
+    pub(crate) fn from_error(error: &Error) -> Self {
         let status = match error {
             Error::UnknownFunction { .. } => 404,
             e if e.is_bad_request() => 400,
@@ -63,7 +64,7 @@ impl Answer {
 
     /// 504 for a batch that did not finish within `limit`; the text names the function and
     /// id, read again from `request` (the `ToFunction` bytes).
-    pub fn timed_out(request: &[u8], limit: Duration) -> Self {
+    pub(crate) fn timed_out(request: &[u8], limit: Duration) -> Self {
         let target = pb::ToFunction::decode(request)
             .ok()
             .and_then(|r| match r.request? {
@@ -71,11 +72,11 @@ impl Answer {
             });
         let text = match target {
             Some(t) => format!(
-                "function {}/{} (id `{}`) did not finish within {limit:?}; the batch was abandoned and none of its effects were sent (the limit is set with `Endpoint::with_timeout`)",
+                "function {}/{} (id `{}`) did not finish within {limit:?}; the batch was abandoned and none of its effects were sent (the limit is the endpoint's time limit, or the platform's deadline for the request if that comes first)",
                 t.namespace, t.r#type, t.id
             ),
             None => format!(
-                "the request was not answered within {limit:?}; it was abandoned (the limit is set with `Endpoint::with_timeout`)"
+                "the request was not answered within {limit:?}; it was abandoned (the limit is the endpoint's time limit, or the platform's deadline for the request if that comes first)"
             ),
         };
         Self::error(504, text)
@@ -83,7 +84,7 @@ impl Answer {
 
     /// 500 for a panic that escaped the dispatcher (which catches those of user code
     /// itself), with its payload as caught by `catch_unwind`.
-    pub fn panicked(payload: &(dyn Any + Send)) -> Self {
+    pub(crate) fn panicked(payload: &(dyn Any + Send)) -> Self {
         Self::error(500, format!("the SDK panicked: {}", panic_message(payload)))
     }
 
@@ -91,20 +92,13 @@ impl Answer {
     /// and host the request came by (`origin`), the text names the `urlPathTemplate` to
     /// put in module.yaml, unless `served` is a pattern such as `/functions/{name}`.
     ///
-    /// ```
-    /// use statefun_core::http::Answer;
-    ///
-    /// let answer = Answer::unserved_path("/", "/statefun", Some(("http", "functions:8000")));
-    /// assert_eq!(answer.status(), 404);
-    /// assert!(answer.error_text().unwrap().contains("`urlPathTemplate: http://functions:8000/statefun`"));
-    /// ```
-    pub fn unserved_path(path: &str, served: &str, origin: Option<(&str, &str)>) -> Self {
+    pub(crate) fn unserved_path(path: &str, served: &str, origin: Option<(&str, &str)>) -> Self {
         Self::error(404, unserved_text(path, served, origin))
     }
 
     /// The same answer, closing the connection if `close` (its request's body was not read
     /// to the end, see [`discard`](super::discard)).
-    pub fn with_close(mut self, close: bool) -> Self {
+    pub(crate) fn with_close(mut self, close: bool) -> Self {
         self.close = close;
         self
     }
@@ -160,18 +154,16 @@ impl Answer {
     }
 }
 
-impl From<Rejection> for Answer {
-    fn from(reason: Rejection) -> Self {
+impl Answer {
+    /// The answer to a request rejected before the dispatcher.
+    pub(crate) fn rejection(reason: &Rejection) -> Self {
         Self::error(reason.status(), reason.to_string())
     }
-}
 
-impl From<Rejected> for Answer {
-    fn from(rejected: Rejected) -> Self {
-        Self {
-            close: !rejected.drained,
-            ..Self::from(rejected.reason)
-        }
+    /// The answer to a request rejected before the dispatcher, closing the connection if
+    /// its body was not read to the end.
+    pub(crate) fn rejected(rejected: Rejected) -> Self {
+        Self::rejection(&rejected.reason).with_close(!rejected.drained)
     }
 }
 

@@ -6,17 +6,17 @@ use std::fmt;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt as _};
 
-use super::Rejection;
+use super::{RequestHead, Rejection, rejection::check_headers};
 
 /// A request answered with an error status before it reached the dispatcher, and whether
 /// its body was read to the end.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
+pub(crate) struct Rejected {
     /// Why it was rejected.
-    pub reason: Rejection,
+    pub(crate) reason: Rejection,
     /// Whether its body was read to the end: if not, the answer must close the connection
     /// (a client would otherwise send its next request on a connection the server drops).
-    pub drained: bool,
+    pub(crate) drained: bool,
 }
 
 /// How much of a body over the limit is read and thrown away, so that the client (which
@@ -25,13 +25,13 @@ const DISCARD_MAX: usize = 64 * 1024 * 1024;
 
 /// How much of a rejected body is read and thrown away at most: the body limit plus
 /// 64 MiB. Past that the answer closes the connection instead.
-pub fn discard_budget(limit: usize) -> usize {
+pub(crate) fn discard_budget(limit: usize) -> usize {
     limit.saturating_add(DISCARD_MAX)
 }
 
 /// Reads and throws away the rest of a rejected body (`read` bytes of it are gone
 /// already), up to `budget` bytes in all ([`discard_budget`]); whether it reached the end.
-pub async fn discard<S, E>(body: &mut S, mut read: usize, budget: usize) -> bool
+pub(crate) async fn discard<S, E>(body: &mut S, mut read: usize, budget: usize) -> bool
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
@@ -45,17 +45,14 @@ where
     false
 }
 
-/// Checks the headers of a request ([`check_headers`](super::check_headers)) and reads its
-/// body within `limit` bytes ([`read_body`]): the body, or why the request is rejected. A
-/// body rejected for its headers is read and thrown away all the same ([`discard`]).
+/// Checks the headers of a request ([`check_headers`]) and reads its body within `limit`
+/// bytes ([`read_body`]): the body, or why the request is rejected. A body rejected for its
+/// headers is read and thrown away all the same ([`discard`]).
 ///
-/// `content_type`, `content_encoding` and `content_length` are the raw header values, `body`
-/// the framework's stream of body chunks; a chunk that fails to arrive is answered 400 with
-/// the error's text.
-pub async fn receive<S, E>(
-    content_type: Option<&[u8]>,
-    content_encoding: Option<&[u8]>,
-    content_length: Option<&[u8]>,
+/// `body` is the framework's stream of body chunks; a chunk that fails to arrive is
+/// answered 400 with the error's text.
+pub(crate) async fn receive<S, E>(
+    head: &RequestHead<'_>,
     mut body: S,
     limit: usize,
 ) -> Result<Bytes, Rejected>
@@ -63,7 +60,7 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: fmt::Display,
 {
-    match super::check_headers(content_type, content_encoding, content_length, limit) {
+    match check_headers(head, limit) {
         Ok(hint) => read_body(body, limit, hint).await,
         Err(reason) => {
             // Read the body anyway (within the budget), so the connection stays usable.
@@ -74,13 +71,13 @@ where
 }
 
 /// Reads a whole body of at most `limit` bytes from a stream of chunks; `hint` is its
-/// declared length, if any ([`check_headers`](super::check_headers)). A body that arrives
+/// declared length, if any ([`check_headers`]). A body that arrives
 /// in one chunk is kept as is, without a copy.
 ///
 /// A body over the limit is [`Rejection::TooLarge`], and what is left of it is read and
 /// thrown away ([`discard`]); a chunk that fails to arrive is [`Rejection::Unreadable`] with
 /// the error's text.
-pub async fn read_body<S, E>(
+pub(crate) async fn read_body<S, E>(
     mut body: S,
     limit: usize,
     hint: Option<usize>,

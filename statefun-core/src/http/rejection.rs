@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::OCTET_STREAM;
+use super::{OCTET_STREAM, RequestHead};
 
 /// Why a request is answered with an error before it reaches the [dispatcher](crate::Handler).
 ///
@@ -52,7 +52,7 @@ impl fmt::Display for Rejection {
             ),
             Self::TooLarge { limit } => write!(
                 f,
-                "the request body is longer than the limit of {limit} bytes; raise it with `Endpoint::with_body_limit`"
+                "the request body is longer than the limit of {limit} bytes; raise the endpoint's body limit (keep it at least the runtime's `payload_max_bytes`)"
             ),
             Self::Unreadable(why) => write!(f, "could not read the request body: {why}"),
         }
@@ -63,7 +63,7 @@ impl std::error::Error for Rejection {}
 
 /// Checks the method: only `POST` (the runtime's) is answered, anything else is
 /// [`Rejection::Method`].
-pub fn check_method(method: &str) -> Result<(), Rejection> {
+pub(crate) fn check_method(method: &str) -> Result<(), Rejection> {
     if method == "POST" {
         Ok(())
     } else {
@@ -76,38 +76,22 @@ pub fn check_method(method: &str) -> Result<(), Rejection> {
 /// `identity`) and `Content-Length` (at most `limit`), in that order. Returns the declared
 /// length, if any, as a hint for reading the body.
 ///
-/// Each argument is the raw value of that header, `None` when the request has none. A
-/// `Content-Length` that is not a number is ignored here: the body is then read within the
-/// limit all the same ([`read_body`](super::read_body)).
-///
-/// ```
-/// use statefun_core::http::{Rejection, check_headers};
-///
-/// assert_eq!(check_headers(Some(b"application/octet-stream"), None, Some(b"12"), 100), Ok(Some(12)));
-/// assert_eq!(check_headers(None, None, None, 100), Ok(None));
-/// assert_eq!(
-///     check_headers(Some(b"application/json"), None, None, 100),
-///     Err(Rejection::ContentType("application/json".into()))
-/// );
-/// assert_eq!(check_headers(None, None, Some(b"101"), 100), Err(Rejection::TooLarge { limit: 100 }));
-/// ```
-pub fn check_headers(
-    content_type: Option<&[u8]>,
-    content_encoding: Option<&[u8]>,
-    content_length: Option<&[u8]>,
-    limit: usize,
-) -> Result<Option<usize>, Rejection> {
-    if let Some(value) = content_type
+/// A `Content-Length` that is not a number is ignored here: the body is then read within
+/// the limit all the same ([`read_body`](super::body::read_body)).
+pub(crate) fn check_headers(head: &RequestHead<'_>, limit: usize) -> Result<Option<usize>, Rejection> {
+    if let Some(value) = head.content_type()
         && !is_octet_stream(value)
     {
         return Err(Rejection::ContentType(lossy(value)));
     }
-    if let Some(value) = content_encoding
+    if let Some(value) = head.content_encoding()
         && !value.eq_ignore_ascii_case(b"identity")
     {
         return Err(Rejection::ContentEncoding(lossy(value)));
     }
-    let length = content_length.and_then(|v| std::str::from_utf8(v).ok()?.parse::<usize>().ok());
+    let length = head
+        .content_length()
+        .and_then(|v| std::str::from_utf8(v).ok()?.parse::<usize>().ok());
     match length {
         Some(length) if length > limit => Err(Rejection::TooLarge { limit }),
         length => Ok(length),

@@ -7,8 +7,9 @@ use super::{
     InvalidResponse, LocalError, LocalRuntime, records::decode_egress, runtime::Timer, store::Cell,
 };
 use crate::{
-    Address, TypeName,
+    names::{Address, TypeName},
     proto::reqreply::{self as pb, from_function},
+    wire::convert::address_proto,
 };
 
 use from_function::persisted_value_mutation::MutationType;
@@ -117,7 +118,7 @@ impl LocalRuntime {
             }
         }
 
-        let caller = target.clone().into_proto();
+        let caller = address_proto(target.clone());
         for (to, argument) in messages {
             self.deliver(to, Some(caller.clone()), argument);
         }

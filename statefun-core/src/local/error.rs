@@ -1,6 +1,9 @@
 //! [`LocalError`]: why a local run stopped.
 
-use crate::{Address, BoxError, TypeName, TypeNameError};
+use crate::{
+    function::BoxError,
+    names::{Address, TypeName, TypeNameError},
+};
 
 /// Why a local run stopped. The real runtime would fail the job (and restart it from a
 /// checkpoint) in each of these cases.

@@ -5,8 +5,9 @@ use bytes::Bytes;
 use prost::Message as _;
 
 use crate::{
-    Address, CodecError, Type,
-    egress::{KAFKA_PRODUCER_RECORD, KINESIS_EGRESS_RECORD},
+    codec::{CodecError, Type},
+    message::egress::{KAFKA_PRODUCER_RECORD, KINESIS_EGRESS_RECORD},
+    names::Address,
     proto::{egress as egress_pb, reqreply as pb},
 };
 

@@ -9,9 +9,13 @@ use super::{
     store::Store,
 };
 use crate::{
-    Address, Encode, Handler, OutgoingMessage, OutgoingMessageError, SendableTo, StateError, Type,
-    TypeName,
+    codec::{Encode, Type},
+    dispatch::{Functions, Handler},
+    message::{OutgoingMessage, OutgoingMessageError, SendableTo},
+    names::{Address, TypeName},
     proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
+    state::StateError,
+    wire::convert::address_proto,
 };
 
 /// A delayed message waiting for the virtual clock.
@@ -55,7 +59,7 @@ impl fmt::Debug for LocalRuntime {
 
 impl LocalRuntime {
     /// A runtime hosting `functions` in-process.
-    pub fn new(functions: crate::Functions) -> Self {
+    pub fn new(functions: Functions) -> Self {
         let handler = Handler::new(functions);
         let names: Vec<TypeName> = handler
             .functions()
@@ -143,7 +147,12 @@ impl LocalRuntime {
 
     /// Sends a prepared message as an ingress would (no caller).
     pub fn send_message(&mut self, message: OutgoingMessage) {
-        let (target, argument) = message.into_parts();
+        let (target, type_name, value) = message.into_parts();
+        let argument = pb::TypedValue {
+            typename: type_name.as_str().to_owned(),
+            has_value: true,
+            value,
+        };
         self.deliver(target, None, argument);
     }
 
@@ -219,7 +228,7 @@ impl LocalRuntime {
             let Some(index) = due else { break };
             let timer = self.timers.remove(index);
             self.now = self.now.max(timer.due);
-            let caller = Some(timer.sender.into_proto());
+            let caller = Some(address_proto(timer.sender));
             self.deliver(timer.target, caller, timer.argument);
             let report = self.run_until_quiescent().await?;
             total.requests += report.requests;
@@ -341,7 +350,7 @@ impl LocalRuntime {
             let request = ToFunction {
                 request: Some(to_function::Request::Invocation(
                     to_function::InvocationBatchRequest {
-                        target: Some(target.clone().into_proto()),
+                        target: Some(address_proto(target.clone())),
                         state: states,
                         invocations: invocations.clone(),
                     },

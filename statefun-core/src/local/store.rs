@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::{InvalidSpec, LocalError};
 use crate::{
-    Address, TypeName,
+    names::{Address, TypeName},
     proto::reqreply::{self as pb, from_function, to_function},
 };
 

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 
-use crate::{Address, BoxError, Handler};
+use crate::{dispatch::Handler, function::BoxError, names::Address};
 
 /// Something that answers `ToFunction` bytes with `FromFunction` bytes: an in-process
 /// [`Handler`], or a remote function service over HTTP (`statefun::remote::HttpEndpoint`).

@@ -1,0 +1,220 @@
+//! One batch: the received state decoded, the invocations run in order against it and one
+//! context, the changed state encoded; the one place user code runs, inside one panic
+//! boundary.
+
+// `Error` is large, but it is built at most once per failed batch, never on the hot path.
+#![allow(clippy::result_large_err)]
+
+use std::panic::AssertUnwindSafe;
+
+use bytes::Bytes;
+use futures_util::{FutureExt, future::BoxFuture};
+use prost::Message as _;
+
+use super::error::{Error, RequestError};
+use crate::{
+    function::{BoxError, Context, Function},
+    names::Address,
+    panic::panic_message,
+    proto::reqreply::{self as pb, from_function},
+    state::{Cells, Mutation, Mutations, ReceivedValue, State, StateError, ValueSpec},
+    wire::{
+        convert,
+        request::{Invocation, PersistedValue},
+        response,
+    },
+};
+
+/// One decoded batch, ready for its function: its parts are views into `body`.
+pub(crate) struct Batch<'a> {
+    pub(crate) specs: &'a [ValueSpec],
+    /// The typenames the function's messages are expected to have, as static strings:
+    /// a message of one of them gets the static string, not a view into the body.
+    pub(crate) known_type_names: &'a [&'static str],
+    pub(crate) target: Address,
+    pub(crate) body: Bytes,
+    pub(crate) state: Vec<PersistedValue>,
+    pub(crate) invocations: Vec<Invocation>,
+}
+
+/// The received value for each spec in order, or the specs the runtime must register
+/// first. A state present without a value is not missing; unknown states are ignored.
+fn received_cells<'a>(
+    specs: &[ValueSpec],
+    body: &'a [u8],
+    state: &[PersistedValue],
+) -> Result<Vec<Option<ReceivedValue<'a>>>, from_function::IncompleteInvocationContext> {
+    let mut cells = Vec::with_capacity(specs.len());
+    let mut missing = Vec::new();
+    let is = |i: usize, name: &[u8]| state[i].state_name.bytes(body) == name;
+    // The runtime sends the states in the order they were registered, which is the
+    // specs' order: look right after the last match first, so that the usual case is
+    // linear, not quadratic, in the number of states.
+    let mut next = 0;
+    for spec in specs {
+        let name = spec.name().as_bytes();
+        let found = if next < state.len() && is(next, name) {
+            Some(next)
+        } else {
+            (0..state.len()).find(|&i| is(i, name))
+        };
+        match found {
+            Some(i) => {
+                cells.push(convert::received_value(body, &state[i]));
+                next = i + 1;
+            }
+            None => missing.push(convert::spec(spec)),
+        }
+    }
+    if missing.is_empty() {
+        Ok(cells)
+    } else {
+        Err(from_function::IncompleteInvocationContext {
+            missing_values: missing,
+        })
+    }
+}
+
+/// A registered function of any type: runs a batch.
+pub(crate) trait ErasedFunction: Send + Sync {
+    /// The batch's `FromFunction`, encoded.
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Bytes, Error>>;
+}
+
+/// The [`ErasedFunction`] of a function `F`.
+pub(crate) struct Erased<F>(F);
+
+impl<F> Erased<F> {
+    pub(crate) fn new(function: F) -> Self {
+        Self(function)
+    }
+}
+
+impl<F: Function> ErasedFunction for Erased<F> {
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Bytes, Error>> {
+        // Keep this future small: it is boxed once per batch, and glibc's malloc takes a
+        // slower path (`malloc_consolidate`) for blocks of 1 KiB and more. So no copies of
+        // the typename and id are kept for error messages (they are taken from the
+        // context when an error happens) and the invocation loop is its own future.
+        Box::pin(async move {
+            let Batch {
+                specs,
+                known_type_names,
+                target,
+                body,
+                state,
+                invocations,
+            } = batch;
+            let cells = match received_cells(specs, &body, &state) {
+                Ok(cells) => cells,
+                Err(incomplete) => {
+                    tracing::debug!(
+                        missing = ?incomplete.missing_values.iter().map(|s| &s.state_name).collect::<Vec<_>>(),
+                        "state missing; asking the runtime to register it"
+                    );
+                    return Ok(pb::FromFunction {
+                        response: Some(from_function::Response::IncompleteInvocationContext(
+                            incomplete,
+                        )),
+                    }
+                    .encode_to_vec()
+                    .into());
+                }
+            };
+            // Every caller is checked before any user code runs: a bad one fails the batch
+            // without side effects anywhere.
+            for (index, invocation) in invocations.iter().enumerate() {
+                convert::check_address(&body, invocation.caller.as_ref()).map_err(|source| {
+                    Error::InvalidRequest(RequestError::InvalidCaller { index, source })
+                })?;
+            }
+            let mut ctx = Context::for_request(target, body.clone());
+            let received = Received {
+                specs,
+                known_type_names,
+                body: &body,
+                cells: &cells,
+                invocations: &invocations,
+            };
+            // The one place user code runs for a batch: the state's codecs, the function,
+            // then the codecs again. A panic in any of them fails the batch, not the process.
+            let outcome = AssertUnwindSafe(run_batch(&self.0, received, &mut ctx))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(Failure::Panicked(panic_message(&*panic).to_owned())));
+            match outcome {
+                Ok(mutations) => {
+                    // Most batches only change state: then there is nothing to convert.
+                    let effects = if ctx.has_effects() {
+                        convert::effects(ctx.into_effects())
+                    } else {
+                        from_function::InvocationResponse::default()
+                    };
+                    Ok(response::invocation_result(&mutations, &effects))
+                }
+                Err(failure) => {
+                    let error = failure.into_error(ctx.self_address().clone());
+                    tracing::debug!(%error, "batch failed");
+                    Err(error)
+                }
+            }
+        })
+    }
+}
+
+/// Why a batch failed, before the address is attached.
+enum Failure {
+    State(StateError),
+    Function(BoxError),
+    Panicked(String),
+}
+
+impl Failure {
+    fn into_error(self, address: Address) -> Error {
+        match self {
+            Self::State(source) => Error::State { address, source },
+            Self::Function(source) => Error::FunctionFailed { address, source },
+            Self::Panicked(message) => Error::FunctionPanicked { address, message },
+        }
+    }
+}
+
+/// What [`run_batch`] reads from the request.
+struct Received<'a> {
+    specs: &'a [ValueSpec],
+    known_type_names: &'a [&'static str],
+    body: &'a Bytes,
+    cells: &'a [Option<ReceivedValue<'a>>],
+    invocations: &'a [Invocation],
+}
+
+/// Decodes the state, runs the batch's invocations in order against it and one context,
+/// and encodes the changed cells.
+async fn run_batch<'a, F: Function>(
+    function: &F,
+    received: Received<'a>,
+    ctx: &mut Context,
+) -> Result<Vec<Mutation<'a>>, Failure> {
+    let Received {
+        specs,
+        known_type_names,
+        body,
+        cells,
+        invocations,
+    } = received;
+    let mut state =
+        F::State::from_cells(&mut Cells::new(specs, body, cells)).map_err(Failure::State)?;
+    for invocation in invocations {
+        ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
+        let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
+        function
+            .invoke(ctx, &mut state, message)
+            .await
+            .map_err(Failure::Function)?;
+    }
+    let mut mutations = Mutations::new(specs);
+    state
+        .write_mutations(&mut mutations)
+        .map_err(Failure::State)?;
+    Ok(mutations.into_inner())
+}

@@ -1,0 +1,11 @@
+//! The function API: the [`Function`] trait `#[statefun::function]` implements, the
+//! [`Context`] of an invocation, and typed addresses ([`TypedFunction`], [`AddressOf`]).
+
+mod address_of;
+mod context;
+mod definition;
+
+pub use address_of::{AddressOf, TypedFunction};
+pub(crate) use context::Effects;
+pub use context::{Context, ContextError, Delayed};
+pub use definition::{BoxError, Function, IntoFunctionResult};

@@ -1,0 +1,13 @@
+//! Messages: what a function receives ([`Message`]) and accepts ([`Messages`],
+//! [`MessageTypes`], [`Accepts`]), what it sends to other functions ([`OutgoingMessage`],
+//! [`SendableTo`]) and to egresses ([`EgressMessage`]).
+
+pub(crate) mod accepted;
+pub(crate) mod egress;
+mod outgoing;
+mod received;
+
+pub use accepted::{Accepts, MessageTypes, Messages};
+pub use egress::{EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder};
+pub use outgoing::{OutgoingMessage, OutgoingMessageError, SendableTo};
+pub use received::{Message, MessageError};
