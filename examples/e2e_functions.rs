@@ -220,10 +220,7 @@ async fn greeter(
         text: format!("Hello {}", greet.name),
         visits,
     };
-    ctx.send(OutgoingMessage::new(
-        mailer::address(id.clone()),
-        &greeting,
-    )?);
+    ctx.send(mailer::address(id.clone()), &greeting)?;
     ctx.send_egress(
         EgressMessage::kafka(KAFKA)
             .topic("greetings")
@@ -386,10 +383,7 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
         match command.kind.ok_or("a command without a kind")? {
             Kind::Increment(_) => *counter += 1,
             Kind::Send(send) => {
-                ctx.send(OutgoingMessage::new(
-                    cmd::address(send.target),
-                    &send.commands.unwrap_or_default(),
-                )?);
+                ctx.send(cmd::address(send.target), &send.commands.unwrap_or_default())?;
             }
             Kind::SendDelayed(send) => {
                 let delay = Duration::from_millis(u64::try_from(send.delay_ms)?);

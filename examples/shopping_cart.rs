@@ -135,10 +135,7 @@ pub(crate) async fn shopping_cart(
             let request = RequestItem {
                 quantity: add.quantity,
             };
-            ctx.send(OutgoingMessage::try_new(
-                inventory::address(add.item_id),
-                &request,
-            )?);
+            ctx.send(inventory::address(add.item_id), &request)?;
         }
         CartMessage::Availability(availability) => {
             if availability.in_stock {
@@ -195,7 +192,7 @@ fn remind_later(ctx: &mut Context, user_id: &str) -> Result<(), BoxError> {
     ctx.send_after_with_token(
         REMINDER_AFTER,
         token,
-        OutgoingMessage::try_new(shopping_cart::address(user_id), &Reminder {})?,
+        OutgoingMessage::new(shopping_cart::address(user_id), &Reminder {})?,
     );
     Ok(())
 }

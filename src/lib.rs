@@ -70,7 +70,7 @@
 //! function accepts can be sent:
 //!
 //! ```
-//! use statefun::{Context, OutgoingMessage};
+//! use statefun::Context;
 //!
 //! #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
 //! #[statefun(json, typename = "demo/Order")]
@@ -93,26 +93,16 @@
 //!
 //! #[statefun::function(typename = "demo/shop")]
 //! fn shop(ctx: &mut Context, user: String) -> Result<(), statefun::BoxError> {
-//!     ctx.send(OutgoingMessage::try_new(cart::address(&user), &Order { item: "tea".into() })?);
-//!     ctx.send(OutgoingMessage::new(cart::address(&user), "checkout")?);
+//!     ctx.send(cart::address(&user), &Order { item: "tea".into() })?;
+//!     ctx.send(cart::address(&user), "checkout")?;
 //!     Ok(())
 //! }
 //! # let _ = statefun::Functions::new().with(cart).with(shop);
 //! ```
 //!
-//! A value the target does not accept is a compile error at the value:
-//!
-//! ```compile_fail
-//! # use statefun::{Context, OutgoingMessage};
-//! #[statefun::function(typename = "demo/counter")]
-//! fn counter(_ctx: &mut Context, _n: i64) {}
-//!
-//! #[statefun::function(typename = "demo/sender")]
-//! fn sender(ctx: &mut Context, _msg: String) -> Result<(), statefun::BoxError> {
-//!     ctx.send(OutgoingMessage::new(counter::address("a"), "ten")?); // `counter` takes an i64
-//!     Ok(())
-//! }
-//! ```
+//! A value the target does not accept is a compile error at the value (with `counter`
+//! taking an `i64`, `ctx.send(counter::address("a"), "ten")?` does not compile; the cases
+//! of `tests/ui/fail/` show every such error).
 //!
 //! Sends to an untyped [`Address`] (e.g. a function written in another language) take any
 //! value, as before.
@@ -128,8 +118,8 @@
 //! | [`Functions`], [`Handler`] | the registry and the transport-free dispatcher: `ToFunction` bytes in, `FromFunction` bytes out |
 //! | [`Context`], [`Message`], [`OutgoingMessage`], [`AddressOf`], [`EgressMessage`] | what a function reads and sends |
 //! | `actix` | the HTTP service (feature `actix`) |
+//! | [`http`] | the one request pipeline every integration runs ([`http::Endpoint`]), for your own framework too |
 //! | `axum`, `lambda` | your functions in an axum application, or as an AWS Lambda function (features `axum`, `lambda`) |
-//! | [`http`] | the HTTP behaviour every integration shares, for your own framework |
 //! | `metrics` | Prometheus metrics of every request (feature `metrics`) |
 //!
 //! # Features
@@ -147,86 +137,11 @@
 //!
 //! # Mistakes are compile errors
 //!
-//! Each at the offending token, with what to write instead. A typename without a `/`:
-//!
-//! ```compile_fail
-//! #[statefun::function(typename = "greeter")]
-//! fn greet(ctx: &mut statefun::Context, msg: statefun::Message) {}
-//! ```
-//!
-//! The message taken by reference:
-//!
-//! ```compile_fail
-//! #[statefun::function(typename = "demo/greeter")]
-//! fn greet(ctx: &mut statefun::Context, msg: &statefun::Message) {}
-//! ```
-//!
-//! An argument of the wrong type: arguments have their roles by position, `(ctx, msg)` or
-//! `(ctx, state, msg)`, and the compiler checks their types, so aliases and renamed imports
-//! of `Context` and `Message` work, and anything else is an error at the argument:
-//!
-//! ```compile_fail
-//! #[statefun::function(typename = "demo/greeter")]
-//! fn greet(ctx: &statefun::Context, msg: statefun::Message) {}
-//! ```
-//!
-//! A return type that is neither `()` nor `Result<(), E>`:
-//!
-//! ```compile_fail
-//! #[statefun::function(typename = "demo/greeter")]
-//! fn greet(ctx: &mut statefun::Context, msg: statefun::Message) -> Option<()> { None }
-//! ```
-//!
-//! An invalid state name, a zero or unparsable expiration, both expirations:
-//!
-//! ```compile_fail
-//! #[derive(statefun::StateSpec)]
-//! struct Greeter {
-//!     #[state(name = "last-seen")]
-//!     seen: statefun::Value<i32>,
-//! }
-//! ```
-//!
-//! ```compile_fail
-//! #[derive(statefun::StateSpec)]
-//! struct Greeter {
-//!     #[state(expire_after_call = "0s")]
-//!     seen: statefun::Value<i32>,
-//! }
-//! ```
-//!
-//! ```compile_fail
-//! #[derive(statefun::StateSpec)]
-//! struct Greeter {
-//!     #[state(expire_after_call = "10 minutes")]
-//!     seen: statefun::Value<i32>,
-//! }
-//! ```
-//!
-//! ```compile_fail
-//! #[derive(statefun::StateSpec)]
-//! struct Greeter {
-//!     #[state(expire_after_call = "10m", expire_after_write = "1h")]
-//!     seen: statefun::Value<i32>,
-//! }
-//! ```
-//!
-//! A field whose type is not a StateFun type (`u32` has no StateFun typename):
-//!
-//! ```compile_fail
-//! #[derive(statefun::StateSpec)]
-//! struct Greeter {
-//!     seen: statefun::Value<u32>,
-//! }
-//! ```
-//!
-//! A JSON type without a typename:
-//!
-//! ```compile_fail
-//! #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
-//! #[statefun(json)]
-//! struct Profile { name: String }
-//! ```
+//! Each at the offending token, with what to write instead: a typename without a `/`, the
+//! message taken by reference, an argument or return type that is not a function's, an
+//! invalid state name, a zero or unparsable expiration, both expirations, a field whose type
+//! is not a StateFun type, a JSON type without a typename. `tests/ui/fail/` holds one case
+//! of each, with the compiler's message.
 //!
 //! [Apache Flink Stateful Functions]: https://nightlies.apache.org/flink/flink-statefun-docs-stable/
 
@@ -234,12 +149,13 @@
 
 pub use statefun_core::{
     Accepts, Address, AddressError, AddressOf, BoxError, Bytes, CancellationToken, Cells,
-    CodecError, Context, ContextError, Delayed, EgressError, EgressMessage, Encode, Error,
-    Expiration, Function, Functions, Handler, InfallibleEncode, IntoFunctionResult,
-    KafkaRecordBuilder, KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages,
-    Mutations, OutgoingMessage, OutgoingMessageError, RegistryError, RequestError, SendableTo,
-    SpecError, State, StateError, StateField, TokenError, Type, TypeName, TypeNameError,
-    TypedFunction, Value, ValueSpec, codec, is_valid_state_name, local,
+    CodecError, Context, ContextError, Delayed, Dispatch, Dispatched, EgressError,
+    EgressMessage, Encode, Error, Expiration, Function, Functions, Handler, InfallibleEncode,
+    IntoFunctionResult, KafkaRecordBuilder, KinesisRecordBuilder, Message, MessageError,
+    MessageTypes, Messages, Mutations, OutgoingMessage, OutgoingMessageError, RegistryError,
+    RequestError, SendableTo, SpecError, State, StateError, StateField, TokenError, Type,
+    TypeName, TypeNameError, TypedFunction, Value, ValueSpec, codec, is_valid_state_name,
+    local,
 };
 
 /// The protocol's protobuf messages (prost), for tests and tools that build requests by
@@ -279,13 +195,16 @@ pub mod remote;
 #[doc(hidden)]
 pub mod __private {
     pub use statefun_core;
+    pub use statefun_core::__private::{
+        CatchAll, ContextArgument, MessageArgument, MessageParameter, Variant, message_parameter,
+        unexpected, variant,
+    };
     pub use statefun_core::codec::{json, protobuf, raw};
     pub use statefun_core::{
-        Accepts, AddressOf, BoxError, Bytes, CatchAll, Cells, CodecError, Context, ContextArgument,
-        Encode, Expiration, Function, InfallibleEncode, IntoFunctionResult, Message,
-        MessageArgument, MessageError, MessageParameter, MessageTypes, Messages, Mutations, State,
-        StateError, StateField, Type, TypeName, TypedFunction, ValueSpec, Variant,
-        message_parameter, unexpected, variant,
+        Accepts, AddressOf, BoxError, Bytes, Cells, CodecError, Context, Encode, Expiration,
+        Function, InfallibleEncode, IntoFunctionResult, Message, MessageError, MessageTypes,
+        Messages, Mutations, State, StateError, StateField, Type, TypeName, TypedFunction,
+        ValueSpec,
     };
     pub use std::{
         clone::Clone,

@@ -1,5 +1,5 @@
 //! Remote function services over HTTP, for the [local runtime](crate::local): an
-//! [`HttpEndpoint`] speaks the request-reply protocol to any StateFun SDK's function
+//! [`HttpTransport`] speaks the request-reply protocol to any StateFun SDK's function
 //! service, exactly as the StateFun runtime does.
 
 use std::{io, thread};
@@ -21,13 +21,13 @@ const DEFAULT_MAX_RESPONSE: u64 = 32 * 1024 * 1024;
 /// Each call runs on a thread of its own, so the future never blocks an executor.
 ///
 /// ```no_run
-/// use statefun::{local::LocalRuntime, remote::HttpEndpoint};
+/// use statefun::{local::LocalRuntime, remote::HttpTransport};
 ///
 /// let runtime = LocalRuntime::empty()
-///     .with_namespace_endpoint("demo", HttpEndpoint::new("http://127.0.0.1:8000/statefun"));
+///     .with_namespace_transport("demo", HttpTransport::new("http://127.0.0.1:8000/statefun"));
 /// ```
 #[derive(Clone, Debug)]
-pub struct HttpEndpoint {
+pub struct HttpTransport {
     url_template: String,
     agent: ureq::Agent,
     max_response: u64,
@@ -45,7 +45,7 @@ pub struct HttpStatusError {
     pub body: String,
 }
 
-impl HttpEndpoint {
+impl HttpTransport {
     /// An endpoint at `url_template`.
     pub fn new(url_template: impl Into<String>) -> Self {
         let agent = ureq::Agent::config_builder()
@@ -88,7 +88,7 @@ impl HttpEndpoint {
     }
 }
 
-impl Transport for HttpEndpoint {
+impl Transport for HttpTransport {
     fn call(&self, target: &Address, request: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
         let url = self.url_for(target.type_name().name());
         let endpoint = self.clone();
@@ -117,7 +117,7 @@ pub enum FunctionPattern {
 
 /// One `io.statefun.endpoints.v2/http` endpoint of a module.yaml.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpEndpointSpec {
+pub struct EndpointSpec {
     /// `spec.functions`.
     pub functions: FunctionPattern,
     /// `spec.urlPathTemplate`.
@@ -168,7 +168,7 @@ pub enum EndpointProblem {
 
 /// The `io.statefun.endpoints.v2/http` endpoints declared in a module.yaml; documents of
 /// other kinds (ingresses, egresses) are skipped.
-pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, ModuleError> {
+pub fn http_endpoints(module_yaml: &str) -> Result<Vec<EndpointSpec>, ModuleError> {
     let documents =
         yaml_rust2::YamlLoader::load_from_str(module_yaml).map_err(|e| ModuleError::Yaml {
             line: e.marker().line(),
@@ -208,7 +208,7 @@ pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, Module
                     .ok_or_else(|| invalid(EndpointProblem::MaxNumBatchRequests))?,
             ),
         };
-        endpoints.push(HttpEndpointSpec {
+        endpoints.push(EndpointSpec {
             functions,
             url_path_template,
             max_num_batch_requests,
@@ -221,13 +221,13 @@ pub fn http_endpoints(module_yaml: &str) -> Result<Vec<HttpEndpointSpec>, Module
 pub fn runtime_from_module_yaml(module_yaml: &str) -> Result<LocalRuntime, ModuleError> {
     let mut runtime = LocalRuntime::empty();
     for endpoint in http_endpoints(module_yaml)? {
-        let http = HttpEndpoint::new(endpoint.url_path_template);
+        let http = HttpTransport::new(endpoint.url_path_template);
         runtime = match endpoint.functions {
-            FunctionPattern::Namespace(ns) => runtime.with_namespace_endpoint(&ns, http),
-            FunctionPattern::Exact(name) => runtime.with_endpoint(name, http),
+            FunctionPattern::Namespace(ns) => runtime.with_namespace_transport(&ns, http),
+            FunctionPattern::Exact(name) => runtime.with_transport(name, http),
         };
         if let Some(max) = endpoint.max_num_batch_requests {
-            runtime = runtime.max_batch(max);
+            runtime = runtime.with_max_batch(max);
         }
     }
     Ok(runtime)

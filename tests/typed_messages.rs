@@ -99,24 +99,15 @@ fn counter(ctx: &mut Context, state: &mut CartState, msg: i64) {
 /// protobuf checkout; the counter a number.
 #[statefun::function(typename = "shop/frontend")]
 fn frontend(ctx: &mut Context, msg: String) -> Result<(), statefun::BoxError> {
-    ctx.send(OutgoingMessage::new(
-        cart::address(&msg),
-        "from the frontend",
-    )?);
-    ctx.send(OutgoingMessage::new(
-        cart::address(&msg),
-        &Checkout {
+    ctx.send(cart::address(&msg), "from the frontend")?;
+    ctx.send(cart::address(&msg), &Checkout {
             order: "o-1".into(),
-        },
-    )?);
-    ctx.send(OutgoingMessage::try_new(
-        cart::address(&msg),
-        &AddItem {
+        })?;
+    ctx.send(cart::address(&msg), &AddItem {
             item: "tea".into(),
             quantity: 3,
-        },
-    )?);
-    ctx.send(OutgoingMessage::new(counter::address(&msg), &5_i64)?);
+        })?;
+    ctx.send(counter::address(&msg), &5_i64)?;
     Ok(())
 }
 

@@ -228,21 +228,18 @@ fn run(ctx: &mut Context, state: &mut Everything, command: Command) -> Result<()
             text,
         } => {
             let target = Address::new(TypeName::from_parts(&namespace, &name)?, id);
-            ctx.send(OutgoingMessage::new(target, text.as_str())?);
+            ctx.send(target, text.as_str())?;
         }
         Command::Reply(text) => {
             let to = ctx
                 .caller()
                 .cloned()
                 .unwrap_or_else(|| ctx.self_address().clone());
-            ctx.send(OutgoingMessage::try_new(
-                to,
-                &Profile {
+            ctx.send(to, &Profile {
                     name: text,
                     visits: 1,
                     tags: vec![],
-                },
-            )?);
+                })?;
         }
         Command::SendAfter {
             millis,

@@ -10,15 +10,12 @@ use actix_web::{
 pub use statefun_core::http::{DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT};
 #[cfg(feature = "metrics")]
 use statefun_core::metrics::Metrics;
-use statefun_core::{
-    Functions, Handler,
-    http::{self, Answer, Rejected, Rejection},
-};
+use statefun_core::{Functions, Handler, http};
 
 use crate::{
-    Server, body,
+    Server,
     operations::{DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations},
-    service::{Service, response},
+    service::Service,
 };
 
 /// A StateFun endpoint: the [`Handler`] of your functions at a path, with its HTTP
@@ -26,12 +23,13 @@ use crate::{
 ///
 /// Run it with [`Endpoint::serve`] or a [`Server`], or mount it in your own actix-web `App`
 /// with `App::new().service(endpoint.clone())` (it is an [`HttpServiceFactory`]). Cloning
-/// is cheap: the functions are shared.
+/// is cheap: the functions are shared. Its requests go through the SDK's one request
+/// pipeline (`statefun::http::Endpoint`), as under axum, hyper and Lambda.
 ///
 /// ```
 /// # use std::time::Duration;
-/// # let functions = statefun_core::Functions::new();
-/// use statefun_actix::Endpoint;
+/// # let functions = statefun::Functions::new();
+/// use statefun::actix::Endpoint;
 ///
 /// let endpoint = Endpoint::new(functions)
 ///     .with_path("/functions")
@@ -43,27 +41,30 @@ use crate::{
 /// ```
 #[derive(Clone)]
 pub struct Endpoint {
-    path: String,
-    service: Arc<Service>,
+    http: http::Endpoint,
+    #[cfg(feature = "metrics")]
+    metrics: Option<Metrics>,
     metrics_path: String,
     health_path: String,
     ready_path: String,
-    serve_operations: bool,
+    operations_mounted: bool,
+    #[cfg(feature = "gzip")]
+    gzip: bool,
 }
 
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Endpoint");
-        d.field("path", &self.path)
+        d.field("path", &self.path())
             .field(
                 "operations",
-                &self.serve_operations.then(|| self.operations()),
+                &self.operations_mounted.then(|| self.operations()),
             )
-            .field("functions", self.service.handler.functions())
-            .field("body_limit", &self.service.body_limit)
-            .field("timeout", &self.service.timeout);
+            .field("functions", self.functions())
+            .field("body_limit", &self.body_limit())
+            .field("timeout", &self.timeout());
         #[cfg(feature = "gzip")]
-        d.field("gzip", &self.service.gzip);
+        d.field("gzip", &self.gzip);
         d.finish()
     }
 }
@@ -73,28 +74,25 @@ impl Endpoint {
     /// with a body limit of [`DEFAULT_BODY_LIMIT`] and a time limit of [`DEFAULT_TIMEOUT`],
     /// serving its [`Operations`] (metrics, health and readiness) beside it.
     ///
-    /// With the `metrics` feature, requests are recorded in new [`Metrics`] unless the
-    /// handler has some already ([`Handler::with_metrics`]).
+    /// With the `metrics` feature, requests are recorded in new [`Metrics`]
+    /// ([`Endpoint::with_metrics`]).
     pub fn new(functions: impl Into<Handler>) -> Self {
-        let handler: Handler = functions.into();
-        #[cfg(feature = "metrics")]
-        let handler = match handler.metrics() {
-            Some(_) => handler,
-            None => handler.with_metrics(Metrics::new()),
-        };
+        Self::from_http(http::Endpoint::new(functions))
+    }
+
+    /// An endpoint with the settings of `endpoint` (path, limits, time limit), serving its
+    /// [`Operations`] beside it.
+    pub fn from_http(endpoint: http::Endpoint) -> Self {
         Self {
-            path: DEFAULT_PATH.to_owned(),
+            http: endpoint,
+            #[cfg(feature = "metrics")]
+            metrics: Some(Metrics::new()),
             metrics_path: DEFAULT_METRICS_PATH.to_owned(),
             health_path: DEFAULT_HEALTH_PATH.to_owned(),
             ready_path: DEFAULT_READY_PATH.to_owned(),
-            serve_operations: true,
-            service: Arc::new(Service {
-                handler,
-                body_limit: DEFAULT_BODY_LIMIT,
-                timeout: Some(DEFAULT_TIMEOUT),
-                #[cfg(feature = "gzip")]
-                gzip: false,
-            }),
+            operations_mounted: true,
+            #[cfg(feature = "gzip")]
+            gzip: false,
         }
     }
 
@@ -102,7 +100,7 @@ impl Endpoint {
     /// `"/statefun"`, `"/"` or `"/functions/{name}"` (the target function is read from the
     /// body, not the path). It must match the path of `urlPathTemplate` in module.yaml.
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
+        self.http = self.http.with_path(path);
         self
     }
 
@@ -110,7 +108,7 @@ impl Endpoint {
     /// `payload_max_bytes` (default 32 MiB, [`DEFAULT_BODY_LIMIT`]): the request carries
     /// every state value of the address.
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
-        Arc::make_mut(&mut self.service).body_limit = bytes;
+        self.http = self.http.with_body_limit(bytes);
         self
     }
 
@@ -124,7 +122,7 @@ impl Endpoint {
     /// (a long synchronous loop, blocking I/O) cannot be interrupted: it keeps that worker
     /// thread until it returns, and the answer is sent then.
     pub fn with_timeout(mut self, limit: impl Into<Option<Duration>>) -> Self {
-        Arc::make_mut(&mut self.service).timeout = limit.into();
+        self.http = self.http.with_timeout(limit);
         self
     }
 
@@ -134,7 +132,7 @@ impl Endpoint {
     /// over a slow network. Requires the `gzip` feature.
     #[cfg(feature = "gzip")]
     pub fn with_gzip(mut self, enabled: bool) -> Self {
-        Arc::make_mut(&mut self.service).gzip = enabled;
+        self.gzip = enabled;
         self
     }
 
@@ -143,15 +141,14 @@ impl Endpoint {
     /// serves no metrics path.
     #[cfg(feature = "metrics")]
     pub fn with_metrics(mut self, metrics: impl Into<Option<Metrics>>) -> Self {
-        let service = Arc::make_mut(&mut self.service);
-        service.handler = service.handler.clone().with_metrics(metrics);
+        self.metrics = metrics.into();
         self
     }
 
     /// The metrics requests are recorded in (feature `metrics`; [`Endpoint::with_metrics`]).
     #[cfg(feature = "metrics")]
     pub fn metrics(&self) -> Option<&Metrics> {
-        self.service.handler.metrics()
+        self.metrics.as_ref()
     }
 
     /// Answers `GET` with the metrics on `path` instead of [`DEFAULT_METRICS_PATH`].
@@ -160,10 +157,20 @@ impl Endpoint {
         self
     }
 
+    /// Where the metrics are answered ([`Endpoint::with_metrics_path`]).
+    pub fn metrics_path(&self) -> &str {
+        &self.metrics_path
+    }
+
     /// Answers the liveness probe on `path` instead of [`DEFAULT_HEALTH_PATH`].
     pub fn with_health_path(mut self, path: impl Into<String>) -> Self {
         self.health_path = path.into();
         self
+    }
+
+    /// Where the liveness probe is answered ([`Endpoint::with_health_path`]).
+    pub fn health_path(&self) -> &str {
+        &self.health_path
     }
 
     /// Answers the readiness probe on `path` instead of [`DEFAULT_READY_PATH`].
@@ -172,63 +179,68 @@ impl Endpoint {
         self
     }
 
-    /// Whether the endpoint serves its [`Operations`] (metrics, health, readiness) beside
+    /// Where the readiness probe is answered ([`Endpoint::with_ready_path`]).
+    pub fn ready_path(&self) -> &str {
+        &self.ready_path
+    }
+
+    /// Whether the endpoint mounts its [`Operations`] (metrics, health, readiness) beside
     /// the function path (default `true`). With `false`, mount [`Endpoint::operations`]
     /// where you want them, for example in a server on another port.
-    pub fn with_operations(mut self, serve: bool) -> Self {
-        self.serve_operations = serve;
+    pub fn with_operations_mounted(mut self, mounted: bool) -> Self {
+        self.operations_mounted = mounted;
         self
+    }
+
+    /// Whether the endpoint mounts its [`Operations`] beside the function path
+    /// ([`Endpoint::with_operations_mounted`]).
+    pub fn operations_mounted(&self) -> bool {
+        self.operations_mounted
     }
 
     /// The operational paths of this endpoint: metrics, liveness and readiness, an
     /// actix-web service of their own (`App::new().service(endpoint.operations())`).
     pub fn operations(&self) -> Operations {
         Operations {
-            function_path: self.path.clone(),
+            function_path: self.path().to_owned(),
             metrics_path: self.metrics_path.clone(),
             health_path: self.health_path.clone(),
             ready_path: self.ready_path.clone(),
             #[cfg(feature = "metrics")]
-            metrics: self.metrics().cloned(),
+            metrics: self.metrics.clone(),
         }
-    }
-
-    /// Whether the endpoint serves its [`Operations`] beside the function path
-    /// ([`Endpoint::with_operations`]).
-    pub fn serves_operations(&self) -> bool {
-        self.serve_operations
     }
 
     /// The path this endpoint answers on ([`Endpoint::with_path`]).
     pub fn path(&self) -> &str {
-        &self.path
+        self.http.path()
     }
 
     /// The request body limit in bytes ([`Endpoint::with_body_limit`]).
     pub fn body_limit(&self) -> usize {
-        self.service.body_limit
+        self.http.body_limit()
     }
 
     /// How long a batch may run before it is answered 504 ([`Endpoint::with_timeout`]).
     pub fn timeout(&self) -> Option<Duration> {
-        self.service.timeout
+        self.http.timeout()
     }
 
     /// Whether answers are gzip-compressed when the request accepts it
     /// ([`Endpoint::with_gzip`]).
     #[cfg(feature = "gzip")]
     pub fn gzip(&self) -> bool {
-        self.service.gzip
+        self.gzip
     }
 
     /// The functions served.
     pub fn functions(&self) -> &Functions {
-        self.service.handler.functions()
+        self.http.functions()
     }
 
     /// The dispatcher that answers requests.
     pub fn handler(&self) -> &Handler {
-        &self.service.handler
+        self.http.handler()
     }
 
     /// Serves this endpoint on `addr` until SIGINT or SIGTERM, then stops gracefully:
@@ -238,35 +250,38 @@ impl Endpoint {
         Server::new(self).bind(addr)?.run().await
     }
 
+    /// The service that answers this endpoint's requests: the core's pipeline, recording
+    /// in the metrics if there are any.
+    fn service(&self) -> Arc<Service> {
+        let http = self.http.clone();
+        #[cfg(feature = "metrics")]
+        let http = match &self.metrics {
+            Some(metrics) => metrics.attach(http),
+            None => http,
+        };
+        Arc::new(Service {
+            http,
+            #[cfg(feature = "gzip")]
+            gzip: self.gzip,
+        })
+    }
+
     /// The answer to a request for any other path: 404, with a text that names the path
     /// this endpoint answers on and the `urlPathTemplate` to use, and a `WARN` log event.
     /// [`Server`] installs it as the app's default service; in your own `App`:
     ///
     /// ```no_run
-    /// # fn app(endpoint: statefun_actix::Endpoint) {
+    /// # fn app(endpoint: statefun::actix::Endpoint) {
     /// let app = actix_web::App::new()
     ///     .service(endpoint.clone())
     ///     .default_service(endpoint.unserved_paths());
     /// # }
     /// ```
     pub fn unserved_paths(&self) -> Route {
-        let served = self.path.clone();
-        let service = Arc::clone(&self.service);
-        web::to(move |req: HttpRequest, mut body: web::Payload| {
-            let served = served.clone();
+        let service = self.service();
+        web::to(move |req: HttpRequest, body: web::Payload| {
             let service = Arc::clone(&service);
-            async move {
-                let drained = body::discard(&mut body, service.body_limit).await;
-                let info = req.connection_info();
-                let origin = Some((info.scheme(), info.host()));
-                let answer = Answer::unserved_path(req.path(), &served, origin);
-                drop(info);
-                let answer = http::reject(&service.handler, answer);
-                if let Some(text) = answer.error_text() {
-                    tracing::warn!(method = %req.method(), path = req.path(), "{text}");
-                }
-                response(answer.with_close(!drained))
-            }
+            async move { service.unserved(req, body).await }
         })
     }
 }
@@ -274,23 +289,14 @@ impl Endpoint {
 impl HttpServiceFactory for Endpoint {
     fn register(self, config: &mut AppService) {
         // First, so that they win over a function path pattern such as `/{name}`.
-        if self.serve_operations {
+        if self.operations_mounted {
             self.operations().register(config);
         }
-        let service = self.service;
-        let rejecting = Arc::clone(&service);
-        web::resource(self.path)
-            .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
+        let service = self.service();
+        web::resource(self.path().to_owned())
+            .default_service(web::to(move |req: HttpRequest, body: web::Payload| {
                 let service = Arc::clone(&service);
                 async move { service.answer(req, body).await }
-            }))
-            .default_service(web::to(move |mut body: web::Payload| {
-                let service = Arc::clone(&rejecting);
-                async move {
-                    let drained = body::discard(&mut body, service.body_limit).await;
-                    let reason = Rejection::Method;
-                    response(http::reject(&service.handler, Rejected { reason, drained }))
-                }
             }))
             .register(config);
     }

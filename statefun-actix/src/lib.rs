@@ -5,7 +5,7 @@
 //! SIGTERM:
 //!
 //! ```no_run
-//! # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+//! # use statefun::{BoxError, Context, Function, Functions, Message, TypeName};
 //! # struct Greeter;
 //! # impl Function for Greeter {
 //! #     type State = ();
@@ -15,7 +15,7 @@
 //! # async fn run() -> std::io::Result<()> {
 //! let functions = Functions::new().with(Greeter);
 //! println!("{}", functions.module_yaml("http://functions:8000/statefun"));
-//! statefun_actix::serve(functions, ("0.0.0.0", 8000)).await
+//! statefun::actix::serve(functions, ("0.0.0.0", 8000)).await
 //! # }
 //! ```
 //!
@@ -23,11 +23,11 @@
 //! and the shutdown timeout:
 //!
 //! ```no_run
-//! # async fn run(functions: statefun_core::Functions) -> std::io::Result<()> {
-//! use statefun_actix::{Endpoint, Server};
+//! # async fn run(functions: statefun::Functions) -> std::io::Result<()> {
+//! use statefun::actix::{Endpoint, Server};
 //!
 //! let endpoint = Endpoint::new(functions).with_body_limit(64 * 1024 * 1024);
-//! Server::new(endpoint).bind(("0.0.0.0", 8000))?.workers(4).run().await
+//! Server::new(endpoint).bind(("0.0.0.0", 8000))?.with_workers(4).run().await
 //! # }
 //! ```
 //!
@@ -35,7 +35,7 @@
 //! the graceful shutdown with [`run_with_graceful_shutdown`]:
 //!
 //! ```no_run
-//! # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+//! # use statefun::{BoxError, Context, Function, Functions, Message, TypeName};
 //! # struct Greeter;
 //! # impl Function for Greeter {
 //! #     type State = ();
@@ -43,7 +43,7 @@
 //! #     async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> { Ok(()) }
 //! # }
 //! use actix_web::{App, HttpResponse, HttpServer, web};
-//! use statefun_actix::Endpoint;
+//! use statefun::actix::Endpoint;
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let endpoint = Endpoint::new(Functions::new().with(Greeter)).with_path("/statefun");
@@ -56,7 +56,7 @@
 //! .disable_signals()
 //! .bind(("0.0.0.0", 8000))?
 //! .run();
-//! statefun_actix::run_with_graceful_shutdown(server).await
+//! statefun::actix::run_with_graceful_shutdown(server).await
 //! # }
 //! ```
 //!
@@ -99,11 +99,11 @@
 //! see `TlsConfig`. rustls with the `ring` provider: no OpenSSL is needed.
 //!
 //! ```no_run
-//! # async fn run(functions: statefun_core::Functions) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run(functions: statefun::Functions) -> Result<(), Box<dyn std::error::Error>> {
 //! # #[cfg(feature = "tls")] {
-//! use statefun_actix::{Endpoint, Server, TlsConfig};
+//! use statefun::actix::{Endpoint, Server, TlsConfig};
 //!
-//! let tls = TlsConfig::from_pem_files("service.pem", "service.key")?.client_ca("ca.pem")?;
+//! let tls = TlsConfig::from_pem_files("service.pem", "service.key")?.with_client_ca("ca.pem")?;
 //! println!("{}", functions.module_yaml("https://functions:8443/statefun"));
 //! Server::new(Endpoint::new(functions)).bind_tls(("0.0.0.0", 8443), &tls)?.run().await?;
 //! # }
@@ -126,7 +126,7 @@
 //!
 //! [`serve`], [`Endpoint::serve`] and [`Server::run`] stop gracefully on the first SIGINT or
 //! SIGTERM (Ctrl-C on Windows): the listener closes, batches in flight finish and are
-//! answered (for up to 30 seconds, [`Server::shutdown_timeout`]), then the future resolves.
+//! answered (for up to 30 seconds, [`Server::with_shutdown_timeout`]), then the future resolves.
 //! A second signal makes it resolve at once, without waiting for the batches in flight
 //! (they end when the process exits). When you build the `HttpServer` yourself, call
 //! `.disable_signals()` and run it with [`run_with_graceful_shutdown`] for the same
@@ -171,8 +171,8 @@ pub use tls::{TlsConfig, TlsError};
 /// path or the limits, and [`Server`] for workers, several addresses or TLS.
 ///
 /// ```no_run
-/// # async fn run(functions: statefun_core::Functions) -> std::io::Result<()> {
-/// statefun_actix::serve(functions, ("0.0.0.0", 8000)).await
+/// # async fn run(functions: statefun::Functions) -> std::io::Result<()> {
+/// statefun::actix::serve(functions, ("0.0.0.0", 8000)).await
 /// # }
 /// ```
 pub async fn serve(functions: impl Into<Handler>, addr: impl ToSocketAddrs) -> io::Result<()> {

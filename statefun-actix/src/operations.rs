@@ -31,7 +31,7 @@ pub const DEFAULT_READY_PATH: &str = "/ready";
 /// Any other method, a StateFun `POST` included, is answered 405 with `Allow: GET` and a
 /// text that names the path StateFun requests go to. The endpoint serves these paths
 /// itself, registered before its function path so that they win over a pattern such as
-/// `/{name}`; [`Endpoint::with_operations`](crate::Endpoint::with_operations)`(false)`
+/// `/{name}`; [`Endpoint::with_operations_mounted`](crate::Endpoint::with_operations_mounted)`(false)`
 /// leaves them out, to mount `endpoint.operations()` elsewhere, for example in a server on
 /// another port. Requests to these paths are not counted in the metrics.
 #[derive(Clone, Debug)]

@@ -21,15 +21,15 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 /// SIGTERM, then stops gracefully (see the [crate docs](crate#shutdown)).
 ///
 /// ```no_run
-/// # async fn run(functions: statefun_core::Functions) -> std::io::Result<()> {
+/// # async fn run(functions: statefun::Functions) -> std::io::Result<()> {
 /// use std::time::Duration;
-/// use statefun_actix::{Endpoint, Server};
+/// use statefun::actix::{Endpoint, Server};
 ///
 /// Server::new(Endpoint::new(functions))
 ///     .bind(("0.0.0.0", 8000))?
 ///     .bind(("::", 8000))?
-///     .workers(4)
-///     .shutdown_timeout(Duration::from_secs(60))
+///     .with_workers(4)
+///     .with_shutdown_timeout(Duration::from_secs(60))
 ///     .run()
 ///     .await
 /// # }
@@ -132,17 +132,28 @@ impl Server {
 
     /// Runs `workers` worker threads (default: one per physical CPU core). Each worker runs
     /// its batches one at a time per connection and many connections at once.
-    pub fn workers(mut self, workers: usize) -> Self {
+    pub fn with_workers(mut self, workers: usize) -> Self {
         self.workers = Some(workers);
         self
+    }
+
+    /// The number of worker threads, if set ([`Server::with_workers`]).
+    pub fn workers(&self) -> Option<usize> {
+        self.workers
     }
 
     /// How long a graceful stop waits for requests in flight before it drops them (default
     /// [`DEFAULT_SHUTDOWN_TIMEOUT`]; whole seconds). Keep it at least the longest batch
     /// you expect: a dropped batch is retried by the runtime, which costs time, not data.
-    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
         self
+    }
+
+    /// How long a graceful stop waits for requests in flight
+    /// ([`Server::with_shutdown_timeout`]).
+    pub fn shutdown_timeout(&self) -> Duration {
+        self.shutdown_timeout
     }
 
     /// The addresses listened on, with the ports the system chose for port 0.
@@ -170,7 +181,7 @@ impl Server {
             ));
         }
         let endpoint = self.endpoint;
-        if endpoint.serves_operations()
+        if endpoint.operations_mounted()
             && let Some(conflict) = endpoint.operations().conflict()
         {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, conflict));
@@ -229,7 +240,7 @@ fn announce(endpoint: &Endpoint, listeners: &[Listener]) {
         functions.len(),
         functions.join(", ")
     );
-    if endpoint.serves_operations() {
+    if endpoint.operations_mounted() {
         let operations = endpoint.operations();
         tracing::info!(
             "operations: {}GET {} (liveness), GET {} (readiness)",

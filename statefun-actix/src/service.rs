@@ -1,69 +1,54 @@
-//! Answering one StateFun request: read the body, run the dispatcher within the time limit
-//! ([`statefun_core::http`] maps the outcome), and turn the answer into an actix-web
-//! response, with one log event per request.
-
-use std::time::{Duration, Instant};
+//! Answering one StateFun request: the request's method, headers and body handed to the
+//! core's pipeline ([`statefun::http::Endpoint::answer`]), its answer turned into an
+//! actix-web response (gzip-compressed if the endpoint says so).
 
 use actix_web::{
     HttpRequest, HttpResponse,
-    http::{StatusCode, header},
+    http::{
+        StatusCode,
+        header::{self, HeaderName},
+    },
     web,
 };
 use bytes::Bytes;
-use statefun_core::{
-    Handler,
-    http::{self, Answer},
-};
+use futures_util::StreamExt as _;
+use statefun_core::http::{self, Answer, RequestHead};
 
-use crate::body;
+use crate::body::why;
 
-/// What answers the requests of one endpoint: its dispatcher and HTTP settings.
+/// What answers the requests of one endpoint: the core's pipeline and the actix-only
+/// settings.
 #[derive(Clone)]
 pub(crate) struct Service {
-    pub(crate) handler: Handler,
-    pub(crate) body_limit: usize,
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) http: http::Endpoint,
     #[cfg(feature = "gzip")]
     pub(crate) gzip: bool,
 }
 
 impl Service {
+    /// Answers a request at the endpoint's path, whatever its method.
     pub(crate) async fn answer(&self, req: HttpRequest, body: web::Payload) -> HttpResponse {
-        let start = Instant::now();
-        let span = tracing::info_span!(
-            "statefun.request",
-            function = tracing::field::Empty,
-            id = tracing::field::Empty,
-            batch_size = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency = tracing::field::Empty,
-            bytes = tracing::field::Empty,
-        );
-        let answer = async {
-            match body::receive(&req, body, self.body_limit).await {
-                Ok(body) => {
-                    span.record("bytes", body.len());
-                    let sleep = actix_web::rt::time::sleep;
-                    http::respond(&self.handler, body, self.timeout, sleep).await
-                }
-                Err(rejected) => http::reject(&self.handler, rejected),
-            }
-        };
-        let answer = tracing::Instrument::instrument(answer, span.clone()).await;
-        let status = answer.status();
-        let latency = start.elapsed();
-        span.record("status", status);
-        span.record("latency", tracing::field::debug(latency));
-        span.in_scope(|| match (status, answer.error_text()) {
-            (500.., Some(error)) => tracing::error!(status, ?latency, %error, "request failed"),
-            (_, Some(error)) => tracing::warn!(status, ?latency, %error, "request rejected"),
-            (_, None) => tracing::debug!(status, ?latency, "request answered"),
-        });
+        let header = |name: HeaderName| req.headers().get(name).map(|v| v.as_bytes());
+        let head = RequestHead::new(req.method().as_str())
+            .with_content_type(header(header::CONTENT_TYPE))
+            .with_content_encoding(header(header::CONTENT_ENCODING))
+            .with_content_length(header(header::CONTENT_LENGTH));
+        let body = body.map(|chunk| chunk.map_err(why));
+        let answer = self.http.answer(head, body).await;
         if answer.is_success() {
             self.ok(&req, answer.into_body())
         } else {
             response(answer)
         }
+    }
+
+    /// Answers a request for any other path: 404 with the path served.
+    pub(crate) async fn unserved(&self, req: HttpRequest, body: web::Payload) -> HttpResponse {
+        let info = req.connection_info().clone();
+        let origin = Some((info.scheme(), info.host()));
+        let body = body.map(|chunk| chunk.map_err(why));
+        let method = req.method().as_str();
+        response(self.http.unserved(method, req.path(), origin, body).await)
     }
 
     #[cfg_attr(not(feature = "gzip"), allow(unused_variables))]

@@ -30,14 +30,14 @@ pub(crate) fn stopping() -> bool {
 /// own signal handling turned off:
 ///
 /// ```no_run
-/// # async fn run(endpoint: statefun_actix::Endpoint) -> std::io::Result<()> {
+/// # async fn run(endpoint: statefun::actix::Endpoint) -> std::io::Result<()> {
 /// use actix_web::{App, HttpServer};
 ///
 /// let server = HttpServer::new(move || App::new().service(endpoint.clone()))
 ///     .disable_signals()
 ///     .bind(("0.0.0.0", 8000))?
 ///     .run();
-/// statefun_actix::run_with_graceful_shutdown(server).await
+/// statefun::actix::run_with_graceful_shutdown(server).await
 /// # }
 /// ```
 pub async fn run_with_graceful_shutdown(server: actix_web::dev::Server) -> io::Result<()> {

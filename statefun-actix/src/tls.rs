@@ -17,12 +17,12 @@ use rustls::{
 /// defaults; HTTP/1.1 and HTTP/2 by ALPN.
 ///
 /// ```no_run
-/// # async fn run(functions: statefun_core::Functions) -> Result<(), Box<dyn std::error::Error>> {
-/// use statefun_actix::{Endpoint, Server, TlsConfig};
+/// # async fn run(functions: statefun::Functions) -> Result<(), Box<dyn std::error::Error>> {
+/// use statefun::actix::{Endpoint, Server, TlsConfig};
 ///
 /// let tls = TlsConfig::from_pem_files("certs/service.pem", "certs/service.key")?
 ///     // Only clients with a certificate signed by this CA may call (mutual TLS).
-///     .client_ca("certs/cluster-ca.pem")?;
+///     .with_client_ca("certs/cluster-ca.pem")?;
 /// Server::new(Endpoint::new(functions)).bind_tls(("0.0.0.0", 8443), &tls)?.run().await?;
 /// # Ok(())
 /// # }
@@ -163,14 +163,14 @@ impl TlsConfig {
     /// Requires every client to present a certificate signed by one of the CA
     /// certificates in this PEM file (mutual TLS); a client without one, or with another,
     /// fails the handshake. Call it again to trust more CAs.
-    pub fn client_ca(self, ca_certs: impl AsRef<Path>) -> Result<Self, TlsError> {
+    pub fn with_client_ca(self, ca_certs: impl AsRef<Path>) -> Result<Self, TlsError> {
         let path = ca_certs.as_ref();
         let certs = certificates(&read(path)?, "CA certificate", Some(path))?;
         self.trust(certs)
     }
 
-    /// Like [`TlsConfig::client_ca`], from PEM text in memory.
-    pub fn client_ca_pem(self, ca_certs: &[u8]) -> Result<Self, TlsError> {
+    /// Like [`TlsConfig::with_client_ca`], from PEM text in memory.
+    pub fn with_client_ca_pem(self, ca_certs: &[u8]) -> Result<Self, TlsError> {
         let certs = certificates(ca_certs, "CA certificate", None)?;
         self.trust(certs)
     }
@@ -189,7 +189,7 @@ impl TlsConfig {
         Ok(self)
     }
 
-    /// Whether clients must present a certificate ([`TlsConfig::client_ca`]).
+    /// Whether clients must present a certificate ([`TlsConfig::with_client_ca`]).
     pub fn requires_client_certificate(&self) -> bool {
         self.client_roots.is_some()
     }

@@ -254,7 +254,7 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
 /// );
 ///
 /// // Sends through `cart::address(id)` are checked against the variants' types:
-/// let add = statefun::OutgoingMessage::try_new(cart::address("alice"), &AddItem { item: "tea".into(), quantity: 2 })?;
+/// let add = statefun::OutgoingMessage::new(cart::address("alice"), &AddItem { item: "tea".into(), quantity: 2 })?;
 /// let note = statefun::OutgoingMessage::new(cart::address("alice"), "gift wrap")?;
 /// // statefun::OutgoingMessage::new(cart::address("alice"), &7_i64)?; // does not compile
 /// # let _ = (add, note, Functions::new().with(cart));

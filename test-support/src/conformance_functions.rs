@@ -192,7 +192,7 @@ impl Function for JsonFunction {
             visits: profile.visits,
         };
         let sink = Address::new(TypeName::from_static("demo/json-sink"), me);
-        ctx.send(OutgoingMessage::try_new(sink, &ack)?);
+        ctx.send(sink, &ack)?;
         Ok(())
     }
 }

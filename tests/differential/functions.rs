@@ -133,7 +133,7 @@ async fn json(ctx: &mut Context, state: &mut ProfileState, msg: Message) -> Resu
         visits: profile.visits,
     };
     let sink = Address::new(TypeName::from_static("demo/json-sink"), me);
-    ctx.send(OutgoingMessage::try_new(sink, &ack)?);
+    ctx.send(sink, &ack)?;
     Ok(())
 }
 

@@ -103,7 +103,7 @@ impl Transport for Pool {
 }
 
 fn runtime(replicas: &Arc<Replicas>) -> LocalRuntime {
-    LocalRuntime::empty().with_namespace_endpoint("e2e", Pool(replicas.clone()))
+    LocalRuntime::empty().with_namespace_transport("e2e", Pool(replicas.clone()))
 }
 
 fn render_all(records: &[(TypeName, EgressRecord)]) -> Vec<String> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use statefun::{
     Address, TypeName,
     local::{EgressRecord, LocalRuntime},
-    remote::{self, FunctionPattern, HttpEndpoint},
+    remote::{self, FunctionPattern, HttpTransport},
 };
 
 use crate::service::{functions, start_service};
@@ -24,7 +24,7 @@ fn kafka_values(records: Vec<EgressRecord>) -> Vec<String> {
 #[tokio::test]
 async fn the_local_runtime_drives_our_actix_service_over_http() {
     let url = start_service();
-    let mut rt = LocalRuntime::empty().with_namespace_endpoint("demo", HttpEndpoint::new(url));
+    let mut rt = LocalRuntime::empty().with_namespace_transport("demo", HttpTransport::new(url));
     let alice = Address::new(TypeName::from_static("demo/greeter"), "alice");
     rt.send(alice.clone(), "alice").unwrap();
     rt.send(alice.clone(), "alice").unwrap();
@@ -51,7 +51,7 @@ async fn the_local_runtime_drives_our_actix_service_over_http() {
 #[tokio::test]
 async fn an_answer_of_megabytes_is_read_whole() {
     let url = start_service();
-    let mut rt = LocalRuntime::empty().with_namespace_endpoint("demo", HttpEndpoint::new(url));
+    let mut rt = LocalRuntime::empty().with_namespace_transport("demo", HttpTransport::new(url));
     let keeper = Address::new(TypeName::from_static("demo/primitives"), "big");
     // The answer carries the text back as state: 2 MiB, under the runtime's 32 MiB cap.
     let text = "x".repeat(2 * 1024 * 1024);
@@ -64,7 +64,7 @@ async fn an_answer_of_megabytes_is_read_whole() {
 #[tokio::test]
 async fn an_http_error_is_reported_with_its_status_and_body() {
     let url = start_service();
-    let mut rt = LocalRuntime::empty().with_namespace_endpoint("demo", HttpEndpoint::new(url));
+    let mut rt = LocalRuntime::empty().with_namespace_transport("demo", HttpTransport::new(url));
     rt.send(
         Address::new(TypeName::from_static("demo/unknown"), "x"),
         "hi",
@@ -104,7 +104,7 @@ spec:
         FunctionPattern::Exact(TypeName::from_static("other/fn"))
     );
     assert_eq!(
-        HttpEndpoint::new(&endpoints[1].url_path_template).url_for("fn"),
+        HttpTransport::new(&endpoints[1].url_path_template).url_for("fn"),
         "http://localhost:9000/fn"
     );
     use remote::{EndpointProblem, ModuleError};

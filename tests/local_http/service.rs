@@ -1,5 +1,5 @@
 //! A function service on a loopback port, for the tests that drive it over HTTP (the
-//! local runtime's `HttpEndpoint` and the `statefun-local` command).
+//! local runtime's `HttpTransport` and the `statefun-local` command).
 
 use std::{net::TcpListener, time::Duration};
 

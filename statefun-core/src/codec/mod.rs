@@ -71,16 +71,16 @@ impl Encode for str {
 }
 
 /// A value whose encoding cannot fail: the primitives, `str`, and the protobuf and raw
-/// types of `#[derive(statefun::Type)]`. Messages of these types are built without an
-/// encoding error ([`OutgoingMessage::new`](crate::OutgoingMessage::new) can only refuse
-/// the target).
+/// types of `#[derive(statefun::Type)]`. Values of these types make messages and egress
+/// records without an encoding error ([`Message::new`](crate::Message::new),
+/// [`EgressMessage::new`](crate::EgressMessage::new)).
 ///
 /// JSON types do not implement it: serde can refuse a value (a map with non-string keys,
 /// a `Serialize` impl that fails), so they are sent with the `try_` constructors.
 #[diagnostic::on_unimplemented(
     message = "encoding a `{Self}` can fail",
     label = "its encoding can fail",
-    note = "JSON types (serde) can fail to encode: use the fallible constructor and `?`, e.g. `OutgoingMessage::try_new(target, &value)?` or `EgressMessage::try_new(egress, &value)?`"
+    note = "JSON types (serde) can fail to encode: use the fallible constructor and `?`, e.g. `EgressMessage::try_new(egress, &value)?` or `Message::try_new(&value)?`"
 )]
 pub trait InfallibleEncode: Encode {
     /// The value's bytes.

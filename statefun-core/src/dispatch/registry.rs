@@ -42,7 +42,7 @@ pub enum RegistryError {
 /// The functions a service hosts, by typename.
 ///
 /// ```
-/// # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName};
+/// # use statefun::{BoxError, Context, Function, Functions, Message, TypeName};
 /// # struct Echo;
 /// # impl Function for Echo {
 /// #     type State = ();

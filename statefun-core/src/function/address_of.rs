@@ -23,8 +23,8 @@ pub trait TypedFunction: Function {
 }
 
 /// The address of one instance of the function `F`, which knows what `F` accepts: a
-/// message built with it ([`OutgoingMessage::new`](crate::OutgoingMessage::new),
-/// [`OutgoingMessage::try_new`](crate::OutgoingMessage::try_new)) must carry a value of a
+/// message sent to it ([`Context::send`](crate::Context::send),
+/// [`OutgoingMessage::new`](crate::OutgoingMessage::new)) must carry a value of a
 /// type `F` takes, or the send does not compile.
 ///
 /// Made by the `address(id)` function that `#[statefun::function]` generates (e.g.

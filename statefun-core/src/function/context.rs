@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use crate::{
     codec::{CodecError, Encode},
-    message::{EgressMessage, OutgoingMessage, OutgoingMessageError},
+    message::{EgressMessage, OutgoingMessage, OutgoingMessageError, SendableTo},
     names::{Address, AddressError, CancellationToken, RawAddress},
 };
 
@@ -119,8 +119,33 @@ impl Context {
             .as_ref()
     }
 
-    /// Sends `message` to another function (or this one).
-    pub fn send(&mut self, message: OutgoingMessage) {
+    /// Sends `value` to the function instance `to` (another one, or this one): an
+    /// [`Address`], or the typed address of a `#[statefun::function]` (`greeter::address(id)`),
+    /// through which only the values that function accepts compile.
+    ///
+    /// Fails if the target's id is empty or the value cannot be encoded (only JSON types
+    /// can fail to encode); with `?`, each fails the batch.
+    ///
+    /// ```
+    /// use statefun::{Address, Context, TypeName};
+    ///
+    /// const GREETER: TypeName = TypeName::from_static("demo/greeter");
+    /// let mut ctx = Context::new(Address::new(GREETER, "alice"));
+    /// ctx.send(Address::new(GREETER, "bob"), "hello bob")?;
+    /// assert_eq!(ctx.sent()[0].target().id(), "bob");
+    /// # Ok::<(), statefun::OutgoingMessageError>(())
+    /// ```
+    pub fn send<T, V>(&mut self, to: T, value: &V) -> Result<(), OutgoingMessageError>
+    where
+        T: Into<Address>,
+        V: Encode + SendableTo<T> + ?Sized,
+    {
+        self.messages.push(OutgoingMessage::new(to, value)?);
+        Ok(())
+    }
+
+    /// Sends a message built beforehand ([`OutgoingMessage::new`]).
+    pub fn send_message(&mut self, message: OutgoingMessage) {
         self.messages.push(message);
     }
 
@@ -130,17 +155,17 @@ impl Context {
     /// empty, or the value cannot be encoded; with `?`, each fails the batch.
     ///
     /// ```
-    /// # use statefun_core::{Address, Context, TypeName};
+    /// # use statefun::{Address, Context, TypeName};
     /// # const GREETER: TypeName = TypeName::from_static("demo/greeter");
     /// let mut ctx = Context::new(Address::new(GREETER, "alice"))
     ///     .with_caller(Some(Address::new(GREETER, "bob")));
     /// ctx.reply("hello bob")?;
     /// assert_eq!(ctx.sent()[0].target().id(), "bob");
-    /// # Ok::<(), statefun_core::ContextError>(())
+    /// # Ok::<(), statefun::ContextError>(())
     /// ```
     pub fn reply<V: Encode + ?Sized>(&mut self, value: &V) -> Result<(), ContextError> {
         let caller = self.caller().cloned().ok_or(ContextError::NoCaller)?;
-        let message = OutgoingMessage::try_new(caller, value).map_err(|e| match e {
+        let message = OutgoingMessage::new(caller, value).map_err(|e| match e {
             OutgoingMessageError::Target(e) => ContextError::Caller(e),
             OutgoingMessageError::Encode(e) => ContextError::Encode(e),
         })?;

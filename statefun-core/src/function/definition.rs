@@ -17,7 +17,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// `#[statefun::function]` implements this for you. By hand:
 ///
 /// ```
-/// use statefun_core::{BoxError, Context, Function, Message, TypeName};
+/// use statefun::{BoxError, Context, Function, Message, TypeName};
 ///
 /// struct Echo;
 ///

@@ -202,16 +202,20 @@ impl Endpoint {
     ///
     /// Copy the [`Answer`]'s status, headers and body into your framework's response:
     ///
+    /// The time limit is kept with tokio's timer: call it on a tokio runtime (every server
+    /// the SDK integrates runs on one), or set [`Endpoint::with_timeout`]`(None)`.
+    ///
     /// ```
     /// use statefun::{Bytes, Functions, http::{Endpoint, RequestHead}};
     ///
-    /// # futures_util::FutureExt::now_or_never(async {
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
     /// let endpoint = Endpoint::new(Functions::new());
     /// let body = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"\x01"))]);
     /// let answer = endpoint.answer(RequestHead::new("POST"), body).await;
     /// assert_eq!(answer.status(), 400); // not a `ToFunction`
     /// assert_eq!(answer.content_type(), "text/plain; charset=utf-8");
-    /// # });
+    /// # }
     /// ```
     pub async fn answer<S, E>(&self, head: RequestHead<'_>, mut body: S) -> Answer
     where

@@ -63,6 +63,8 @@ mod head;
 mod log;
 mod observe;
 mod rejection;
+#[cfg(test)]
+mod tests;
 #[cfg(feature = "tower")]
 mod tower;
 

@@ -26,14 +26,17 @@ pub struct Deadline(pub Instant);
 /// [`Endpoint::unserved`]. Never fails: every outcome is an answer.
 ///
 /// ```
-/// # async fn run(functions: statefun::Functions) -> std::io::Result<()> {
-/// use statefun::http::Endpoint;
+/// # async fn run() {
+/// use http_body_util::Full;
+/// use statefun::{Bytes, Functions, http::Endpoint};
+/// use tower_service::Service as _;
 ///
-/// // In axum: the endpoint as the service of a route.
-/// let endpoint = Endpoint::new(functions).with_any_path(true);
-/// let app: axum::Router = axum::Router::new().route_service("/statefun", endpoint);
-/// # let _ = app;
-/// # Ok(())
+/// let mut endpoint = Endpoint::new(Functions::new());
+/// let request = http::Request::get("/statefun").body(Full::new(Bytes::new())).unwrap();
+/// let response = endpoint.call(request).await.unwrap();
+/// assert_eq!(response.status(), 405);
+/// let request = http::Request::post("/elsewhere").body(Full::new(Bytes::new())).unwrap();
+/// assert_eq!(endpoint.call(request).await.unwrap().status(), 404);
 /// # }
 /// ```
 impl<B> tower_service::Service<::http::Request<B>> for Endpoint

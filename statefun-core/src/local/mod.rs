@@ -8,8 +8,8 @@
 //! virtual clock, and captures egress records.
 //!
 //! ```
-//! # use statefun_core::{BoxError, Context, Function, Functions, Message, TypeName, Address};
-//! # use statefun_core::local::LocalRuntime;
+//! # use statefun::{BoxError, Context, Function, Functions, Message, TypeName, Address};
+//! # use statefun::local::LocalRuntime;
 //! # struct Echo;
 //! # impl Function for Echo {
 //! #     type State = ();

@@ -75,7 +75,8 @@ impl LocalRuntime {
         runtime
     }
 
-    /// A runtime with no endpoints yet.
+    /// A runtime with no functions yet: add transports to them with
+    /// [`LocalRuntime::with_transport`] and [`LocalRuntime::with_namespace_transport`].
     pub fn empty() -> Self {
         Self {
             routes: Vec::new(),
@@ -91,40 +92,50 @@ impl LocalRuntime {
         }
     }
 
-    /// Serves every function of `namespace` with `endpoint` (module.yaml's `ns/*`).
-    pub fn with_namespace_endpoint(
+    /// Reaches every function of `namespace` through `transport` (module.yaml's `ns/*`).
+    pub fn with_namespace_transport(
         mut self,
         namespace: &str,
-        endpoint: impl Transport + 'static,
+        transport: impl Transport + 'static,
     ) -> Self {
         self.routes
-            .push((Route::Namespace(namespace.to_owned()), Arc::new(endpoint)));
+            .push((Route::Namespace(namespace.to_owned()), Arc::new(transport)));
         self
     }
 
-    /// Serves the function `type_name` with `endpoint`.
-    pub fn with_endpoint(
+    /// Reaches the function `type_name` through `transport`.
+    pub fn with_transport(
         mut self,
         type_name: TypeName,
-        endpoint: impl Transport + 'static,
+        transport: impl Transport + 'static,
     ) -> Self {
         self.routes
-            .push((Route::Exact(type_name), Arc::new(endpoint)));
+            .push((Route::Exact(type_name), Arc::new(transport)));
         self
     }
 
     /// At most `max` invocations per request (module.yaml's `maxNumBatchRequests`,
     /// default 1000).
-    pub fn max_batch(mut self, max: usize) -> Self {
+    pub fn with_max_batch(mut self, max: usize) -> Self {
         self.max_batch = max.max(1);
         self
     }
 
     /// At most `max` requests per run before [`LocalError::RequestLimit`] (default
     /// 100,000).
-    pub fn max_requests(mut self, max: usize) -> Self {
+    pub fn with_max_requests(mut self, max: usize) -> Self {
         self.max_requests = max;
         self
+    }
+
+    /// The most invocations per request ([`LocalRuntime::with_max_batch`]).
+    pub fn max_batch(&self) -> usize {
+        self.max_batch
+    }
+
+    /// The most requests per run ([`LocalRuntime::with_max_requests`]).
+    pub fn max_requests(&self) -> usize {
+        self.max_requests
     }
 
     /// The virtual time elapsed since the runtime started.
@@ -140,7 +151,7 @@ impl LocalRuntime {
         T: Into<Address>,
         V: Encode + SendableTo<T> + ?Sized,
     {
-        let message = OutgoingMessage::try_new(target, value)?;
+        let message = OutgoingMessage::new(target, value)?;
         self.send_message(message);
         Ok(())
     }

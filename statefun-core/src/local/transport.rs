@@ -6,7 +6,7 @@ use futures_util::future::BoxFuture;
 use crate::{dispatch::Handler, function::BoxError, names::Address};
 
 /// Something that answers `ToFunction` bytes with `FromFunction` bytes: an in-process
-/// [`Handler`], or a remote function service over HTTP (`statefun::remote::HttpEndpoint`).
+/// [`Handler`], or a remote function service over HTTP (`statefun::remote::HttpTransport`).
 pub trait Transport: Send + Sync {
     /// Sends one request for the function instance `target` and returns the response
     /// body.

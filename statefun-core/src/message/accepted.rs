@@ -18,7 +18,7 @@ use crate::{
 /// received and the ones accepted.
 ///
 /// ```
-/// use statefun_core::{Message, MessageTypes, Messages, TypeName};
+/// use statefun::{Message, MessageTypes, Messages, TypeName};
 ///
 /// assert_eq!(
 ///     <String as Messages>::message_types(),
@@ -26,7 +26,7 @@ use crate::{
 /// );
 /// assert_eq!(<String as Messages>::from_message(Message::new("hi"))?, "hi");
 /// assert!(<i64 as Messages>::from_message(Message::new("hi")).is_err());
-/// # Ok::<(), statefun_core::MessageError>(())
+/// # Ok::<(), statefun::MessageError>(())
 /// ```
 pub trait Messages: Sized {
     /// The typenames this parameter accepts.

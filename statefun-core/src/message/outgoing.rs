@@ -4,7 +4,7 @@ use bytes::Bytes;
 
 use super::Message;
 use crate::{
-    codec::{CodecError, Encode, InfallibleEncode},
+    codec::{CodecError, Encode},
     names::{Address, AddressError, TypeName},
 };
 
@@ -19,13 +19,13 @@ use crate::{
 /// message goes to one function instance, and the official SDKs refuse it too.
 ///
 /// ```
-/// use statefun_core::{Address, OutgoingMessage, TypeName};
+/// use statefun::{Address, OutgoingMessage, TypeName};
 ///
 /// const GREETER: TypeName = TypeName::from_static("demo/greeter");
 /// let message = OutgoingMessage::new(Address::new(GREETER, "bob"), "hello")?;
 /// assert_eq!(message.target().id(), "bob");
 /// assert!(OutgoingMessage::new(Address::new(GREETER, ""), "hello").is_err());
-/// # Ok::<(), statefun_core::AddressError>(())
+/// # Ok::<(), statefun::OutgoingMessageError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutgoingMessage {
@@ -47,24 +47,13 @@ pub enum OutgoingMessageError {
 }
 
 impl OutgoingMessage {
-    /// A message carrying `value` to `target`, for a value whose encoding cannot fail
-    /// (a primitive, a `&str`, a protobuf or raw type); JSON types use
-    /// [`OutgoingMessage::try_new`]. Fails only if the target's id is empty.
-    pub fn new<T, V>(target: T, value: &V) -> Result<Self, AddressError>
-    where
-        T: Into<Address>,
-        V: InfallibleEncode + SendableTo<T> + ?Sized,
-    {
-        Self::raw(
-            target.into(),
-            &V::value_type_name(),
-            value.encode_infallible(),
-        )
-    }
-
-    /// A message carrying `value` (any [`Type`](crate::Type), or a `&str`) to `target`, or why it could
-    /// not be built: the target's id is empty or the value could not be encoded.
-    pub fn try_new<T, V>(target: T, value: &V) -> Result<Self, OutgoingMessageError>
+    /// A message carrying `value` (any [`Type`](crate::Type), or a `&str`) to `target`, or
+    /// why it cannot be built: the target's id is empty, or the value could not be encoded
+    /// (only JSON types can fail to encode). To send it at once, [`Context::send`] does
+    /// both in one call; build one yourself to send it later, delayed or cancellable.
+    ///
+    /// [`Context::send`]: crate::Context::send
+    pub fn new<T, V>(target: T, value: &V) -> Result<Self, OutgoingMessageError>
     where
         T: Into<Address>,
         V: Encode + SendableTo<T> + ?Sized,

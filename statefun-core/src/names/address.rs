@@ -13,7 +13,7 @@ use super::TypeName;
 /// [`TypeName`], whose parts are never empty.
 ///
 /// ```
-/// use statefun_core::{Address, TypeName};
+/// use statefun::{Address, TypeName};
 ///
 /// let bob = Address::new(TypeName::from_static("demo/greeter"), "bob");
 /// assert_eq!(bob.to_string(), "demo/greeter/bob");

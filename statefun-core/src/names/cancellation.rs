@@ -10,18 +10,18 @@ use std::{borrow::Cow, fmt};
 /// checked by [`CancellationToken::new`]:
 ///
 /// ```
-/// use statefun_core::CancellationToken;
+/// use statefun::CancellationToken;
 ///
 /// const REMINDER: CancellationToken = CancellationToken::from_static("reminder");
 /// let per_order = CancellationToken::new(format!("reminder-{}", 42))?;
 /// assert_eq!(per_order.as_str(), "reminder-42");
 /// assert!(CancellationToken::new("").is_err());
 /// # let _ = REMINDER;
-/// # Ok::<(), statefun_core::TokenError>(())
+/// # Ok::<(), statefun::TokenError>(())
 /// ```
 ///
 /// ```compile_fail
-/// const EMPTY: statefun_core::CancellationToken = statefun_core::CancellationToken::from_static("");
+/// const EMPTY: statefun::CancellationToken = statefun::CancellationToken::from_static("");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CancellationToken(Cow<'static, str>);

@@ -9,7 +9,7 @@ use std::{borrow::Cow, fmt, str::FromStr};
 /// other shape, so this type makes other shapes unrepresentable.
 ///
 /// ```
-/// use statefun_core::TypeName;
+/// use statefun::TypeName;
 ///
 /// const GREETER: TypeName = TypeName::from_static("demo/greeter");
 /// assert_eq!(GREETER.namespace(), "demo");
@@ -18,7 +18,7 @@ use std::{borrow::Cow, fmt, str::FromStr};
 /// let parsed: TypeName = "io.statefun.types/int".parse()?;
 /// assert_eq!(parsed.as_str(), "io.statefun.types/int");
 /// assert!("no-slash".parse::<TypeName>().is_err());
-/// # Ok::<(), statefun_core::TypeNameError>(())
+/// # Ok::<(), statefun::TypeNameError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeName {
@@ -104,7 +104,7 @@ impl TypeName {
     /// If `s` is not `namespace/name`; in a `const` item that is a compile error.
     ///
     /// ```compile_fail
-    /// const BAD: statefun_core::TypeName = statefun_core::TypeName::from_static("no-slash");
+    /// const BAD: statefun::TypeName = statefun::TypeName::from_static("no-slash");
     /// ```
     pub const fn from_static(s: &'static str) -> Self {
         match find_slash(s) {
@@ -125,15 +125,15 @@ impl TypeName {
     /// at compile time.
     ///
     /// ```
-    /// use statefun_core::TypeName;
+    /// use statefun::TypeName;
     ///
-    /// fn egress_of(namespace: &str) -> Result<TypeName, statefun_core::TypeNameError> {
+    /// fn egress_of(namespace: &str) -> Result<TypeName, statefun::TypeNameError> {
     ///     TypeName::new(format!("{namespace}/notices"))
     /// }
     /// let read: &str = "demo/greeter";
     /// assert_eq!(TypeName::new(read)?.name(), "greeter");
     /// assert_eq!(egress_of("demo")?.as_str(), "demo/notices");
-    /// # Ok::<(), statefun_core::TypeNameError>(())
+    /// # Ok::<(), statefun::TypeNameError>(())
     /// ```
     pub fn new(s: impl Into<String>) -> Result<Self, TypeNameError> {
         let full = s.into();

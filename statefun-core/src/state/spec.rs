@@ -65,14 +65,14 @@ impl ValueSpec {
     /// A spec for a value of type `T` named `name`, never expiring.
     ///
     /// ```
-    /// use statefun_core::ValueSpec;
+    /// use statefun::ValueSpec;
     /// use std::time::Duration;
     ///
     /// let seen = ValueSpec::new::<i32>("seen")?.expire_after_call(Duration::from_secs(600))?;
     /// assert_eq!(seen.type_name().as_str(), "io.statefun.types/int");
     /// assert!(ValueSpec::new::<i32>("lastSeen").is_ok());
     /// assert!(ValueSpec::new::<i32>("last-seen").is_err());
-    /// # Ok::<(), statefun_core::SpecError>(())
+    /// # Ok::<(), statefun::SpecError>(())
     /// ```
     pub fn new<T: Type>(name: impl Into<Cow<'static, str>>) -> Result<Self, SpecError> {
         let name = name.into();

@@ -7,7 +7,7 @@
 /// are sent back, once per batch.
 ///
 /// ```
-/// use statefun_core::Value;
+/// use statefun::Value;
 ///
 /// let mut seen = Value::<i32>::default();
 /// assert_eq!(seen.get(), None);

@@ -12,9 +12,9 @@ enum CounterMessage {
 #[statefun::function(typename = "demo/counter")]
 fn counter(ctx: &mut Context, msg: CounterMessage) -> Result<(), statefun::BoxError> {
     let _ = msg;
-    ctx.send(OutgoingMessage::new(counter::address("a"), &7_i64)?);
-    ctx.send(OutgoingMessage::new(log::address("a"), "text")?);
-    ctx.send(OutgoingMessage::new(Address::new(log::TYPE_NAME, "a"), "text")?);
+    ctx.send(counter::address("a"), &7_i64)?;
+    ctx.send(log::address("a"), "text")?;
+    ctx.send(Address::new(log::TYPE_NAME, "a"), "text")?;
     Ok(())
 }
 

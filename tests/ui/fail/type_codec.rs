@@ -46,8 +46,8 @@ fn uses(
     let name = String::new();
     ctx.send(statefun::OutgoingMessage::new(to.clone(), &NoAttribute { name: name.clone() })?);
     ctx.send(statefun::OutgoingMessage::new(to.clone(), &NoCodec { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &TwoCodecs { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &JsonWithoutTypeName { name })?);
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &TwoCodecs { name: name.clone() })?);
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &JsonWithoutTypeName { name })?);
     ctx.send(statefun::OutgoingMessage::new(to, &RawWithoutTypeName(vec![]))?);
     let _: RawWithoutTypeName = msg.decode()?;
     Ok(())

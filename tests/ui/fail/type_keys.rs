@@ -39,9 +39,9 @@ fn uses(
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
     let name = String::new();
-    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &Unknown { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &BadTypeName { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::try_new(to.clone(), &Wrapper { inner: 1 })?);
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Unknown { name: name.clone() })?);
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &BadTypeName { name: name.clone() })?);
+    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Wrapper { inner: 1 })?);
     ctx.send(statefun::OutgoingMessage::new(to, &Typo { name })?);
     let _: Wrapper<i32> = msg.decode()?;
     Ok(())

@@ -31,7 +31,7 @@ enum Anything {
 fn counter(ctx: &mut Context, msg: CounterMessage) -> Result<(), statefun::BoxError> {
     match msg {
         CounterMessage::Add(add) => {
-            ctx.send(OutgoingMessage::new(log::address("all"), &add.n)?);
+            ctx.send(log::address("all"), &add.n)?;
         }
         CounterMessage::Reset(_) => {
             ctx.send_after(
@@ -40,11 +40,8 @@ fn counter(ctx: &mut Context, msg: CounterMessage) -> Result<(), statefun::BoxEr
             );
         }
         CounterMessage::Label(_) => {
-            ctx.send(OutgoingMessage::try_new(
-                counter::address("other"),
-                &Add { n: 1 },
-            )?);
-            ctx.send(OutgoingMessage::new(anything::address("x"), &1.5_f64)?);
+            ctx.send(counter::address("other"), &Add { n: 1 })?;
+            ctx.send(anything::address("x"), &1.5_f64)?;
         }
     }
     Ok(())

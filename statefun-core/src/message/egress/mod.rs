@@ -85,14 +85,14 @@ impl EgressMessage {
     /// A Kafka record for the Kafka egress `egress`; set at least the topic and the value.
     ///
     /// ```
-    /// use statefun_core::{EgressMessage, TypeName};
+    /// use statefun::{EgressMessage, TypeName};
     ///
     /// let record = EgressMessage::kafka(TypeName::from_static("demo/kafka-egress"))
     ///     .topic("greetings")
     ///     .key("alice")
     ///     .value("hello alice")
     ///     .build()?;
-    /// # Ok::<(), statefun_core::EgressError>(())
+    /// # Ok::<(), statefun::EgressError>(())
     /// ```
     pub fn kafka(egress: TypeName) -> KafkaRecordBuilder {
         KafkaRecordBuilder::new(egress)

@@ -12,12 +12,12 @@ use super::{
 /// than this are rejected.
 pub(super) const RECURSION_LIMIT: u32 = 100;
 
-const VARINT: u8 = 0;
-const FIXED64: u8 = 1;
-const LENGTH_DELIMITED: u8 = 2;
-const START_GROUP: u8 = 3;
-const END_GROUP: u8 = 4;
-const FIXED32: u8 = 5;
+pub(super) const VARINT: u8 = 0;
+pub(super) const FIXED64: u8 = 1;
+pub(super) const LENGTH_DELIMITED: u8 = 2;
+pub(super) const START_GROUP: u8 = 3;
+pub(super) const END_GROUP: u8 = 4;
+pub(super) const FIXED32: u8 = 5;
 
 /// A position in the body. `depth` arguments are prost's remaining recursion budget at
 /// the level being decoded.

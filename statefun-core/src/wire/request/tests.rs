@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use prost::Message as _;
 
-use super::*;
+use super::{reader::*, *};
 
 /// Both decoders on `bytes`: both reject it, or both accept it with the same content.
 fn same_as_prost(bytes: &[u8]) -> Result<(), TestCaseError> {

@@ -9,13 +9,13 @@ use statefun_test_support::{
 
 #[test]
 fn get_mut_edits_the_value_in_place_and_marks_the_cell_changed() {
-    let mut seen = Value::received(Some(41));
+    let mut seen = Value::new(41);
     assert!(!seen.is_changed());
     *seen.get_mut().expect("the received value") += 1;
     assert_eq!(seen.get(), Some(&42));
     assert!(seen.is_changed());
 
-    let mut empty = Value::<i32>::received(None);
+    let mut empty = Value::<i32>::default();
     assert_eq!(empty.get_mut(), None);
     assert!(
         empty.is_changed(),
@@ -76,7 +76,7 @@ async fn a_state_field_reads_its_cell_and_writes_its_change() {
 
 #[test]
 fn take_returns_the_value_and_deletes_it() {
-    let mut seen = Value::received(Some(7));
+    let mut seen = Value::new(7);
     assert_eq!(seen.take(), Some(7));
     assert_eq!(seen.get(), None);
     assert!(seen.is_changed());

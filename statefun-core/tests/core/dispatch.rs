@@ -78,7 +78,7 @@ impl Function for Commands {
             }
             ("fail", _) => return Err("asked to fail".into()),
             ("panic", _) => panic!("asked to panic"),
-            ("send", _) => ctx.send(OutgoingMessage::new(target(), "m")?),
+            ("send", _) => ctx.send(target(), "m")?,
             ("delay", token) => ctx.send_after_with_token(
                 Duration::from_millis(1500),
                 CancellationToken::new(token)?,

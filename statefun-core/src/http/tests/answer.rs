@@ -2,9 +2,12 @@
 //! outcome with. The SDK's integrations copy it into their responses; their own tests
 //! (the behaviour table of `statefun-actix`) see the same answers over a socket.
 
-use statefun_core::{
-    Address, Bytes, Error, RequestError, TypeName,
+use bytes::Bytes;
+
+use crate::{
+    dispatch::{Error, RequestError},
     http::{Answer, OCTET_STREAM, Rejection, TEXT_PLAIN},
+    names::{Address, TypeName},
 };
 
 const GREETER: TypeName = TypeName::from_static("demo/greeter");
@@ -80,7 +83,7 @@ fn rejections_have_their_status_and_only_405_an_allow() {
     for (rejection, status) in cases {
         assert_eq!(rejection.status(), status, "{rejection}");
         let text = rejection.to_string();
-        let answer = Answer::from(rejection);
+        let answer = Answer::rejection(&rejection);
         assert_eq!(answer.status(), status);
         assert_eq!(answer.content_type(), TEXT_PLAIN);
         assert_eq!(answer.allow(), (status == 405).then_some("POST"));

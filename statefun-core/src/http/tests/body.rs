@@ -3,9 +3,11 @@
 //! budget, so that the connection stays usable.
 
 use futures_util::stream;
-use statefun_core::{
-    Bytes,
-    http::{Answer, Rejected, Rejection, discard, discard_budget, read_body, receive},
+use bytes::Bytes;
+
+use crate::http::{
+    Answer, RequestHead, Rejection,
+    body::{Rejected, discard, discard_budget, read_body, receive},
 };
 
 type Chunks = stream::Iter<std::vec::IntoIter<Result<Bytes, String>>>;
@@ -77,7 +79,7 @@ async fn a_body_over_the_limit_is_too_large_and_read_to_the_end() {
             drained: true,
         }
     );
-    let answer = Answer::from(rejected);
+    let answer = Answer::rejected(rejected);
     assert_eq!(answer.status(), 413);
     assert!(!answer.close(), "drained: the connection stays usable");
 }
@@ -94,20 +96,21 @@ async fn a_body_that_fails_to_arrive_is_unreadable_and_closes_the_connection() {
             drained: false,
         }
     );
-    let answer = Answer::from(rejected);
+    let answer = Answer::rejected(rejected);
     assert_eq!(answer.status(), 400);
     assert!(answer.close());
 }
 
 #[tokio::test]
 async fn receive_checks_the_headers_then_reads() {
-    let octets = Some(&b"application/octet-stream"[..]);
-    let body = receive(octets, None, Some(b"5"), chunks(&[b"hello"]), 5)
+    let octets = RequestHead::new("POST").with_content_type(&b"application/octet-stream"[..]);
+    let body = receive(&octets.with_content_length(&b"5"[..]), chunks(&[b"hello"]), 5)
         .await
         .unwrap();
     assert_eq!(body, Bytes::from_static(b"hello"));
     // Refused for its headers, and read to the end all the same.
-    let rejected = receive(Some(b"text/plain"), None, None, chunks(&[b"hello"]), 5)
+    let text = RequestHead::new("POST").with_content_type(&b"text/plain"[..]);
+    let rejected = receive(&text, chunks(&[b"hello"]), 5)
         .await
         .unwrap_err();
     assert_eq!(
@@ -117,7 +120,7 @@ async fn receive_checks_the_headers_then_reads() {
             drained: true,
         }
     );
-    let rejected = receive(octets, None, None, failing_after(&[]), 5)
+    let rejected = receive(&octets, failing_after(&[]), 5)
         .await
         .unwrap_err();
     assert!(!rejected.drained);

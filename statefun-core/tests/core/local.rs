@@ -102,7 +102,7 @@ impl Function for Counter {
                 );
                 ctx.send_egress(EgressMessage::new(EGRESS, &state.count.get_or_default()));
             }
-            ("ping", _) => ctx.send(OutgoingMessage::new(at(PINGER, "p"), "ping")?),
+            ("ping", _) => ctx.send(at(PINGER, "p"), "ping")?,
             (other, _) => return Err(format!("unknown command {other}").into()),
         }
         Ok(())
@@ -118,7 +118,7 @@ impl Function for Pinger {
         PINGER
     }
     async fn invoke(&self, ctx: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
-        ctx.send(OutgoingMessage::new(at(COUNTER, "loop"), "ping")?);
+        ctx.send(at(COUNTER, "loop"), "ping")?;
         Ok(())
     }
 }
@@ -167,7 +167,7 @@ async fn specs_are_learned_by_negotiation_then_the_same_invocations_resent() {
 
 #[tokio::test]
 async fn messages_arriving_while_in_flight_are_batched_up_to_the_maximum() {
-    let mut rt = runtime().max_batch(2);
+    let mut rt = runtime().with_max_batch(2);
     for _ in 0..5 {
         rt.send(at(COUNTER, "a"), "inc").unwrap();
     }
@@ -294,7 +294,7 @@ async fn egress_is_captured_with_kafka_records_decoded() {
 
 #[tokio::test]
 async fn a_message_loop_ends_with_an_error_not_a_hang() {
-    let mut rt = runtime().max_requests(50);
+    let mut rt = runtime().with_max_requests(50);
     rt.send(at(COUNTER, "loop"), "ping").unwrap();
     let err = rt.run_until_quiescent().await.unwrap_err();
     assert!(matches!(err, LocalError::RequestLimit(50)), "{err}");
@@ -373,7 +373,7 @@ impl Function for CounterV1 {
 async fn a_state_added_between_two_runs_is_registered_and_old_state_kept() {
     let v1: Arc<dyn Transport> = Arc::new(Handler::new(Functions::new().with(CounterV1)));
     let endpoint = Swappable(Arc::new(Mutex::new(v1)));
-    let mut rt = LocalRuntime::empty().with_namespace_endpoint("test", endpoint.clone());
+    let mut rt = LocalRuntime::empty().with_namespace_transport("test", endpoint.clone());
     rt.send(at(COUNTER, "a"), "inc").unwrap();
     rt.send(at(COUNTER, "a"), "inc").unwrap();
     rt.run_until_quiescent().await.unwrap();
@@ -423,7 +423,7 @@ async fn mutations_of_undeclared_or_retyped_state_are_errors() {
         }],
         ..Default::default()
     });
-    let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, Fixed(undeclared));
+    let mut rt = LocalRuntime::empty().with_transport(COUNTER, Fixed(undeclared));
     rt.send(at(COUNTER, "a"), "x").unwrap();
     let err = rt.run_until_quiescent().await.unwrap_err();
     let text = err.to_string();
@@ -437,7 +437,7 @@ async fn mutations_of_undeclared_or_retyped_state_are_errors() {
     let endpoint = Swappable(Arc::new(Mutex::new(Arc::new(Handler::new(
         Functions::new().with(CounterV1),
     )) as Arc<dyn Transport>)));
-    let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, endpoint.clone());
+    let mut rt = LocalRuntime::empty().with_transport(COUNTER, endpoint.clone());
     rt.send(at(COUNTER, "a"), "x").unwrap();
     rt.run_until_quiescent().await.unwrap();
     *endpoint.0.lock().unwrap() = Arc::new(Fixed(result(from_function::InvocationResponse {
@@ -469,7 +469,7 @@ impl Transport for Raw {
 
 /// The error a runtime whose `demo/counter` answers `transport` stops with.
 async fn error_with(transport: impl Transport + 'static) -> LocalError {
-    let mut rt = LocalRuntime::empty().with_endpoint(COUNTER, transport);
+    let mut rt = LocalRuntime::empty().with_transport(COUNTER, transport);
     rt.send(at(COUNTER, "a"), "x").unwrap();
     rt.run_until_quiescent().await.unwrap_err()
 }

@@ -1,13 +1,14 @@
-//! The metrics at the framework-free layer: `http::respond` and `http::reject` record on the
-//! handler's metrics whatever framework calls them, and a request whose future is dropped
-//! (the client went away) leaves the in-flight gauge.
+//! The metrics at the framework-free layer: an `http::Endpoint` records every request it
+//! answers on the metrics attached to it, whatever framework calls it, and a request whose
+//! future is dropped (the client went away) leaves the in-flight gauge.
 #![cfg(feature = "metrics")]
 
 use std::{future::Future, pin::pin, task::Poll, time::Duration};
 
+use futures_util::stream;
 use statefun_core::{
-    Bytes, Functions, Handler,
-    http::{self, Rejection},
+    Bytes, Functions,
+    http::{Answer, Endpoint, RequestHead},
     metrics::Metrics,
 };
 use statefun_test_support::{
@@ -15,6 +16,12 @@ use statefun_test_support::{
     request::{Batch, typed},
     slow::Slow,
 };
+
+/// `body` POSTed to `endpoint`.
+async fn post(endpoint: &Endpoint, body: Bytes) -> Answer {
+    let body = stream::iter([Ok::<_, std::convert::Infallible>(body)]);
+    endpoint.answer(RequestHead::new("POST"), body).await
+}
 
 fn line<'a>(scrape: &'a str, prefix: &str) -> &'a str {
     scrape
@@ -24,28 +31,29 @@ fn line<'a>(scrape: &'a str, prefix: &str) -> &'a str {
 }
 
 #[tokio::test]
-async fn respond_and_reject_record_on_the_handlers_metrics() {
+async fn every_answer_is_recorded_on_the_attached_metrics() {
     let metrics = Metrics::new();
-    let handler = Handler::new(Functions::new().with(Greeter).with(Slow::default()))
-        .with_metrics(metrics.clone());
-    assert!(handler.metrics().is_some());
+    let endpoint = metrics.attach(
+        Endpoint::new(Functions::new().with(Greeter).with(Slow::default()))
+            .with_timeout(Duration::from_millis(50)),
+    );
+    assert!(endpoint.observer().is_some());
 
     let body = Bytes::from(greeting("a", Some(1), &["hi"]));
-    let answer = http::respond(&handler, body, None, tokio::time::sleep).await;
-    assert_eq!(answer.status(), 200);
+    assert_eq!(post(&endpoint, body).await.status(), 200);
     // Without its state: a 200 asking for it, counted apart.
     let stateless = Bytes::from(Batch::to("demo/greeter", "a").text("hi").encode());
-    let answer = http::respond(&handler, stateless, None, tokio::time::sleep).await;
-    assert_eq!(answer.status(), 200);
+    assert_eq!(post(&endpoint, stateless).await.status(), 200);
     let slow = Bytes::from(
         Batch::to("demo/slow", "b")
             .message(typed(&10_000i64))
             .encode(),
     );
-    let limit = Some(Duration::from_millis(50));
-    let answer = http::respond(&handler, slow, limit, tokio::time::sleep).await;
-    assert_eq!(answer.status(), 504);
-    assert_eq!(http::reject(&handler, Rejection::Method).status(), 405);
+    assert_eq!(post(&endpoint, slow).await.status(), 504);
+    let get = endpoint.answer(RequestHead::new("GET"), stream::empty::<Result<Bytes, String>>());
+    assert_eq!(get.await.status(), 405);
+    let unserved = endpoint.unserved("POST", "/x", None, stream::empty::<Result<Bytes, String>>());
+    assert_eq!(unserved.await.status(), 404);
 
     let scrape = metrics.encode();
     let requests = |function: &str, outcome: &str| {
@@ -60,37 +68,31 @@ async fn respond_and_reject_record_on_the_handlers_metrics() {
     assert_eq!(requests("demo/greeter", "answered"), "1");
     assert_eq!(requests("demo/greeter", "negotiation"), "1");
     assert_eq!(requests("demo/slow", "timeout"), "1");
-    assert_eq!(requests("none", "4xx"), "1");
+    assert_eq!(requests("none", "4xx"), "2");
     assert_eq!(
         line(&scrape, "statefun_requests_in_flight "),
         "statefun_requests_in_flight 0"
     );
 
     // Without metrics, the same calls record nothing anywhere.
-    let plain = Handler::new(Functions::new().with(Greeter));
-    assert!(plain.metrics().is_none());
+    let plain = Endpoint::new(Functions::new().with(Greeter));
+    assert!(plain.observer().is_none());
     let body = Bytes::from(greeting("a", Some(1), &["hi"]));
-    assert_eq!(
-        http::respond(&plain, body, None, tokio::time::sleep)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(post(&plain, body).await.status(), 200);
     assert_eq!(metrics.encode(), scrape);
 }
 
 #[tokio::test]
 async fn a_dropped_request_leaves_the_in_flight_gauge() {
     let metrics = Metrics::new();
-    let handler =
-        Handler::new(Functions::new().with(Slow::default())).with_metrics(metrics.clone());
+    let endpoint = metrics.attach(Endpoint::new(Functions::new().with(Slow::default())));
     let slow = Bytes::from(
         Batch::to("demo/slow", "b")
             .message(typed(&10_000i64))
             .encode(),
     );
     {
-        let mut request = pin!(http::respond(&handler, slow, None, tokio::time::sleep));
+        let mut request = pin!(post(&endpoint, slow));
         let pending =
             std::future::poll_fn(|cx| Poll::Ready(request.as_mut().poll(cx).is_pending())).await;
         assert!(pending);
@@ -107,29 +109,13 @@ async fn a_dropped_request_leaves_the_in_flight_gauge() {
     );
 }
 
-#[tokio::test]
-async fn the_handler_records_on_the_metrics_it_was_given() {
+#[test]
+fn the_metrics_print_their_in_flight_requests() {
     let metrics = Metrics::new();
     assert_eq!(
         format!("{metrics:?}"),
         "Metrics { requests_in_flight: 0, .. }"
     );
-    let handler = Handler::new(Functions::new().with(Greeter)).with_metrics(metrics.clone());
-    assert!(
-        format!("{handler:?}").contains("recorder: Some(Recorder { .. })"),
-        "{handler:?}"
-    );
-    let body = Bytes::from(greeting("a", Some(1), &["hi"]));
-    assert_eq!(
-        http::respond(&handler, body, None, tokio::time::sleep)
-            .await
-            .status(),
-        200
-    );
-    // The handler's metrics are the ones given: one encoding, the same request.
-    let answered = "statefun_requests_total{function=\"demo/greeter\",outcome=\"answered\"} 1";
-    assert!(metrics.encode().contains(answered));
-    assert_eq!(handler.metrics().unwrap().encode(), metrics.encode());
 }
 
 #[test]

@@ -3,10 +3,27 @@
 
 use std::time::Duration;
 
-use statefun_core::http::{Answer, Rejection, check_headers, check_method};
+use crate::http::{
+    Answer, RequestHead, Rejection,
+    rejection::{check_headers, check_method},
+};
 use statefun_test_support::request::Batch;
 
 const LIMIT: usize = 100;
+
+/// The header checks on a request with these three headers.
+fn check(
+    content_type: Option<&[u8]>,
+    content_encoding: Option<&[u8]>,
+    content_length: Option<&[u8]>,
+    limit: usize,
+) -> Result<Option<usize>, Rejection> {
+    let head = RequestHead::new("POST")
+        .with_content_type(content_type)
+        .with_content_encoding(content_encoding)
+        .with_content_length(content_length);
+    check_headers(&head, limit)
+}
 
 #[test]
 fn only_post_is_answered() {
@@ -24,7 +41,7 @@ fn the_content_type_is_octet_stream_whatever_its_case_and_parameters() {
         b"application/octet-stream; charset=binary",
         b"  application/octet-stream  ;x=y",
     ] {
-        assert_eq!(check_headers(Some(value), None, None, LIMIT), Ok(None));
+        assert_eq!(check(Some(value), None, None, LIMIT), Ok(None));
     }
     for value in [
         &b"application/json"[..],
@@ -34,7 +51,7 @@ fn the_content_type_is_octet_stream_whatever_its_case_and_parameters() {
         b"\xff",
     ] {
         assert_eq!(
-            check_headers(Some(value), None, None, LIMIT),
+            check(Some(value), None, None, LIMIT),
             Err(Rejection::ContentType(
                 String::from_utf8_lossy(value).into_owned()
             ))
@@ -45,11 +62,11 @@ fn the_content_type_is_octet_stream_whatever_its_case_and_parameters() {
 #[test]
 fn only_the_identity_encoding_is_accepted() {
     for value in [&b"identity"[..], b"IDENTITY"] {
-        assert_eq!(check_headers(None, Some(value), None, LIMIT), Ok(None));
+        assert_eq!(check(None, Some(value), None, LIMIT), Ok(None));
     }
     for value in [&b"gzip"[..], b"identity, gzip", b""] {
         assert_eq!(
-            check_headers(None, Some(value), None, LIMIT),
+            check(None, Some(value), None, LIMIT),
             Err(Rejection::ContentEncoding(
                 String::from_utf8_lossy(value).into_owned()
             ))
@@ -59,26 +76,26 @@ fn only_the_identity_encoding_is_accepted() {
 
 #[test]
 fn the_declared_length_is_checked_against_the_limit_and_kept_as_a_hint() {
-    assert_eq!(check_headers(None, None, Some(b"0"), LIMIT), Ok(Some(0)));
+    assert_eq!(check(None, None, Some(b"0"), LIMIT), Ok(Some(0)));
     assert_eq!(
-        check_headers(None, None, Some(b"100"), LIMIT),
+        check(None, None, Some(b"100"), LIMIT),
         Ok(Some(100))
     );
     assert_eq!(
-        check_headers(None, None, Some(b"101"), LIMIT),
+        check(None, None, Some(b"101"), LIMIT),
         Err(Rejection::TooLarge { limit: LIMIT })
     );
     // Not a number: no hint; the body is read within the limit all the same.
     for value in [&b"ten"[..], b"-1", b"", b"\xff"] {
-        assert_eq!(check_headers(None, None, Some(value), LIMIT), Ok(None));
+        assert_eq!(check(None, None, Some(value), LIMIT), Ok(None));
     }
 }
 
 #[test]
 fn the_headers_are_checked_type_then_encoding_then_length() {
-    let all_wrong = check_headers(Some(b"text/plain"), Some(b"gzip"), Some(b"1000"), LIMIT);
+    let all_wrong = check(Some(b"text/plain"), Some(b"gzip"), Some(b"1000"), LIMIT);
     assert_eq!(all_wrong, Err(Rejection::ContentType("text/plain".into())));
-    let two_wrong = check_headers(None, Some(b"gzip"), Some(b"1000"), LIMIT);
+    let two_wrong = check(None, Some(b"gzip"), Some(b"1000"), LIMIT);
     assert_eq!(two_wrong, Err(Rejection::ContentEncoding("gzip".into())));
 }
 
@@ -115,12 +132,12 @@ fn a_timeout_names_the_function_and_id_when_the_request_says_them() {
     assert_eq!(answer.status(), 504);
     assert_eq!(
         answer.error_text().unwrap(),
-        "function demo/slow (id `b`) did not finish within 50ms; the batch was abandoned and none of its effects were sent (the limit is set with `Endpoint::with_timeout`)"
+        "function demo/slow (id `b`) did not finish within 50ms; the batch was abandoned and none of its effects were sent (the limit is the endpoint's time limit, or the platform's deadline for the request if that comes first)"
     );
     let answer = Answer::timed_out(b"\xff", Duration::from_secs(2));
     assert_eq!(
         answer.error_text().unwrap(),
-        "the request was not answered within 2s; it was abandoned (the limit is set with `Endpoint::with_timeout`)"
+        "the request was not answered within 2s; it was abandoned (the limit is the endpoint's time limit, or the platform's deadline for the request if that comes first)"
     );
 }
 
@@ -152,7 +169,7 @@ fn each_rejection_says_what_was_wrong() {
         ),
         (
             Rejection::TooLarge { limit: 10 },
-            "the request body is longer than the limit of 10 bytes; raise it with `Endpoint::with_body_limit`",
+            "the request body is longer than the limit of 10 bytes; raise the endpoint's body limit (keep it at least the runtime's `payload_max_bytes`)",
         ),
         (
             Rejection::Unreadable("reset".into()),
@@ -161,6 +178,6 @@ fn each_rejection_says_what_was_wrong() {
     ];
     for (rejection, text) in texts {
         assert_eq!(rejection.to_string(), text);
-        assert_eq!(Answer::from(rejection).error_text(), Some(text));
+        assert_eq!(Answer::rejection(&rejection).error_text(), Some(text));
     }
 }
