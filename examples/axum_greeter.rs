@@ -11,7 +11,7 @@
 //! `http://localhost:PORT/statefun`.
 
 use axum::{Router, routing::get};
-use statefun::{BoxError, Context, Functions, Message, StateSpec, Value, axum::Endpoint};
+use statefun::{BoxError, Context, Functions, Message, StateSpec, Value, http::Endpoint};
 
 #[derive(StateSpec)]
 struct Greeter {
@@ -48,7 +48,7 @@ async fn main() -> Result<(), BoxError> {
 
     let app = Router::new()
         .route("/health", get(|| async { "ok" }))
-        .merge(Endpoint::new(functions).router()); // POST /statefun; 404 with a hint elsewhere
+        .merge(statefun::axum::router(Endpoint::new(functions))); // POST /statefun; 404 with a hint elsewhere
     let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await?;
     tracing::info!("listening on http://{}/statefun", listener.local_addr()?);
     axum::serve(listener, app)

@@ -8,7 +8,7 @@
 mod e2e_functions;
 
 #[tokio::main]
-async fn main() -> Result<(), statefun::lambda::Error> {
+async fn main() -> Result<(), statefun::BoxError> {
     statefun::logging::init();
     statefun::lambda::run(e2e_functions::functions()).await
 }

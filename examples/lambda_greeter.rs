@@ -36,7 +36,7 @@ async fn greeter(ctx: &mut Context, state: &mut Greeter, msg: Message) -> Result
 }
 
 #[tokio::main]
-async fn main() -> Result<(), statefun::lambda::Error> {
+async fn main() -> Result<(), statefun::BoxError> {
     statefun::logging::init(); // stderr, which Lambda sends to CloudWatch Logs
     statefun::lambda::run(Functions::new().with(greeter)).await
 }

@@ -91,7 +91,7 @@ pub fn service(
     Request,
     Response = <Endpoint as lambda_http::tower::Service<Request>>::Response,
     Error = std::convert::Infallible,
-    Future = impl Future + Send,
+    Future: Send,
 > + Clone {
     let endpoint = endpoint.into().with_any_path(true);
     lambda_http::service_fn(move |mut request: Request| {

@@ -25,7 +25,7 @@
 //!
 //! ```text
 //! {"timestamp":"2025-06-01T10:00:00.000000Z","level":"INFO","message":"greeting ann","target":"greeter","span":{"batch_size":1,"bytes":48,"function":"demo/greeter","id":"ann","name":"statefun.request"},"spans":[...]}
-//! {"timestamp":"2025-06-01T10:00:00.000100Z","level":"ERROR","message":"request failed","status":500,"latency":"85µs","error":"function demo/cart (id `ann`) failed: ...","target":"statefun_actix::service","span":{"batch_size":1,"bytes":52,"function":"demo/cart","id":"ann","latency":"85µs","name":"statefun.request","status":500},"spans":[...]}
+//! {"timestamp":"2025-06-01T10:00:00.000100Z","level":"ERROR","message":"request failed","status":500,"latency":"85µs","error":"function demo/cart (id `ann`) failed: ...","target":"statefun::http","span":{"batch_size":1,"bytes":52,"function":"demo/cart","id":"ann","latency":"85µs","name":"statefun.request","status":500},"spans":[...]}
 //! ```
 
 use tracing_subscriber::EnvFilter;

@@ -7,7 +7,7 @@
 use std::{net::SocketAddr, time::Duration};
 
 use axum::{Router, routing::get};
-use statefun::axum::Endpoint;
+use statefun::http::Endpoint;
 use statefun_test_support::{
     conformance_functions,
     greeter::{greeting, seen_in},
@@ -61,7 +61,7 @@ fn post(url: &str, body: &[u8]) -> (u16, Vec<u8>) {
 
 #[test]
 fn every_conformance_vector_is_answered_over_http_as_by_the_python_sdk() {
-    let addr = serve(Endpoint::new(conformance_functions::functions()).router());
+    let addr = serve(statefun::axum::router(Endpoint::new(conformance_functions::functions())));
     conformance_functions::assert_answers_over_http(&format!("http://{addr}/statefun"));
 }
 
@@ -102,7 +102,7 @@ fn parser_rows() -> Vec<Row> {
 
 #[test]
 fn every_row_of_the_http_behaviour_table_is_answered_as_documented() {
-    let addr = serve(table_endpoint().router());
+    let addr = serve(statefun::axum::router(table_endpoint()));
     let mut rows = http_table::rows();
     rows.extend(parser_rows());
     let table = http_table::run(addr, rows);
@@ -112,7 +112,7 @@ fn every_row_of_the_http_behaviour_table_is_answered_as_documented() {
 
 #[test]
 fn early_answers_keep_the_connection_usable() {
-    http_table::early_answers_keep_the_connection_usable(serve(table_endpoint().router()));
+    http_table::early_answers_keep_the_connection_usable(serve(statefun::axum::router(table_endpoint())));
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn the_endpoint_lives_next_to_the_application_routes_at_a_path_of_its_own() {
     let endpoint = Endpoint::new(http_table::functions()).with_path("/fn/{name}");
     let app = Router::new()
         .route("/health", get(|| async { "ok" }))
-        .merge(endpoint.router());
+        .merge(statefun::axum::router(endpoint));
     let addr = serve(app);
 
     let mut health = agent().get(format!("http://{addr}/health")).call().unwrap();
@@ -149,7 +149,7 @@ fn the_endpoint_lives_next_to_the_application_routes_at_a_path_of_its_own() {
 fn the_route_alone_serves_a_router_with_a_fallback_of_its_own() {
     let endpoint = Endpoint::new(http_table::functions());
     let app = Router::new()
-        .route("/functions", endpoint.route())
+        .route("/functions", statefun::axum::route(endpoint))
         .fallback(|| async { (axum::http::StatusCode::IM_A_TEAPOT, "mine") });
     let addr = serve(app);
     let (status, body) = post(
@@ -165,7 +165,7 @@ fn the_route_alone_serves_a_router_with_a_fallback_of_its_own() {
 #[test]
 fn endpoint_reports_its_settings() {
     let endpoint = Endpoint::new(http_table::functions());
-    assert_eq!(endpoint.path(), statefun::axum::DEFAULT_PATH);
+    assert_eq!(endpoint.path(), statefun::http::DEFAULT_PATH);
     assert_eq!(endpoint.body_limit(), 32 * 1024 * 1024);
     assert_eq!(endpoint.timeout(), Some(Duration::from_secs(120)));
     assert_eq!(endpoint.functions().type_names().len(), 2);

@@ -14,9 +14,9 @@ use std::{
 };
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use lambda_http::{Body, Request, RequestExt as _};
+use lambda_http::{Body, IntoResponse as _, Request, RequestExt as _, tower::Service as _};
 use serde_json::json;
-use statefun::lambda::Endpoint;
+use statefun::http::Endpoint;
 use statefun_test_support::{
     conformance, conformance_functions,
     greeter::{greeting, seen_in},
@@ -116,6 +116,14 @@ fn parts(response: lambda_http::Response<Body>) -> (u16, String, Vec<u8>) {
     (status, content_type, body)
 }
 
+/// `endpoint`'s answer to `request` through `statefun::lambda::service`, as `lambda_http`
+/// hands it back to Lambda.
+async fn lambda_answer(endpoint: &Endpoint, request: Request) -> lambda_http::Response<Body> {
+    let mut service = statefun::lambda::service(endpoint.clone());
+    let response = service.call(request).await.unwrap();
+    response.into_response().await
+}
+
 fn octet_stream(body: &[u8]) -> Request {
     function_url_event("POST", Some("application/octet-stream"), body)
 }
@@ -126,7 +134,7 @@ async fn every_conformance_vector_is_answered_from_a_base64_function_url_event()
     for name in conformance::all_vector_names() {
         let vector = conformance::vector(&name);
         let (status, content_type, body) =
-            parts(endpoint.answer(octet_stream(&vector.request)).await);
+            parts(lambda_answer(&endpoint, octet_stream(&vector.request)).await);
         if vector.python_status == 200 {
             assert_eq!(
                 (status, content_type.as_str()),
@@ -147,7 +155,7 @@ async fn every_conformance_vector_is_answered_from_a_base64_function_url_event()
 async fn an_api_gateway_rest_event_is_answered_alike() {
     let endpoint = Endpoint::new(conformance_functions::functions());
     let vector = conformance::vector("d-effects");
-    let (status, _, body) = parts(endpoint.answer(rest_api_event(&vector.request)).await);
+    let (status, _, body) = parts(lambda_answer(&endpoint, rest_api_event(&vector.request)).await);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     conformance::assert_same_answer("d-effects", &body, &vector.python_response);
 }
@@ -157,15 +165,14 @@ async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
     let endpoint = Endpoint::new(http_table::functions());
     let valid = greeting("ann", Some(1), &["hi"]);
 
-    let answer = endpoint.answer(octet_stream(&valid)).await;
+    let answer = lambda_answer(&endpoint, octet_stream(&valid)).await;
     assert_eq!(seen_in(&parts(answer).2), 2);
 
-    let answer = endpoint
-        .answer(function_url_event("POST", None, &valid))
+    let answer = lambda_answer(&endpoint, function_url_event("POST", None, &valid))
         .await;
     assert_eq!(parts(answer).0, 200, "no Content-Type is fine");
 
-    let answer = endpoint.answer(function_url_event("GET", None, b"")).await;
+    let answer = lambda_answer(&endpoint, function_url_event("GET", None, b"")).await;
     assert_eq!(answer.headers()["allow"], "POST");
     let (status, content_type, body) = parts(answer);
     assert_eq!(
@@ -174,8 +181,7 @@ async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
     );
     assert_eq!(body, b"a StateFun endpoint answers POST requests only");
 
-    let answer = endpoint
-        .answer(function_url_event("POST", Some("application/json"), &valid))
+    let answer = lambda_answer(&endpoint, function_url_event("POST", Some("application/json"), &valid))
         .await;
     let (status, _, body) = parts(answer);
     assert_eq!(status, 415);
@@ -184,7 +190,7 @@ async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
         "expected Content-Type application/octet-stream, got `application/json`"
     );
 
-    let (status, _, body) = parts(endpoint.answer(octet_stream(b"")).await);
+    let (status, _, body) = parts(lambda_answer(&endpoint, octet_stream(b"")).await);
     assert_eq!(status, 400);
     assert!(
         String::from_utf8(body)
@@ -193,7 +199,7 @@ async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
     );
 
     let panicking = greeting("ivan", Some(1), &["hi", "panic"]);
-    let (status, _, body) = parts(endpoint.answer(octet_stream(&panicking)).await);
+    let (status, _, body) = parts(lambda_answer(&endpoint, octet_stream(&panicking)).await);
     assert_eq!(status, 500);
     assert_eq!(
         String::from_utf8(body).unwrap(),
@@ -207,7 +213,7 @@ async fn a_batch_over_the_time_limit_is_answered_504() {
     let sleeper = statefun_test_support::request::Batch::to("demo/sleeper", "zzz")
         .text("hi")
         .encode();
-    let (status, _, body) = parts(endpoint.answer(octet_stream(&sleeper)).await);
+    let (status, _, body) = parts(lambda_answer(&endpoint, octet_stream(&sleeper)).await);
     assert_eq!(status, 504);
     assert!(
         String::from_utf8(body)
@@ -239,7 +245,7 @@ fn now_ms() -> u64 {
 async fn the_invocation_deadline_less_the_margin_bounds_a_batch() {
     let endpoint = Endpoint::new(http_table::functions()).with_timeout(Duration::from_secs(30));
     let request = with_deadline(octet_stream(&sleeper()), now_ms() + 700);
-    let (status, _, body) = parts(endpoint.answer(request).await);
+    let (status, _, body) = parts(lambda_answer(&endpoint, request).await);
     assert_eq!(status, 504);
     let text = String::from_utf8(body).unwrap();
     let limit = text
@@ -255,8 +261,7 @@ async fn the_invocation_deadline_less_the_margin_bounds_a_batch() {
 async fn a_deadline_of_zero_is_no_deadline() {
     let endpoint = Endpoint::new(http_table::functions()).with_timeout(Duration::from_millis(300));
     let (status, _, body) = parts(
-        endpoint
-            .answer(with_deadline(octet_stream(&sleeper()), 0))
+        lambda_answer(&endpoint, with_deadline(octet_stream(&sleeper()), 0))
             .await,
     );
     assert_eq!(status, 504);
@@ -299,7 +304,7 @@ async fn log_requests_in_a_child_process() {
         (200, octet_stream(&valid)),
     ] {
         eprintln!("=== {status}");
-        assert_eq!(parts(endpoint.answer(request).await).0, status);
+        assert_eq!(parts(lambda_answer(&endpoint, request).await).0, status);
     }
 }
 

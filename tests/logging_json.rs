@@ -47,7 +47,7 @@ fn child() {
         let server = statefun::actix::Server::new(statefun::actix::Endpoint::new(
             Functions::new().with(greeter),
         ));
-        actix_web::rt::System::new().block_on(server.listen(listener).workers(1).run())
+        actix_web::rt::System::new().block_on(server.listen(listener).with_workers(1).run())
     });
     let ann = Batch::to("demo/greeter", "ann").text("ann").encode();
     assert_eq!(post(&url, &ann), 200);
@@ -75,7 +75,7 @@ fn json_events_carry_the_request_span_fields() {
         ])
         .env(CHILD, "1")
         .env("STATEFUN_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,statefun_actix::service=debug")
+        .env("RUST_LOG", "info,statefun::http=debug")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -43,7 +43,7 @@ impl prost::Name for Ping {
 #[statefun(raw, typename = "demo/bytes")]
 struct Blob(Bytes);
 
-#[derive(StateSpec)]
+#[derive(StateSpec, Default)]
 struct Account {
     seen: Value<i32>,
     #[state(expire_after_call = "10m")]
@@ -383,11 +383,8 @@ async fn async_counter(_ctx: &mut Context, state: &mut Counter, _msg: Message) {
 #[statefun::function(typename = "demo/echo")]
 pub(crate) async fn echo(ctx: &mut Context, msg: Message) -> anyhow::Result<()> {
     let text = msg.as_string()?;
-    let reply = statefun::OutgoingMessage::new(
-        Address::new(TypeName::from_static("demo/sink"), ctx.self_address().id()),
-        text.as_str(),
-    )?;
-    ctx.send(reply);
+    let sink = Address::new(TypeName::from_static("demo/sink"), ctx.self_address().id());
+    ctx.send(sink, text.as_str())?;
     Ok(())
 }
 
@@ -500,7 +497,7 @@ async fn every_common_error_type_fails_the_batch_with_its_message() {
 #[tokio::test]
 async fn the_original_function_is_callable_directly() {
     let mut ctx = Context::new(Address::new(ACCOUNT, "alice"));
-    let mut state = Account::from_cells(&mut statefun::Cells::empty(&Account::specs())).unwrap();
+    let mut state = Account::default();
     account::call(&mut ctx, &mut state, Message::new("bob"))
         .await
         .unwrap();

@@ -6,7 +6,7 @@
 use bytes::Bytes;
 use statefun::{
     Address, Context, Error, Functions, Handler, Message, MessageError, MessageTypes, Messages,
-    OutgoingMessage, RegistryError, StateSpec, Type, TypeName, Value,
+    RegistryError, StateSpec, Type, TypeName, Value,
     local::{LocalError, LocalRuntime},
 };
 use statefun_test_support::{

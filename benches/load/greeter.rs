@@ -40,7 +40,7 @@ async fn main() -> std::io::Result<()> {
     let server = statefun::actix::Server::new(statefun::actix::Endpoint::new(functions))
         .bind(("127.0.0.1", port))?;
     match std::env::var("WORKERS").ok().and_then(|w| w.parse().ok()) {
-        Some(workers) => server.workers(workers).run().await,
+        Some(workers) => server.with_workers(workers).run().await,
         None => server.run().await,
     }
 }

@@ -630,8 +630,10 @@ fn server_listens_on_every_address_it_is_given() {
         .bind("127.0.0.1:0")
         .unwrap()
         .listen(TcpListener::bind("127.0.0.1:0").unwrap())
-        .workers(2)
-        .shutdown_timeout(Duration::from_secs(5));
+        .with_workers(2)
+        .with_shutdown_timeout(Duration::from_secs(5));
+    assert_eq!(server.workers(), Some(2));
+    assert_eq!(server.shutdown_timeout(), Duration::from_secs(5));
     let addrs = server.local_addrs().unwrap();
     assert_eq!(addrs.len(), 2);
     assert_ne!(addrs[0].port(), addrs[1].port());
@@ -898,8 +900,26 @@ mod gzip {
 #[test]
 fn the_endpoint_reports_its_settings() {
     let endpoint = Endpoint::new(Functions::new());
-    assert!(endpoint.serves_operations());
-    assert!(!endpoint.clone().with_operations(false).serves_operations());
+    assert!(endpoint.operations_mounted());
+    assert!(
+        !endpoint
+            .clone()
+            .with_operations_mounted(false)
+            .operations_mounted()
+    );
+    let paths = endpoint
+        .clone()
+        .with_metrics_path("/m")
+        .with_health_path("/h")
+        .with_ready_path("/r");
+    assert_eq!(
+        (paths.metrics_path(), paths.health_path(), paths.ready_path()),
+        ("/m", "/h", "/r")
+    );
+    assert_eq!(
+        (endpoint.metrics_path(), endpoint.health_path(), endpoint.ready_path()),
+        ("/metrics", "/health", "/ready")
+    );
     #[cfg(feature = "gzip")]
     {
         assert!(!endpoint.gzip());

@@ -93,7 +93,7 @@ fn the_service_logs_its_start_failed_batches_and_unserved_paths() {
     let server = Server::new(Endpoint::new(Functions::new().with(Echo).with(Fail)))
         .bind("127.0.0.1:0")
         .unwrap()
-        .workers(1);
+        .with_workers(1);
     let addr = server.local_addrs().unwrap()[0];
     std::thread::spawn(move || actix_web::rt::System::new().block_on(server.run()));
     let url = format!("http://{addr}/statefun");
@@ -135,7 +135,7 @@ fn the_service_logs_its_start_failed_batches_and_unserved_paths() {
     let lines: Vec<&str> = unserved.lines().collect();
     assert_eq!(lines.len(), 1, "{unserved}");
     assert!(
-        lines[0].contains(" WARN statefun_actix::endpoint:"),
+        lines[0].contains(" WARN statefun::http:"),
         "{unserved}"
     );
     assert!(

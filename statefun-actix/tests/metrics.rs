@@ -315,7 +315,7 @@ fn without_metrics_nothing_is_recorded_or_served() {
 
 #[test]
 fn operations_can_be_served_on_another_server() {
-    let endpoint = Endpoint::new(functions()).with_operations(false);
+    let endpoint = Endpoint::new(functions()).with_operations_mounted(false);
     let operations = endpoint.operations();
     let functions_base = start(endpoint);
     assert_eq!(get(&format!("{functions_base}/health")).0, 404);

@@ -157,7 +157,7 @@ fn with_a_client_ca_only_clients_with_a_certificate_of_that_ca_are_served() {
     let dir = certificates();
     let tls = TlsConfig::from_pem_files(dir.join("service.pem"), dir.join("service.key"))
         .unwrap()
-        .client_ca(dir.join("ca.pem"))
+        .with_client_ca(dir.join("ca.pem"))
         .unwrap();
     assert!(tls.requires_client_certificate());
     let port = start(tls);
@@ -206,7 +206,7 @@ fn configuration_errors_name_the_file_and_the_problem() {
 
     // A CA file without certificates.
     let tls = TlsConfig::from_pem_files(dir.join("service.pem"), dir.join("service.key")).unwrap();
-    let error = tls.client_ca(dir.join("client.key")).unwrap_err();
+    let error = tls.with_client_ca(dir.join("client.key")).unwrap_err();
     assert!(
         error
             .to_string()
@@ -220,7 +220,7 @@ fn configuration_errors_name_the_file_and_the_problem() {
     let ca = std::fs::read(dir.join("ca.pem")).unwrap();
     let tls = TlsConfig::from_pem(&cert, &key)
         .unwrap()
-        .client_ca_pem(&ca)
+        .with_client_ca_pem(&ca)
         .unwrap();
     let debug = format!("{tls:?}");
     assert!(

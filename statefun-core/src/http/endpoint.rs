@@ -263,7 +263,7 @@ impl Endpoint {
         let drained = discard(&mut body, 0, budget).await;
         let answer = Answer::unserved_path(path, &self.settings.path, origin);
         if let Some(text) = answer.error_text() {
-            tracing::warn!(method, path, "{text}");
+            tracing::warn!(target: log::TARGET, method = %method, path, "{text}");
         }
         self.rejected(answer.with_close(!drained))
     }

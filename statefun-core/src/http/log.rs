@@ -1,4 +1,5 @@
-//! The span of every StateFun request and the log event that ends it.
+//! The span of every StateFun request and the log event that ends it, under one target,
+//! [`TARGET`], whichever integration serves the request.
 
 use std::time::Duration;
 
@@ -7,11 +8,16 @@ use tracing::Span;
 use super::Answer;
 use crate::names::Address;
 
+/// The target of the request span and of the events the pipeline writes, so that a filter
+/// such as `RUST_LOG=info,statefun::http=debug` (every request) names it whatever serves.
+pub(crate) const TARGET: &str = "statefun::http";
+
 /// The span of one request, `statefun.request` at `INFO`, its fields filled in as they
 /// are known: the target's function and id and the batch size once the request is read,
 /// the body size, the status and the latency once it is answered.
 pub(crate) fn request_span() -> Span {
     tracing::info_span!(
+        target: TARGET,
         "statefun.request",
         function = tracing::field::Empty,
         id = tracing::field::Empty,
@@ -41,8 +47,12 @@ pub(crate) fn answered(span: &Span, answer: &Answer, latency: Duration) {
     span.record("status", status);
     span.record("latency", tracing::field::debug(latency));
     span.in_scope(|| match (status, answer.error_text()) {
-        (500.., Some(error)) => tracing::error!(status, ?latency, %error, "request failed"),
-        (_, Some(error)) => tracing::warn!(status, ?latency, %error, "request rejected"),
-        (_, None) => tracing::debug!(status, ?latency, "request answered"),
+        (500.., Some(error)) => {
+            tracing::error!(target: TARGET, status, ?latency, %error, "request failed")
+        }
+        (_, Some(error)) => {
+            tracing::warn!(target: TARGET, status, ?latency, %error, "request rejected")
+        }
+        (_, None) => tracing::debug!(target: TARGET, status, ?latency, "request answered"),
     });
 }

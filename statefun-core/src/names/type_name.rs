@@ -130,8 +130,8 @@ impl TypeName {
     /// fn egress_of(namespace: &str) -> Result<TypeName, statefun::TypeNameError> {
     ///     TypeName::new(format!("{namespace}/notices"))
     /// }
-    /// let read: &str = "demo/greeter";
-    /// assert_eq!(TypeName::new(read)?.name(), "greeter");
+    /// let read = String::from("demo/greeter"); // e.g. from a configuration file
+    /// assert_eq!(TypeName::new(read.as_str())?.name(), "greeter");
     /// assert_eq!(egress_of("demo")?.as_str(), "demo/notices");
     /// # Ok::<(), statefun::TypeNameError>(())
     /// ```

@@ -16,7 +16,7 @@ fn commands(ctx: &mut statefun::Context, msg: Commands) -> Result<(), statefun::
     if let Commands::Plain(plain) = msg {
         let _ = plain.n;
     }
-    ctx.send(statefun::OutgoingMessage::new(commands::address("x"), "text")?);
+    ctx.send(commands::address("x"), "text")?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! A value the target does not accept, sent through its typed address: one error each, at
 //! the value. Untyped addresses still take anything.
 
-use statefun::{Address, Context, OutgoingMessage};
+use statefun::{Address, Context};
 
 #[derive(statefun::Messages)]
 enum CounterMessage {

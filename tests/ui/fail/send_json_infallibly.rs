@@ -1,4 +1,4 @@
-use statefun::{Address, OutgoingMessage, TypeName};
+use statefun::{EgressMessage, TypeName};
 
 #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
 #[statefun(json, typename = "demo/Cart")]
@@ -7,7 +7,7 @@ struct Cart {
 }
 
 fn main() {
-    let to = Address::new(TypeName::from_static("demo/cart"), "alice");
+    let egress = TypeName::from_static("demo/carts");
     // JSON encoding can fail: `try_new(..)?` is the constructor for it.
-    let _ = OutgoingMessage::new(to, &Cart { items: vec![] });
+    let _ = EgressMessage::new(egress, &Cart { items: vec![] });
 }

@@ -44,11 +44,11 @@ fn uses(
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
     let name = String::new();
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &NoAttribute { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &NoCodec { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &TwoCodecs { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &JsonWithoutTypeName { name })?);
-    ctx.send(statefun::OutgoingMessage::new(to, &RawWithoutTypeName(vec![]))?);
+    ctx.send(to.clone(), &NoAttribute { name: name.clone() })?;
+    ctx.send(to.clone(), &NoCodec { name: name.clone() })?;
+    ctx.send(to.clone(), &TwoCodecs { name: name.clone() })?;
+    ctx.send(to.clone(), &JsonWithoutTypeName { name })?;
+    ctx.send(to, &RawWithoutTypeName(vec![]))?;
     let _: RawWithoutTypeName = msg.decode()?;
     Ok(())
 }

@@ -39,10 +39,10 @@ fn uses(
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
     let name = String::new();
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Unknown { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &BadTypeName { name: name.clone() })?);
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Wrapper { inner: 1 })?);
-    ctx.send(statefun::OutgoingMessage::new(to, &Typo { name })?);
+    ctx.send(to.clone(), &Unknown { name: name.clone() })?;
+    ctx.send(to.clone(), &BadTypeName { name: name.clone() })?;
+    ctx.send(to.clone(), &Wrapper { inner: 1 })?;
+    ctx.send(to, &Typo { name })?;
     let _: Wrapper<i32> = msg.decode()?;
     Ok(())
 }

@@ -19,7 +19,7 @@ fn uses(
     msg: statefun::Message,
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
-    ctx.send(statefun::OutgoingMessage::new(to, &Order { id: String::new() })?);
+    ctx.send(to, &Order { id: String::new() })?;
     let _: Order = msg.decode()?;
     Ok(())
 }

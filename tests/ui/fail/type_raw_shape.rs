@@ -28,9 +28,9 @@ fn uses(
     msg: statefun::Message,
 ) -> Result<(), statefun::BoxError> {
     let to = ctx.self_address().clone();
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Named { bytes: vec![] })?);
-    ctx.send(statefun::OutgoingMessage::new(to.clone(), &Text(String::new()))?);
-    ctx.send(statefun::OutgoingMessage::new(to, &Pair(vec![], 0))?);
+    ctx.send(to.clone(), &Named { bytes: vec![] })?;
+    ctx.send(to.clone(), &Text(String::new()))?;
+    ctx.send(to, &Pair(vec![], 0))?;
     let _: Named = msg.decode()?;
     let _: Text = msg.decode()?;
     let _: Pair = msg.decode()?;

@@ -17,7 +17,7 @@ struct Context {
 
 #[statefun::function(typename = "demo/renamed")]
 fn renamed(ctx: &mut Ctx, msg: Msg) -> Result<(), statefun::BoxError> {
-    ctx.send(statefun::OutgoingMessage::new(ctx.self_address().clone(), msg.as_str()?)?);
+    ctx.send(ctx.self_address().clone(), msg.as_str()?)?;
     Ok(())
 }
 
