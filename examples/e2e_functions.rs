@@ -383,7 +383,10 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
         match command.kind.ok_or("a command without a kind")? {
             Kind::Increment(_) => *counter += 1,
             Kind::Send(send) => {
-                ctx.send(cmd::address(send.target), &send.commands.unwrap_or_default())?;
+                ctx.send(
+                    cmd::address(send.target),
+                    &send.commands.unwrap_or_default(),
+                )?;
             }
             Kind::SendDelayed(send) => {
                 let delay = Duration::from_millis(u64::try_from(send.delay_ms)?);

@@ -61,7 +61,9 @@ fn post(url: &str, body: &[u8]) -> (u16, Vec<u8>) {
 
 #[test]
 fn every_conformance_vector_is_answered_over_http_as_by_the_python_sdk() {
-    let addr = serve(statefun::axum::router(Endpoint::new(conformance_functions::functions())));
+    let addr = serve(statefun::axum::router(Endpoint::new(
+        conformance_functions::functions(),
+    )));
     conformance_functions::assert_answers_over_http(&format!("http://{addr}/statefun"));
 }
 
@@ -112,7 +114,9 @@ fn every_row_of_the_http_behaviour_table_is_answered_as_documented() {
 
 #[test]
 fn early_answers_keep_the_connection_usable() {
-    http_table::early_answers_keep_the_connection_usable(serve(statefun::axum::router(table_endpoint())));
+    http_table::early_answers_keep_the_connection_usable(serve(statefun::axum::router(
+        table_endpoint(),
+    )));
 }
 
 #[test]

@@ -168,8 +168,7 @@ async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
     let answer = lambda_answer(&endpoint, octet_stream(&valid)).await;
     assert_eq!(seen_in(&parts(answer).2), 2);
 
-    let answer = lambda_answer(&endpoint, function_url_event("POST", None, &valid))
-        .await;
+    let answer = lambda_answer(&endpoint, function_url_event("POST", None, &valid)).await;
     assert_eq!(parts(answer).0, 200, "no Content-Type is fine");
 
     let answer = lambda_answer(&endpoint, function_url_event("GET", None, b"")).await;
@@ -181,8 +180,11 @@ async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
     );
     assert_eq!(body, b"a StateFun endpoint answers POST requests only");
 
-    let answer = lambda_answer(&endpoint, function_url_event("POST", Some("application/json"), &valid))
-        .await;
+    let answer = lambda_answer(
+        &endpoint,
+        function_url_event("POST", Some("application/json"), &valid),
+    )
+    .await;
     let (status, _, body) = parts(answer);
     assert_eq!(status, 415);
     assert_eq!(
@@ -260,10 +262,8 @@ async fn the_invocation_deadline_less_the_margin_bounds_a_batch() {
 #[tokio::test]
 async fn a_deadline_of_zero_is_no_deadline() {
     let endpoint = Endpoint::new(http_table::functions()).with_timeout(Duration::from_millis(300));
-    let (status, _, body) = parts(
-        lambda_answer(&endpoint, with_deadline(octet_stream(&sleeper()), 0))
-            .await,
-    );
+    let (status, _, body) =
+        parts(lambda_answer(&endpoint, with_deadline(octet_stream(&sleeper()), 0)).await);
     assert_eq!(status, 504);
     let text = String::from_utf8(body).unwrap();
     assert!(

@@ -100,13 +100,19 @@ fn counter(ctx: &mut Context, state: &mut CartState, msg: i64) {
 #[statefun::function(typename = "shop/frontend")]
 fn frontend(ctx: &mut Context, msg: String) -> Result<(), statefun::BoxError> {
     ctx.send(cart::address(&msg), "from the frontend")?;
-    ctx.send(cart::address(&msg), &Checkout {
+    ctx.send(
+        cart::address(&msg),
+        &Checkout {
             order: "o-1".into(),
-        })?;
-    ctx.send(cart::address(&msg), &AddItem {
+        },
+    )?;
+    ctx.send(
+        cart::address(&msg),
+        &AddItem {
             item: "tea".into(),
             quantity: 3,
-        })?;
+        },
+    )?;
     ctx.send(counter::address(&msg), &5_i64)?;
     Ok(())
 }

@@ -913,11 +913,19 @@ fn the_endpoint_reports_its_settings() {
         .with_health_path("/h")
         .with_ready_path("/r");
     assert_eq!(
-        (paths.metrics_path(), paths.health_path(), paths.ready_path()),
+        (
+            paths.metrics_path(),
+            paths.health_path(),
+            paths.ready_path()
+        ),
         ("/m", "/h", "/r")
     );
     assert_eq!(
-        (endpoint.metrics_path(), endpoint.health_path(), endpoint.ready_path()),
+        (
+            endpoint.metrics_path(),
+            endpoint.health_path(),
+            endpoint.ready_path()
+        ),
         ("/metrics", "/health", "/ready")
     );
     #[cfg(feature = "gzip")]

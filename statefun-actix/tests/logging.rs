@@ -134,10 +134,7 @@ fn the_service_logs_its_start_failed_batches_and_unserved_paths() {
     let unserved = wait_for(&log, "no StateFun endpoint");
     let lines: Vec<&str> = unserved.lines().collect();
     assert_eq!(lines.len(), 1, "{unserved}");
-    assert!(
-        lines[0].contains(" WARN statefun::http:"),
-        "{unserved}"
-    );
+    assert!(lines[0].contains(" WARN statefun::http:"), "{unserved}");
     assert!(
         lines[0].contains(&format!(
             "no StateFun endpoint at `/`: this service answers POST requests at `/statefun`; set `urlPathTemplate: {url}` in module.yaml"

@@ -18,5 +18,6 @@ pub mod http_table;
 pub mod request;
 pub mod slow;
 pub mod state_names;
+pub mod trace;
 pub mod wrapper_check;
 pub mod wrapper_reference;

@@ -112,10 +112,7 @@ impl Context {
     /// The function that sent the current message; `None` for a message from an ingress.
     pub fn caller(&self) -> Option<&Address> {
         self.caller_address
-            .get_or_init(|| {
-                self.caller
-                    .and_then(|caller| caller.to_address(&self.body))
-            })
+            .get_or_init(|| self.caller.and_then(|caller| caller.to_address(&self.body)))
             .as_ref()
     }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt as _};
 
-use super::{RequestHead, Rejection, rejection::check_headers};
+use super::{Rejection, RequestHead, rejection::check_headers};
 
 /// A request answered with an error status before it reached the dispatcher, and whether
 /// its body was read to the end.

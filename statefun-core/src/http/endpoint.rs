@@ -288,18 +288,17 @@ impl Endpoint {
         let handler = &self.settings.handler;
         // A panic in the SDK's own code (it catches those of user code itself) must not
         // take the connection down with it.
-        let dispatch = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            handler.dispatch(request)
-        })) {
-            Ok(dispatch) => dispatch,
-            Err(panic) => {
-                let answer = Answer::panicked(&*panic);
-                if let Some(watch) = watch {
-                    watch.answered(None, 0, false, true, &answer, body.len());
+        let dispatch =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| handler.dispatch(request))) {
+                Ok(dispatch) => dispatch,
+                Err(panic) => {
+                    let answer = Answer::panicked(&*panic);
+                    if let Some(watch) = watch {
+                        watch.answered(None, 0, false, true, &answer, body.len());
+                    }
+                    return answer;
                 }
-                return answer;
-            }
-        };
+            };
         log::routed(span, dispatch.target(), dispatch.batch_size());
         let function = dispatch.target().map(|t| t.type_name().clone());
         let batch_size = dispatch.batch_size();
@@ -316,7 +315,14 @@ impl Endpoint {
         };
         if let Some(watch) = watch {
             let function = function.as_ref();
-            watch.answered(function, batch_size, negotiation, panicked, &answer, body.len());
+            watch.answered(
+                function,
+                batch_size,
+                negotiation,
+                panicked,
+                &answer,
+                body.len(),
+            );
         }
         answer
     }

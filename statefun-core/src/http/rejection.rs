@@ -78,7 +78,10 @@ pub(crate) fn check_method(method: &str) -> Result<(), Rejection> {
 ///
 /// A `Content-Length` that is not a number is ignored here: the body is then read within
 /// the limit all the same ([`read_body`](super::body::read_body)).
-pub(crate) fn check_headers(head: &RequestHead<'_>, limit: usize) -> Result<Option<usize>, Rejection> {
+pub(crate) fn check_headers(
+    head: &RequestHead<'_>,
+    limit: usize,
+) -> Result<Option<usize>, Rejection> {
     if let Some(value) = head.content_type()
         && !is_octet_stream(value)
     {

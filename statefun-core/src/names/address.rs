@@ -94,9 +94,13 @@ impl RawAddress {
     /// The address in `body`, `None` when all three parts are empty (no caller).
     pub(crate) fn to_address(self, body: &[u8]) -> Option<Address> {
         let part = |(start, end): (usize, usize)| {
-            std::str::from_utf8(&body[start..end]).expect("address parts are UTF-8, checked when decoded")
+            std::str::from_utf8(&body[start..end])
+                .expect("address parts are UTF-8, checked when decoded")
         };
-        if self.namespace.0 == self.namespace.1 && self.name.0 == self.name.1 && self.id.0 == self.id.1 {
+        if self.namespace.0 == self.namespace.1
+            && self.name.0 == self.name.1
+            && self.id.0 == self.id.1
+        {
             return None;
         }
         let type_name = TypeName::from_parts(part(self.namespace), part(self.name))

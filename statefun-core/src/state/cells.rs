@@ -63,14 +63,12 @@ impl<'a> Cells<'a> {
                         actual: String::from_utf8_lossy(v.type_name).into_owned(),
                     });
                 }
-                Some(
-                    T::decode(self.body.slice_ref(v.value)).map_err(|source| {
-                        StateError::Decode {
-                            state: spec.name().to_owned(),
-                            source,
-                        }
-                    })?,
-                )
+                Some(T::decode(self.body.slice_ref(v.value)).map_err(|source| {
+                    StateError::Decode {
+                        state: spec.name().to_owned(),
+                        source,
+                    }
+                })?)
             }
             None => None,
         };

@@ -12,8 +12,8 @@ mod spec;
 mod traits;
 mod value;
 
-pub(crate) use cells::{Mutation, ReceivedValue};
 pub use cells::{Cells, Mutations};
+pub(crate) use cells::{Mutation, ReceivedValue};
 pub use error::StateError;
 pub(crate) use spec::validate_specs;
 pub use spec::{Expiration, SpecError, ValueSpec, is_valid_state_name};

@@ -11,6 +11,7 @@ mod conformance;
 mod context;
 mod dispatch;
 mod function;
+mod layers;
 mod local;
 mod message_targets;
 mod messages;

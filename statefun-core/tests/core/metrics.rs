@@ -50,7 +50,10 @@ async fn every_answer_is_recorded_on_the_attached_metrics() {
             .encode(),
     );
     assert_eq!(post(&endpoint, slow).await.status(), 504);
-    let get = endpoint.answer(RequestHead::new("GET"), stream::empty::<Result<Bytes, String>>());
+    let get = endpoint.answer(
+        RequestHead::new("GET"),
+        stream::empty::<Result<Bytes, String>>(),
+    );
     assert_eq!(get.await.status(), 405);
     let unserved = endpoint.unserved("POST", "/x", None, stream::empty::<Result<Bytes, String>>());
     assert_eq!(unserved.await.status(), 404);

@@ -2,11 +2,11 @@
 //! when it came in one, and what is left of a rejected body read and thrown away within a
 //! budget, so that the connection stays usable.
 
-use futures_util::stream;
 use bytes::Bytes;
+use futures_util::stream;
 
 use crate::http::{
-    Answer, RequestHead, Rejection,
+    Answer, Rejection, RequestHead,
     body::{Rejected, discard, discard_budget, read_body, receive},
 };
 
@@ -104,15 +104,17 @@ async fn a_body_that_fails_to_arrive_is_unreadable_and_closes_the_connection() {
 #[tokio::test]
 async fn receive_checks_the_headers_then_reads() {
     let octets = RequestHead::new("POST").with_content_type(&b"application/octet-stream"[..]);
-    let body = receive(&octets.with_content_length(&b"5"[..]), chunks(&[b"hello"]), 5)
-        .await
-        .unwrap();
+    let body = receive(
+        &octets.with_content_length(&b"5"[..]),
+        chunks(&[b"hello"]),
+        5,
+    )
+    .await
+    .unwrap();
     assert_eq!(body, Bytes::from_static(b"hello"));
     // Refused for its headers, and read to the end all the same.
     let text = RequestHead::new("POST").with_content_type(&b"text/plain"[..]);
-    let rejected = receive(&text, chunks(&[b"hello"]), 5)
-        .await
-        .unwrap_err();
+    let rejected = receive(&text, chunks(&[b"hello"]), 5).await.unwrap_err();
     assert_eq!(
         rejected,
         Rejected {
@@ -120,8 +122,6 @@ async fn receive_checks_the_headers_then_reads() {
             drained: true,
         }
     );
-    let rejected = receive(&octets, failing_after(&[]), 5)
-        .await
-        .unwrap_err();
+    let rejected = receive(&octets, failing_after(&[]), 5).await.unwrap_err();
     assert!(!rejected.drained);
 }

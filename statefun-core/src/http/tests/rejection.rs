@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::http::{
-    Answer, RequestHead, Rejection,
+    Answer, Rejection, RequestHead,
     rejection::{check_headers, check_method},
 };
 use statefun_test_support::request::Batch;
@@ -77,10 +77,7 @@ fn only_the_identity_encoding_is_accepted() {
 #[test]
 fn the_declared_length_is_checked_against_the_limit_and_kept_as_a_hint() {
     assert_eq!(check(None, None, Some(b"0"), LIMIT), Ok(Some(0)));
-    assert_eq!(
-        check(None, None, Some(b"100"), LIMIT),
-        Ok(Some(100))
-    );
+    assert_eq!(check(None, None, Some(b"100"), LIMIT), Ok(Some(100)));
     assert_eq!(
         check(None, None, Some(b"101"), LIMIT),
         Err(Rejection::TooLarge { limit: LIMIT })

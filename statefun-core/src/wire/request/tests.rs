@@ -223,8 +223,7 @@ enum Kind {
 const ADDRESS: &[(u32, Kind)] = &[(1, Kind::Str), (2, Kind::Str), (3, Kind::Str)];
 const TYPED_VALUE: &[(u32, Kind)] = &[(1, Kind::Str), (2, Kind::Bool), (3, Kind::Bytes)];
 const PERSISTED_VALUE: &[(u32, Kind)] = &[(1, Kind::Str), (2, Kind::Message(TYPED_VALUE))];
-const INVOCATION: &[(u32, Kind)] =
-    &[(1, Kind::Message(ADDRESS)), (2, Kind::Message(TYPED_VALUE))];
+const INVOCATION: &[(u32, Kind)] = &[(1, Kind::Message(ADDRESS)), (2, Kind::Message(TYPED_VALUE))];
 const BATCH: &[(u32, Kind)] = &[
     (1, Kind::Message(ADDRESS)),
     (2, Kind::Message(PERSISTED_VALUE)),
