@@ -198,7 +198,12 @@ pub mod __private {
         CatchAll, ContextArgument, MessageArgument, MessageParameter, Variant, message_parameter,
         unexpected, variant,
     };
-    pub use statefun_core::codec::{json, protobuf, raw};
+    pub use statefun_core::codec::{json, raw};
+    /// The protobuf codec: its public functions and what the derive uses beside them.
+    pub mod protobuf {
+        pub use statefun_core::__private::protobuf::*;
+        pub use statefun_core::codec::protobuf::*;
+    }
     pub use statefun_core::{
         Accepts, AddressOf, BoxError, Bytes, Cells, CodecError, Context, Encode, Expiration,
         Function, InfallibleEncode, IntoFunctionResult, Message, MessageError, MessageTypes,

@@ -18,10 +18,12 @@ fn is_pub(vis: &Visibility) -> bool {
     matches!(vis, Visibility::Public(_))
 }
 
+/// Whether `#[doc(hidden)]` is among `attrs` (a doc comment that says "hidden" is not).
 fn hidden(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|a| a.path().is_ident("doc") && a.to_token_stream().to_string().contains("hidden"))
+    attrs.iter().any(|a| match &a.meta {
+        syn::Meta::List(list) => list.path.is_ident("doc") && list.tokens.to_string() == "hidden",
+        _ => false,
+    })
 }
 
 /// `[cfg(...)]` of an item, for the listing.
@@ -292,6 +294,76 @@ fn listing() -> String {
         }
     }
     text
+}
+
+/// Every `#[doc(hidden)]` item of a crate's sources, as `path: item`.
+fn hidden_items(file: &Path, path: &str, out: &mut Vec<String>) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let ast = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    hidden_in(&ast.items, file, path, out);
+}
+
+fn hidden_in(list: &[Item], file: &Path, path: &str, out: &mut Vec<String>) {
+    for item in list {
+        let (attrs, name): (&[Attribute], String) = match item {
+            Item::Mod(m) => (&m.attrs, format!("mod {}", m.ident)),
+            Item::Use(u) => (&u.attrs, format!("use {}", squash(&u.tree))),
+            Item::Struct(s) => (&s.attrs, format!("struct {}", s.ident)),
+            Item::Enum(e) => (&e.attrs, format!("enum {}", e.ident)),
+            Item::Trait(t) => (&t.attrs, format!("trait {}", t.ident)),
+            Item::Fn(f) => (&f.attrs, format!("fn {}", f.sig.ident)),
+            Item::Impl(i) => {
+                for inner in &i.items {
+                    if let ImplItem::Fn(f) = inner
+                        && hidden(&f.attrs)
+                    {
+                        out.push(format!("{path}: method {}", f.sig.ident));
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if hidden(attrs) {
+            out.push(format!("{path}: {name}"));
+            continue;
+        }
+        if let Item::Mod(m) = item {
+            let inner = format!("{path}::{}", m.ident);
+            match &m.content {
+                Some((_, content)) => hidden_in(content, file, &inner, out),
+                None => hidden_items(&module_file(file, &m.ident.to_string()), &inner, out),
+            }
+        }
+    }
+}
+
+/// What is hidden from the docs is not public API, and the listing skips it: so the hidden
+/// items are exactly the modules the macros' generated code goes through (`__private`) and
+/// the protocol's generated types (`proto`), for tests and tools. Anything else hidden would
+/// be public in all but name.
+#[test]
+fn only_the_macro_support_and_the_protocol_types_are_hidden() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for (krate, lib) in [
+        ("statefun", "src/lib.rs"),
+        ("statefun_core", "statefun-core/src/lib.rs"),
+        ("statefun_actix", "statefun-actix/src/lib.rs"),
+        ("statefun_macros", "statefun-macros/src/lib.rs"),
+    ] {
+        hidden_items(&root.join(lib), krate, &mut found);
+    }
+    assert_eq!(
+        found,
+        [
+            "statefun: use statefun_core::proto",
+            "statefun: mod __private",
+            "statefun_core: mod proto",
+            "statefun_core: mod __private",
+        ],
+        "move macro support into `__private`, or make the item public API"
+    );
 }
 
 #[test]

@@ -114,3 +114,62 @@ impl CatchAll for Message {
         message
     }
 }
+
+/// What `#[statefun(protobuf)]` types use beside the codec's public functions.
+pub mod protobuf {
+    use std::sync::OnceLock;
+
+    use bytes::Bytes;
+
+    use crate::{
+        codec::{
+            CodecError,
+            protobuf::{ProstMessage, decode, encode, type_name},
+        },
+        names::TypeName,
+    };
+
+    /// The encoder and decoder of a `#[statefun(protobuf)]` type, made by [`codec`].
+    pub struct Codec<M> {
+        /// `codec::protobuf::encode` for `M`.
+        pub encode: fn(&M) -> Bytes,
+        /// `codec::protobuf::decode` for `M`.
+        pub decode: fn(Bytes) -> Result<M, CodecError>,
+    }
+
+    /// The derive's codec for `M`. The derive takes both functions from this one call, so
+    /// that a type that is not a prost message gets one error, not one per use.
+    pub const fn codec<M: ProstMessage>() -> Codec<M> {
+        Codec {
+            encode: encode::<M>,
+            decode: decode::<M>,
+        }
+    }
+
+    /// The typename `#[statefun(protobuf)]` gives a type when no `typename` is set: the
+    /// `type_name` of its `prost::Name`.
+    #[diagnostic::on_unimplemented(
+        message = "`#[statefun(protobuf)]` needs a typename for `{Self}`",
+        label = "no typename",
+        note = "add one: `#[statefun(protobuf, typename = \"type.googleapis.com/<package>.<Message>\")]`, or implement `prost::Name` for `{Self}` (prost-build does so with `enable_type_names()`)"
+    )]
+    pub trait DefaultTypeName {
+        /// `type.googleapis.com/<full name>`.
+        fn default_type_name() -> TypeName;
+    }
+
+    impl<M: prost::Name> DefaultTypeName for M {
+        fn default_type_name() -> TypeName {
+            type_name::<M>()
+        }
+    }
+
+    /// The default typename of `M`, made on first use and kept in `cell`: a type's
+    /// `type_name()` is called for every message it is compared with, and formatting the
+    /// name each time would cost an allocation.
+    pub fn cached_default_type_name<M: DefaultTypeName>(
+        cell: &'static OnceLock<TypeName>,
+    ) -> TypeName {
+        cell.get_or_init(|| M::default_type_name().leak()).clone()
+    }
+}

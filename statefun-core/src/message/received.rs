@@ -150,8 +150,7 @@ impl Message {
 
     /// The message's value as a `T` if the message is one, else the message back: the
     /// typename is compared once. Used by typed message parameters.
-    #[doc(hidden)]
-    pub fn decode_if<T: Type>(self) -> Result<Result<T, MessageError>, Self> {
+    pub(crate) fn decode_if<T: Type>(self) -> Result<Result<T, MessageError>, Self> {
         if !self.has_type(&T::type_name()) {
             return Err(self);
         }

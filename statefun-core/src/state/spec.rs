@@ -84,8 +84,7 @@ impl ValueSpec {
 
     /// A spec whose name and expiration were checked already (by the derive, at compile
     /// time).
-    #[doc(hidden)]
-    pub fn new_unchecked(
+    pub(crate) fn new_unchecked(
         name: impl Into<Cow<'static, str>>,
         type_name: TypeName,
         expiration: Expiration,

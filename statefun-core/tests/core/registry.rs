@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use statefun_core::{
     BoxError, Cells, Context, Expiration, Function, Functions, Message, MessageTypes, Mutations,
-    RegistryError, SpecError, State, StateError, TypeName, ValueSpec,
+    RegistryError, SpecError, State, StateError, StateField, TypeName, Value, ValueSpec,
 };
 
 /// A hand-written state named `$name` whose specs are `$specs`.
@@ -48,11 +48,8 @@ fn register<S: State + 'static>() -> Result<Functions, RegistryError> {
 }
 
 fn int_spec(name: &'static str, expiration: Expiration) -> ValueSpec {
-    ValueSpec::new_unchecked(
-        name,
-        TypeName::from_static("io.statefun.types/int"),
-        expiration,
-    )
+    // As the derive makes it, unchecked: the registry checks it.
+    <Value<i32> as StateField>::spec(name, expiration)
 }
 
 /// The spec error `try_with` reports, after checking it names the function.
