@@ -1,8 +1,8 @@
 //! Hostile and broken input through the real actix-web server: the shared HTTP behaviour
 //! table (`statefun_test_support::http_table`, also run against `statefun::axum`), then the
-//! rows that actix-web's own HTTP parser answers. For every row the expected status and a
-//! part of the body, and a valid request right after it must still be answered correctly
-//! (no row leaves the service or a connection in a bad state).
+//! rows that actix-web's own HTTP parser answers. For every row the expected status, a part
+//! of the body and the log line, and a valid request right after it must still be answered
+//! correctly (no row leaves the service or a connection in a bad state).
 //!
 //! The table, with the answers actually received, is rendered into `docs/robustness.md`
 //! between the `bad-input-table` markers, and this test fails if the document differs:
@@ -13,23 +13,37 @@ use std::net::{SocketAddr, TcpListener};
 use statefun_actix::Endpoint;
 use statefun_test_support::{
     greeter::greeting,
-    http_table::{self, Input, Row, row},
+    http_table::{self, Http, Input, Row, row},
+    trace::Capture,
 };
 
-/// Serves the table's functions with its limits on an ephemeral loopback port; returns its
-/// address.
-fn serve() -> SocketAddr {
+/// Serves the table's functions with its limits on an ephemeral loopback port, its threads
+/// logging into the returned capture.
+fn serve() -> Http {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
     let endpoint = Endpoint::new(http_table::functions())
         .with_body_limit(http_table::LIMIT)
         .with_timeout(http_table::TIMEOUT);
+    let log = Capture::new();
+    let logging = log.clone();
     std::thread::spawn(move || {
-        actix_web::rt::System::new()
-            .block_on(statefun_actix::Server::new(endpoint).listen(listener).run())
-            .unwrap()
+        actix_web::rt::System::new().block_on(async move {
+            let server = actix_web::HttpServer::new(move || {
+                // Runs on each worker thread as it starts.
+                logging.attach_this_thread();
+                actix_web::App::new()
+                    .service(endpoint.clone())
+                    .default_service(endpoint.unserved_paths())
+            })
+            .workers(2)
+            .disable_signals()
+            .listen(listener)
+            .unwrap();
+            server.run().await
+        })
     });
-    addr
+    Http { addr, log }
 }
 
 /// What actix-web's HTTP parser answers: raw bytes on a connection.
@@ -69,11 +83,11 @@ fn parser_rows() -> Vec<Row> {
 fn every_bad_input_is_answered_and_the_next_request_succeeds() {
     let mut rows = http_table::rows();
     rows.extend(parser_rows());
-    let table = http_table::run(serve(), rows);
+    let table = http_table::run(&serve(), rows);
     http_table::check_document(&table);
 }
 
 #[test]
 fn early_answers_keep_the_connection_usable() {
-    http_table::early_answers_keep_the_connection_usable(serve());
+    http_table::early_answers_keep_the_connection_usable(serve().addr);
 }

@@ -2,7 +2,7 @@
 //! line carrying the request span's fields (function, id, batch size, then status and
 //! latency). The subscriber is global and writes to stderr, so the test runs itself again
 //! as the service, with that variable set, and reads the child's stderr.
-#![cfg(all(feature = "actix", feature = "logging"))]
+
 
 use std::{net::TcpListener, process::Command, time::Duration};
 
@@ -69,7 +69,7 @@ fn json_events_carry_the_request_span_fields() {
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "json_events_carry_the_request_span_fields",
+            "logging_json::json_events_carry_the_request_span_fields",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -112,7 +112,7 @@ fn json_events_carry_the_request_span_fields() {
     assert_eq!(span["id"], "ann");
     assert_eq!(span["batch_size"], 1);
     assert_eq!(greeting[0]["level"], "INFO");
-    assert_eq!(greeting[0]["target"], "logging_json");
+    assert_eq!(greeting[0]["target"], "http::logging_json");
 
     // The end of each request: the same, with status and latency.
     let answered = find("request answered");

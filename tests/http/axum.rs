@@ -1,8 +1,8 @@
 //! `statefun::axum` over real HTTP on a loopback port: every conformance vector, the shared
 //! HTTP behaviour table (`statefun_test_support::http_table`, the one the actix-web service
-//! runs, with the same statuses and texts as documented in docs/robustness.md), early
-//! answers on a keep-alive connection, and the endpoint inside an application's own router.
-#![cfg(feature = "axum")]
+//! runs, with the same statuses, texts and log lines as documented in docs/robustness.md),
+//! early answers on a keep-alive connection, and the endpoint inside an application's own
+//! router.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -11,17 +11,26 @@ use statefun::http::Endpoint;
 use statefun_test_support::{
     conformance_functions,
     greeter::{greeting, seen_in},
-    http_table::{self, Input, Row, row},
+    http_table::{self, Http, Input, Row, row},
+    trace::Capture,
 };
 
 /// Serves `app` on an ephemeral loopback port from a thread of its own; returns its address.
 fn serve(app: Router) -> SocketAddr {
+    serve_logged(app).addr
+}
+
+/// Serves `app` as [`serve`] does, its threads logging into the capture returned with it.
+fn serve_logged(app: Router) -> Http {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
+    let log = Capture::new();
+    let logging = log.clone();
     std::thread::spawn(move || {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
+            .on_thread_start(move || logging.attach_this_thread())
             .enable_all()
             .build()
             .unwrap()
@@ -30,7 +39,7 @@ fn serve(app: Router) -> SocketAddr {
                 axum::serve(listener, app).await.unwrap()
             })
     });
-    addr
+    Http { addr, log }
 }
 
 /// The endpoint of the shared table: its functions and limits.
@@ -104,10 +113,10 @@ fn parser_rows() -> Vec<Row> {
 
 #[test]
 fn every_row_of_the_http_behaviour_table_is_answered_as_documented() {
-    let addr = serve(statefun::axum::router(table_endpoint()));
+    let server = serve_logged(statefun::axum::router(table_endpoint()));
     let mut rows = http_table::rows();
     rows.extend(parser_rows());
-    let table = http_table::run(addr, rows);
+    let table = http_table::run(&server, rows);
     eprintln!("{table}");
     http_table::assert_documented(&table);
 }

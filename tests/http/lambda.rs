@@ -1,11 +1,10 @@
 //! `statefun::lambda` on the events Lambda hands over: every conformance vector as a
 //! function URL event with its body base64-encoded (as Lambda encodes binary bodies), the
-//! same through an API Gateway REST event, and the error answers of `statefun_core::http`
-//! (405, 415, 400, 500, 504), the invocation's deadline, the log events; and `run` serving
-//! an invocation of a stand-in Lambda Runtime API on a loopback port. The whole way through
-//! the real Lambda emulator and a function URL is the E2E suite's `lambda` scenario
-//! (`E2E_LAMBDA=1 tests/e2e/run.sh lambda`).
-#![cfg(feature = "lambda")]
+//! same through an API Gateway REST event, the shared HTTP behaviour table (its statuses,
+//! texts and log lines, but for the rows a platform's front end answers itself), the
+//! invocation's deadline; and `run` serving an invocation of a stand-in Lambda Runtime API
+//! on a loopback port. The whole way through the real Lambda emulator and a function URL is
+//! the E2E suite's `lambda` scenario (`E2E_LAMBDA=1 tests/e2e/run.sh lambda`).
 
 use std::{
     process::{Command, Stdio},
@@ -20,7 +19,8 @@ use statefun::http::Endpoint;
 use statefun_test_support::{
     conformance, conformance_functions,
     greeter::{greeting, seen_in},
-    http_table,
+    http_table::{self, Answer},
+    trace::Capture,
 };
 
 /// A function URL event (API Gateway HTTP API payload 2.0) for `method` with `body`,
@@ -160,6 +160,87 @@ async fn an_api_gateway_rest_event_is_answered_alike() {
     conformance::assert_same_answer("d-effects", &body, &vector.python_response);
 }
 
+/// The table's server as Lambda runs it: each request an event handed to
+/// `statefun::lambda::service` on this thread, the answer as `lambda_http` hands it back.
+struct InLambda {
+    endpoint: Endpoint,
+    runtime: tokio::runtime::Runtime,
+    log: Capture,
+}
+
+impl http_table::Server for InLambda {
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        _chunked: bool,
+    ) -> Answer {
+        let mut request = lambda_http::http::Request::builder()
+            .method(method)
+            .uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request: Request = request.body(Body::Binary(body)).unwrap();
+        let response = self.runtime.block_on(lambda_answer(&self.endpoint, request));
+        let header = |name: &str| {
+            let value = response.headers().get(name)?;
+            Some(value.to_str().ok()?.to_owned())
+        };
+        let (content_type, allow) = (header("content-type"), header("allow"));
+        let status = Some(response.status().as_u16());
+        let body = match response.into_body() {
+            Body::Empty => Vec::new(),
+            Body::Text(text) => text.into_bytes(),
+            Body::Binary(bytes) => bytes,
+            other => panic!("an unexpected body: {other:?}"),
+        };
+        Answer {
+            status,
+            content_type,
+            allow,
+            body,
+        }
+    }
+
+    /// Lambda's front end (a function URL, API Gateway, an ALB) parses HTTP.
+    fn raw(&self, _: &[u8]) -> Option<Answer> {
+        None
+    }
+
+    /// A Lambda function has one entry point.
+    fn answers_every_path(&self) -> bool {
+        true
+    }
+
+    fn addr(&self) -> Option<std::net::SocketAddr> {
+        None
+    }
+
+    fn log(&self) -> &Capture {
+        &self.log
+    }
+}
+
+#[test]
+fn every_row_of_the_http_behaviour_table_is_answered_and_logged_as_documented() {
+    let server = InLambda {
+        endpoint: Endpoint::new(http_table::functions())
+            .with_body_limit(http_table::LIMIT)
+            .with_timeout(http_table::TIMEOUT),
+        runtime: tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+        log: Capture::new(),
+    };
+    let _capturing = server.log.on_this_thread();
+    let table = http_table::run(&server, http_table::rows());
+    http_table::assert_documented(&table);
+}
+
 #[tokio::test]
 async fn errors_are_answered_with_the_status_and_text_of_the_http_table() {
     let endpoint = Endpoint::new(http_table::functions());
@@ -284,69 +365,11 @@ fn the_endpoint_tells_its_functions() {
     assert_eq!(names, ["demo/greeter", "demo/sleeper"]);
 }
 
-/// Run by [`requests_are_logged_by_outcome`] in a child process: a process-wide log
-/// subscriber, which no other test of this file may share.
-#[tokio::test]
-#[ignore = "the child process of requests_are_logged_by_outcome"]
-async fn log_requests_in_a_child_process() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .without_time()
-        .init();
-    let endpoint = Endpoint::new(http_table::functions());
-    let panicking = greeting("ivan", Some(1), &["hi", "panic"]);
-    let json = function_url_event("POST", Some("application/json"), b"{}");
-    let valid = greeting("ann", Some(1), &["hi"]);
-    for (status, request) in [
-        (500, octet_stream(&panicking)),
-        (415, json),
-        (200, octet_stream(&valid)),
-    ] {
-        eprintln!("=== {status}");
-        assert_eq!(parts(lambda_answer(&endpoint, request).await).0, status);
-    }
-}
-
 /// This test binary running only the ignored test `name`, its output not captured.
 fn child_process(name: &str) -> Command {
     let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args([name, "--exact", "--ignored", "--nocapture"]);
+    command.args([&format!("lambda::{name}"), "--exact", "--ignored", "--nocapture"]);
     command
-}
-
-#[test]
-fn requests_are_logged_by_outcome() {
-    let output = child_process("log_requests_in_a_child_process")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(output.status.success(), "{stderr}");
-    let logged = |status: &str| {
-        let section = stderr
-            .split(&format!("=== {status}\n"))
-            .nth(1)
-            .unwrap_or("");
-        let section = section.split("=== ").next().unwrap();
-        let levels = ["ERROR", " WARN", " INFO", "DEBUG"];
-        section
-            .lines()
-            .filter(|line| levels.iter().any(|level| line.starts_with(level)))
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    for (status, level, event) in [
-        ("500", "ERROR", "request failed status=500"),
-        ("415", " WARN", "request rejected status=415"),
-    ] {
-        let lines = logged(status);
-        assert!(
-            lines.len() == 1 && lines[0].starts_with(level) && lines[0].contains(event),
-            "{stderr}"
-        );
-    }
-    assert_eq!(logged("200"), Vec::<String>::new(), "{stderr}");
 }
 
 /// The stand-in Lambda Runtime API: the first `GET .../invocation/next` hands over `event`

@@ -1,0 +1,13 @@
+//! The request pipeline (`statefun::http::Endpoint`) under each way of serving it besides
+//! actix-web (whose tests are in `statefun-actix/tests`): axum, AWS Lambda and plain hyper,
+//! each against the shared HTTP behaviour table and every conformance vector; and the JSON
+//! log lines of `statefun::logging`. One binary; a module per integration.
+
+#[cfg(feature = "axum")]
+mod axum;
+#[cfg(feature = "tower")]
+mod hyper;
+#[cfg(feature = "lambda")]
+mod lambda;
+#[cfg(all(feature = "actix", feature = "logging"))]
+mod logging_json;
