@@ -184,7 +184,9 @@ impl http_table::Server for InLambda {
             request = request.header(*name, *value);
         }
         let request: Request = request.body(Body::Binary(body)).unwrap();
-        let response = self.runtime.block_on(lambda_answer(&self.endpoint, request));
+        let response = self
+            .runtime
+            .block_on(lambda_answer(&self.endpoint, request));
         let header = |name: &str| {
             let value = response.headers().get(name)?;
             Some(value.to_str().ok()?.to_owned())
@@ -368,7 +370,12 @@ fn the_endpoint_tells_its_functions() {
 /// This test binary running only the ignored test `name`, its output not captured.
 fn child_process(name: &str) -> Command {
     let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args([&format!("lambda::{name}"), "--exact", "--ignored", "--nocapture"]);
+    command.args([
+        &format!("lambda::{name}"),
+        "--exact",
+        "--ignored",
+        "--nocapture",
+    ]);
     command
 }
 

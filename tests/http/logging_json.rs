@@ -3,7 +3,6 @@
 //! latency). The subscriber is global and writes to stderr, so the test runs itself again
 //! as the service, with that variable set, and reads the child's stderr.
 
-
 use std::{net::TcpListener, process::Command, time::Duration};
 
 use serde_json::Value as Json;

@@ -157,9 +157,8 @@ fn expected_level(status: u16) -> Option<&'static str> {
 /// With every failed row and the table, if any row failed.
 pub fn run(server: &dyn Server, rows: Vec<Row>) -> String {
     let octet_stream = [("content-type", "application/octet-stream")];
-    let mut table = String::from(
-        "| # | input | status | answer (body) | log |\n|---|---|---|---|---|\n",
-    );
+    let mut table =
+        String::from("| # | input | status | answer (body) | log |\n|---|---|---|---|---|\n");
     let mut failures = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
         let number = i + 1;

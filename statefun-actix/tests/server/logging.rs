@@ -1,6 +1,7 @@
 //! What a served endpoint logs, captured with a test subscriber: where it listens and what it
 //! serves, one line per failed batch (5xx) and per request to a path that is not served,
-//! nothing for a request answered 200. One subscriber per process, so one test.
+//! nothing for a request answered 200. The subscriber is the process's, so the test runs in a
+//! child process.
 
 use std::{
     io::Write,
@@ -80,7 +81,9 @@ fn wait_for(log: &Captured, needle: &str) -> String {
     panic!("the log never contained {needle:?}:\n{}", log.text());
 }
 
+/// Run in a child process by [`the_service_logs_its_start_failed_batches_and_unserved_paths_in_a_process_of_its_own`]: it installs the process-wide subscriber.
 #[test]
+#[ignore = "run in a child process of its own"]
 fn the_service_logs_its_start_failed_batches_and_unserved_paths() {
     let log = Captured::default();
     let writer = log.clone();
@@ -142,4 +145,12 @@ fn the_service_logs_its_start_failed_batches_and_unserved_paths() {
         "{unserved}"
     );
     assert!(lines[0].contains("method=POST path=\"/\""), "{unserved}");
+}
+
+#[test]
+fn the_service_logs_its_start_failed_batches_and_unserved_paths_in_a_process_of_its_own() {
+    crate::in_child_process(
+        module_path!(),
+        "the_service_logs_its_start_failed_batches_and_unserved_paths",
+    );
 }

@@ -1,7 +1,6 @@
 //! HTTPS and mutual TLS through the real server, with certificates generated here (a CA,
 //! the service's certificate for 127.0.0.1, a client certificate of that CA and one of
 //! another CA) and written to PEM files, as a deployment would have them.
-#![cfg(feature = "tls")]
 
 use std::{
     net::{IpAddr, Ipv4Addr, TcpListener},

@@ -43,7 +43,7 @@ fn stderr_of(case: &str) -> String {
     let output = Command::new(env::current_exe().unwrap())
         .args([
             "--exact",
-            "a_service_without_a_subscriber_says_so_once",
+            "no_subscriber::a_service_without_a_subscriber_says_so_once",
             "--nocapture",
         ])
         .env(CASE, case)

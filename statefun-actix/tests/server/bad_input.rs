@@ -6,7 +6,7 @@
 //!
 //! The table, with the answers actually received, is rendered into `docs/robustness.md`
 //! between the `bad-input-table` markers, and this test fails if the document differs:
-//! run `STATEFUN_BLESS=1 cargo test -p statefun-actix --test bad_input` to regenerate it.
+//! run `STATEFUN_BLESS=1 cargo test -p statefun-actix --test server bad_input` to regenerate it.
 
 use std::net::{SocketAddr, TcpListener};
 

@@ -1,7 +1,6 @@
 //! The metrics after a scripted series of requests, scraped from `GET /metrics` of a real
 //! server: exact counter values and histogram counts. Then the operational paths beside the
 //! function path: health, readiness, and what a StateFun `POST` to them is answered.
-#![cfg(feature = "metrics")]
 
 use std::{collections::BTreeSet, net::TcpListener, time::Duration};
 

@@ -1,7 +1,6 @@
 //! `GET /ready` answers 503 from the moment a graceful shutdown starts, while the batch in
 //! flight is still answered 200. Signals reach the whole process (and readiness is the
-//! process's), so this file holds a single test.
-#![cfg(unix)]
+//! process's), so the test runs in a child process.
 
 use std::{
     io::{BufRead as _, BufReader, Read as _, Write as _},
@@ -69,7 +68,9 @@ impl Connection {
     }
 }
 
+/// Run in a child process by [`ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_completes_in_a_process_of_its_own`]: signals reach the whole process, and readiness is the process's.
 #[test]
+#[ignore = "run in a child process of its own"]
 fn ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_completes() {
     let in_flight = Arc::new(AtomicBool::new(false));
     let functions = Functions::new().with(Slow(Arc::clone(&in_flight)));
@@ -134,4 +135,13 @@ fn ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_c
         .recv_timeout(Duration::from_secs(20))
         .expect("the server stopped");
     assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_completes_in_a_process_of_its_own()
+ {
+    crate::in_child_process(
+        module_path!(),
+        "ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_completes",
+    );
 }

@@ -1,7 +1,6 @@
 //! `serve` stops gracefully on SIGTERM and SIGINT: batches in flight are answered, then the
-//! future resolves; a second signal makes it resolve at once. Signals reach the whole process, so this
-//! file holds a single test.
-#![cfg(unix)]
+//! future resolves; a second signal makes it resolve at once. Signals reach the whole
+//! process, so the test runs in a child process.
 
 use std::{
     io::{Read as _, Write as _},
@@ -92,7 +91,9 @@ fn signal(name: &str) {
     assert!(status.success());
 }
 
+/// Run in a child process by [`signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own`]: signals reach the whole process.
 #[test]
+#[ignore = "run in a child process of its own"]
 fn signals_stop_gracefully_and_a_second_one_at_once() {
     for sig in ["TERM", "INT"] {
         let running = start();
@@ -135,5 +136,13 @@ fn signals_stop_gracefully_and_a_second_one_at_once() {
     assert!(
         TcpStream::connect(running.addr).is_err(),
         "the listener is closed"
+    );
+}
+
+#[test]
+fn signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own() {
+    crate::in_child_process(
+        module_path!(),
+        "signals_stop_gracefully_and_a_second_one_at_once",
     );
 }
