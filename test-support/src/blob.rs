@@ -2,9 +2,7 @@
 //! holding one, `BlobState` (the state of `demo/blob` in the conformance vector
 //! `e-large-state`).
 
-use statefun_core::{
-    Bytes, Cells, CodecError, Mutations, State, StateError, Type, TypeName, Value, ValueSpec,
-};
+use statefun_core::{Bytes, CodecError, Type, TypeName};
 
 /// Any bytes, kept as received: decoding takes the value's bytes as they are (a view into
 /// the request body, not a copy), encoding gives them back.
@@ -22,22 +20,10 @@ impl Type for Blob {
     }
 }
 
-/// `blob: demo/bytes`, never expiring.
-pub struct BlobState {
-    /// The bytes.
-    pub blob: Value<Blob>,
-}
-
-impl State for BlobState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<Blob>("blob").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(BlobState {
-            blob: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.blob)
+crate::state! {
+    /// `blob: demo/bytes`, never expiring.
+    pub struct BlobState {
+        /// The bytes.
+        blob: Blob,
     }
 }

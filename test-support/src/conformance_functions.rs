@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use statefun_core::{
-    Address, BoxError, Bytes, CancellationToken, Cells, CodecError, Context, EgressMessage,
-    Function, Functions, Message, Mutations, OutgoingMessage, State, StateError, Type, TypeName,
-    Value, ValueSpec, codec,
+    Address, BoxError, Bytes, CancellationToken, CodecError, Context, EgressMessage, Function,
+    Functions, Message, OutgoingMessage, Type, TypeName, codec,
 };
 
 use crate::{
@@ -17,27 +16,10 @@ use crate::{
     greeter::Greeter,
 };
 
-struct EffectsState {
-    seen: Value<i32>,
-    scratch: Value<String>,
-}
-
-impl State for EffectsState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![
-            ValueSpec::new::<i32>("seen").unwrap(),
-            ValueSpec::new::<String>("scratch").unwrap(),
-        ]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            seen: cells.next_value()?,
-            scratch: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.seen)?;
-        out.write(&self.scratch)
+crate::state! {
+    struct EffectsState {
+        seen: i32,
+        scratch: String,
     }
 }
 
@@ -144,21 +126,9 @@ struct VisitAck {
 }
 json_type!(VisitAck, "demo/VisitAck");
 
-struct ProfileState {
-    profile: Value<Profile>,
-}
-
-impl State for ProfileState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<Profile>("profile").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            profile: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.profile)
+crate::state! {
+    struct ProfileState {
+        profile: Profile,
     }
 }
 
@@ -197,37 +167,11 @@ impl Function for JsonFunction {
     }
 }
 
-struct TtlState {
-    a: Value<i32>,
-    b: Value<String>,
-    c: Value<bool>,
-}
-
-impl State for TtlState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![
-            ValueSpec::new::<i32>("a")
-                .unwrap()
-                .expire_after_call(Duration::from_secs(60))
-                .unwrap(),
-            ValueSpec::new::<String>("b")
-                .unwrap()
-                .expire_after_write(Duration::from_secs(5))
-                .unwrap(),
-            ValueSpec::new::<bool>("c").unwrap(),
-        ]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            a: cells.next_value()?,
-            b: cells.next_value()?,
-            c: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.a)?;
-        out.write(&self.b)?;
-        out.write(&self.c)
+crate::state! {
+    struct TtlState {
+        a: i32 => statefun_core::Expiration::AfterCall(Duration::from_secs(60)),
+        b: String => statefun_core::Expiration::AfterWrite(Duration::from_secs(5)),
+        c: bool,
     }
 }
 

@@ -4,10 +4,7 @@
 //! `panic-on-decode` and whose encoding panics on the text `panic-on-encode`; the function
 //! stores each string message it gets.
 
-use statefun_core::{
-    BoxError, Bytes, Cells, CodecError, Context, Function, Message, Mutations, State, StateError,
-    Type, TypeName, Value, ValueSpec,
-};
+use statefun_core::{BoxError, Bytes, CodecError, Context, Function, Message, Type, TypeName};
 
 /// The function's typename.
 pub const FRAGILE: TypeName = TypeName::from_static("demo/fragile");
@@ -33,23 +30,11 @@ impl Type for Fragile {
     }
 }
 
-/// `note: demo/fragile-note`, never expiring.
-pub struct FragileState {
-    /// The last string message.
-    pub note: Value<Fragile>,
-}
-
-impl State for FragileState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<Fragile>("note").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(FragileState {
-            note: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.note)
+crate::state! {
+    /// `note: demo/fragile-note`, never expiring.
+    pub struct FragileState {
+        /// The last string message.
+        note: Fragile,
     }
 }
 

@@ -3,10 +3,7 @@
 //! The greeter of the conformance vectors `a-greeter`, `b-greeter-batch100`,
 //! `c-greeter-missing-state` and `h-greeter-empty-state`.
 
-use statefun_core::{
-    BoxError, Cells, Context, Function, Message, Mutations, State, StateError, Type, TypeName,
-    Value, ValueSpec,
-};
+use statefun_core::{BoxError, Context, Function, Message, Type, TypeName};
 
 use crate::{
     answer::mutations,
@@ -16,23 +13,11 @@ use crate::{
 /// The greeter's typename.
 pub const GREETER: TypeName = TypeName::from_static("demo/greeter");
 
-/// `seen: io.statefun.types/int`, never expiring.
-pub struct Seen {
-    /// How many messages the greeter counted.
-    pub seen: Value<i32>,
-}
-
-impl State for Seen {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<i32>("seen").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Seen {
-            seen: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.seen)
+crate::state! {
+    /// `seen: io.statefun.types/int`, never expiring.
+    pub struct Seen {
+        /// How many messages the greeter counted.
+        seen: i32,
     }
 }
 

@@ -17,7 +17,12 @@ pub mod greeter;
 pub mod http_table;
 pub mod request;
 pub mod slow;
+pub mod state;
 pub mod state_names;
 pub mod trace;
 pub mod wrapper_check;
 pub mod wrapper_reference;
+
+/// The core, for the code [`state!`] expands to.
+#[doc(hidden)]
+pub use statefun_core as __core;

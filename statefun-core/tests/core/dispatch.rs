@@ -6,9 +6,9 @@ use std::{sync::Arc, sync::Mutex, time::Duration};
 use bytes::Bytes;
 use from_function::{expiration_spec::ExpireMode, persisted_value_mutation::MutationType};
 use statefun_core::{
-    Address, BoxError, CancellationToken, Cells, Context, ContextError, Error, Function, Functions,
-    Handler, Message, Mutations, OutgoingMessage, RegistryError, RequestError, State, StateError,
-    TokenError, TypeName, Value, ValueSpec,
+    Address, BoxError, CancellationToken, Context, ContextError, Error, Function, Functions,
+    Handler, Message, OutgoingMessage, RegistryError, RequestError, StateError, TokenError,
+    TypeName,
     proto::reqreply::{self as pb, from_function},
 };
 use statefun_test_support::{
@@ -18,32 +18,12 @@ use statefun_test_support::{
 
 const COUNTER: TypeName = TypeName::from_static("test/counter");
 
-/// Two cells: `count` (int, expires 1 s after call) and `note` (string).
-#[derive(Debug)]
-struct Counter {
-    count: Value<i32>,
-    note: Value<String>,
-}
-
-impl State for Counter {
-    fn specs() -> Vec<ValueSpec> {
-        vec![
-            ValueSpec::new::<i32>("count")
-                .unwrap()
-                .expire_after_call(Duration::from_secs(1))
-                .unwrap(),
-            ValueSpec::new::<String>("note").unwrap(),
-        ]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            count: cells.next_value()?,
-            note: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.count)?;
-        out.write(&self.note)
+statefun_test_support::state! {
+    /// Two cells: `count` (int, expires 1 s after call) and `note` (string).
+    #[derive(Debug)]
+    struct Counter {
+        count: i32 => statefun_core::Expiration::AfterCall(Duration::from_secs(1)),
+        note: String,
     }
 }
 

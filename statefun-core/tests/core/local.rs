@@ -10,8 +10,8 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use prost::Message as _;
 use statefun_core::{
-    Address, BoxError, CancellationToken, Cells, Context, EgressMessage, Function, Functions,
-    Handler, Message, Mutations, OutgoingMessage, State, StateError, TypeName, Value, ValueSpec,
+    Address, BoxError, CancellationToken, Context, EgressMessage, Function, Functions, Handler,
+    Message, OutgoingMessage, StateError, TypeName,
     local::{EgressRecord, LocalError, LocalRuntime, RunReport, Transport},
     proto::reqreply::{self as pb, FromFunction, from_function},
 };
@@ -24,38 +24,12 @@ fn at(type_name: TypeName, id: &str) -> Address {
     Address::new(type_name, id)
 }
 
-/// `count` (never expires), `recent` (1 s after write), `touched` (1 s after call).
-struct CounterState {
-    count: Value<i32>,
-    recent: Value<i32>,
-    touched: Value<bool>,
-}
-
-impl State for CounterState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![
-            ValueSpec::new::<i32>("count").unwrap(),
-            ValueSpec::new::<i32>("recent")
-                .unwrap()
-                .expire_after_write(Duration::from_secs(1))
-                .unwrap(),
-            ValueSpec::new::<bool>("touched")
-                .unwrap()
-                .expire_after_call(Duration::from_secs(1))
-                .unwrap(),
-        ]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            count: cells.next_value()?,
-            recent: cells.next_value()?,
-            touched: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.count)?;
-        out.write(&self.recent)?;
-        out.write(&self.touched)
+statefun_test_support::state! {
+    /// `count` (never expires), `recent` (1 s after write), `touched` (1 s after call).
+    struct CounterState {
+        count: i32,
+        recent: i32 => statefun_core::Expiration::AfterWrite(Duration::from_secs(1)),
+        touched: bool => statefun_core::Expiration::AfterCall(Duration::from_secs(1)),
     }
 }
 
@@ -333,21 +307,9 @@ impl Transport for Swappable {
     }
 }
 
-struct V1State {
-    count: Value<i32>,
-}
-
-impl State for V1State {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<i32>("count").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            count: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.count)
+statefun_test_support::state! {
+    struct V1State {
+        count: i32,
     }
 }
 

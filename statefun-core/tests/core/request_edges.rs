@@ -13,8 +13,7 @@ use std::{
 use bytes::Bytes;
 use prost::Message as _;
 use statefun_core::{
-    BoxError, Cells, Context, Error, Function, Functions, Handler, Message, Mutations,
-    RequestError, State, StateError, TypeName, Value, ValueSpec,
+    BoxError, Context, Error, Function, Functions, Handler, Message, RequestError, TypeName,
     proto::reqreply::{self as pb, from_function},
 };
 use statefun_test_support::{
@@ -24,31 +23,11 @@ use statefun_test_support::{
 
 const ECHO: TypeName = TypeName::from_static("test/echo");
 
-/// `seen` (int, no expiration), `ttl` (string, expires 5 s after write).
-struct Cells2 {
-    seen: Value<i32>,
-    ttl: Value<String>,
-}
-
-impl State for Cells2 {
-    fn specs() -> Vec<ValueSpec> {
-        vec![
-            ValueSpec::new::<i32>("seen").unwrap(),
-            ValueSpec::new::<String>("ttl")
-                .unwrap()
-                .expire_after_write(Duration::from_secs(5))
-                .unwrap(),
-        ]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Self {
-            seen: cells.next_value()?,
-            ttl: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.seen)?;
-        out.write(&self.ttl)
+statefun_test_support::state! {
+    /// `seen` (int, no expiration), `ttl` (string, expires 5 s after write).
+    struct Cells2 {
+        seen: i32,
+        ttl: String => statefun_core::Expiration::AfterWrite(Duration::from_secs(5)),
     }
 }
 

@@ -12,8 +12,7 @@ use bytes::Bytes;
 use prost::Message as _;
 use statefun_actix::{Endpoint, Server};
 use statefun_core::{
-    BoxError, Cells, Context, Function, Functions, Message, Mutations, State, StateError, Type,
-    TypeName, Value, ValueSpec,
+    BoxError, Context, Function, Functions, Message, Type, TypeName,
     proto::reqreply::{ToFunction, TypedValue},
 };
 use statefun_test_support::{
@@ -31,27 +30,10 @@ use statefun_test_support::{
 /// `demo/sizer`: writes the length of its `blob` state into `size`.
 struct Sizer;
 
-struct SizerState {
-    blob: Value<Blob>,
-    size: Value<i64>,
-}
-
-impl State for SizerState {
-    fn specs() -> Vec<ValueSpec> {
-        vec![
-            ValueSpec::new::<Blob>("blob").unwrap(),
-            ValueSpec::new::<i64>("size").unwrap(),
-        ]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(SizerState {
-            blob: cells.next_value()?,
-            size: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.blob)?;
-        out.write(&self.size)
+statefun_test_support::state! {
+    struct SizerState {
+        blob: Blob,
+        size: i64,
     }
 }
 
@@ -75,21 +57,9 @@ impl Function for Sizer {
 /// `demo/echo`: writes the message's string as its `last` state (for large answers).
 struct Echo;
 
-struct Last {
-    last: Value<String>,
-}
-
-impl State for Last {
-    fn specs() -> Vec<ValueSpec> {
-        vec![ValueSpec::new::<String>("last").unwrap()]
-    }
-    fn from_cells(cells: &mut Cells<'_>) -> Result<Self, StateError> {
-        Ok(Last {
-            last: cells.next_value()?,
-        })
-    }
-    fn write_mutations(&self, out: &mut Mutations<'_>) -> Result<(), StateError> {
-        out.write(&self.last)
+statefun_test_support::state! {
+    struct Last {
+        last: String,
     }
 }
 
