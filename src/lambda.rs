@@ -36,7 +36,7 @@
 //!   holds about 4.4 MB of base64-encoded body).
 //! - **Concurrency.** One invocation runs at a time per instance; Lambda starts more
 //!   instances for concurrent requests (one per address with a batch in flight), each with
-//!   a cold start: the process start and [`Functions`] registration, 18 to 88 ms to the
+//!   a cold start: the process start and [`Functions`](crate::Functions) registration, 18 to 88 ms to the
 //!   first answer in cargo-lambda's emulator (docs/deploy.md), before Lambda's own
 //!   initialisation.
 //! - **Cold start.** Nothing is kept between invocations but the registered functions: the

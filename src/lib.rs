@@ -124,16 +124,9 @@
 //!
 //! # Features
 //!
-//! | feature | default | what it adds |
-//! |---|---|---|
-//! | `actix` | yes | [`serve`] and `statefun::actix`: an actix-web service for your functions (`Endpoint`) |
-//! | `gzip` | no | gzip-compressed responses when the runtime accepts them (`Endpoint::gzip`) |
-//! | `metrics` | no | `statefun::metrics`: Prometheus metrics of every request; the actix service serves them at `GET /metrics` |
-//! | `tls` | no | HTTPS with rustls (no OpenSSL), optional client certificates: `statefun::actix::TlsConfig`, `Server::bind_tls` |
-//! | `axum` | no | `statefun::axum`: an `Endpoint` whose `router()` you merge into an axum 0.8 application |
-//! | `lambda` | no | `statefun::lambda`: `statefun::lambda::run(functions)` serves them as an AWS Lambda function (function URL, API Gateway, ALB) |
-//! | `http-client` | no | `statefun::remote`: drive remote function services over HTTP from the local runtime |
-//! | `cli` | no | the `statefun-local` command-line runtime (module.yaml + JSON lines; `statefun-local --help`) |
+//! (The same list is the README's table; both come from the comments of `Cargo.toml`.)
+//!
+#![doc = document_features::document_features!()]
 //!
 //! # Mistakes are compile errors
 //!

@@ -85,7 +85,7 @@ pub const fn message_parameter<M: MessageArgument>() -> MessageParameter<M> {
 pub struct Variant<T> {
     /// The typename of `T`.
     pub type_name: fn() -> TypeName,
-    /// [`Message::decode_if`] for `T`.
+    /// `Message::decode_if` for `T`: its value if the message is a `T`, else the message back.
     pub decode_if: fn(Message) -> Result<Result<T, MessageError>, Message>,
 }
 

@@ -1,5 +1,5 @@
 //! [`Metrics`]: Prometheus metrics of a function service (feature `metrics`), recorded for
-//! every request an [`Endpoint`](crate::http::Endpoint) answers, so every HTTP integration
+//! every request an [`Endpoint`] answers, so every HTTP integration
 //! records the same series, yours included.
 //!
 //! | name | type | labels | meaning |

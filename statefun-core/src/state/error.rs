@@ -37,7 +37,7 @@ pub enum StateError {
         #[source]
         source: CodecError,
     },
-    /// A hand-written [`State`] read or wrote more cells than it declares specs.
+    /// A hand-written [`State`](super::State) read or wrote more cells than it declares specs.
     #[error("the state reads or writes more values than it declares in `specs()`")]
     SpecCountMismatch,
 }

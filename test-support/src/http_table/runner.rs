@@ -109,7 +109,7 @@ fn logged(text: &str) -> String {
         // An unserved path's text names the path; the rest of it is the answer's.
         let message = message.split_once(": ").map_or(message, |(head, _)| head);
         let fields: Vec<&str> = spans
-            .split(|c: char| c == '{' || c == '}' || c == ' ')
+            .split(['{', '}', ' '])
             .filter(|field| {
                 ["function=", "id=", "batch_size="]
                     .iter()
