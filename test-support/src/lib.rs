@@ -16,6 +16,7 @@ pub mod fragile;
 pub mod greeter;
 pub mod http_table;
 pub mod request;
+pub mod request_reference;
 pub mod slow;
 pub mod state;
 pub mod state_names;

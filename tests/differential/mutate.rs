@@ -106,7 +106,7 @@ pub fn mutate(rng: &mut Rng, request: &mut Request) -> Vec<&'static str> {
 }
 
 fn mutate_once(rng: &mut Rng, r: &mut Request) -> Option<&'static str> {
-    match rng.below(40) {
+    match rng.below(42) {
         // Invocations.
         0 => {
             let i = index(rng, r.invocations.len())?;
@@ -296,8 +296,84 @@ fn mutate_once(rng: &mut Rng, r: &mut Request) -> Option<&'static str> {
             caller.extra.extend(length_delimited(3, &[0xff, 0xfe]));
             Some("invalid UTF-8 in a caller id")
         }
+        // A known field of a protocol message with another wire type: skipped as an unknown
+        // field by protobuf-java (the runtime's parser), by Python's and by ours.
+        40 => {
+            let (extra, known) = message_extra(rng, r)?;
+            let (number, declared) = *rng.pick(known);
+            let wire = loop {
+                let wire = *rng.pick(&[0u8, 1, 2, 3, 5]);
+                if wire != declared as u8 {
+                    break wire;
+                }
+            };
+            field_payload(rng, number, wire, extra);
+            Some("a known field with another wire type")
+        }
+        // A key no encoder writes: field number 0, or a key beyond 32 bits.
+        41 if rng.chance(30) => {
+            let (extra, _) = message_extra(rng, r)?;
+            if rng.chance(50) {
+                extra.extend_from_slice(&[0x00, 0x01]);
+            } else {
+                // The key 2^32 | 0 (a varint): beyond 32 bits.
+                extra.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x10, 0x01]);
+            }
+            Some("a key of field 0 or beyond 32 bits")
+        }
         _ => None,
     }
+}
+
+/// The known fields of each protocol message, with their declared wire types.
+const TO_FUNCTION_FIELDS: &[(u32, WireType)] = &[(100, WireType::LengthDelimited)];
+const BATCH_FIELDS: &[(u32, WireType)] = &[
+    (1, WireType::LengthDelimited),
+    (2, WireType::LengthDelimited),
+    (3, WireType::LengthDelimited),
+];
+const ADDRESS_FIELDS: &[(u32, WireType)] = BATCH_FIELDS;
+const STATE_FIELDS: &[(u32, WireType)] = &[
+    (1, WireType::LengthDelimited),
+    (2, WireType::LengthDelimited),
+];
+const INVOCATION_FIELDS: &[(u32, WireType)] = STATE_FIELDS;
+const VALUE_FIELDS: &[(u32, WireType)] = &[
+    (1, WireType::LengthDelimited),
+    (2, WireType::Varint),
+    (3, WireType::LengthDelimited),
+];
+
+/// The raw extra fields of one protocol message of the request, and its known fields.
+fn message_extra<'a>(
+    rng: &mut Rng,
+    r: &'a mut Request,
+) -> Option<(&'a mut Vec<u8>, &'static [(u32, WireType)])> {
+    Some(match rng.below(8) {
+        0 => (&mut r.top_extra, TO_FUNCTION_FIELDS),
+        1 => (&mut r.batch_extra, BATCH_FIELDS),
+        2 => (&mut r.target.as_mut()?.extra, ADDRESS_FIELDS),
+        3 => {
+            let i = index(rng, r.states.len())?;
+            (&mut r.states[i].extra, STATE_FIELDS)
+        }
+        4 => {
+            let i = index(rng, r.states.len())?;
+            (&mut r.states[i].value.as_mut()?.extra, VALUE_FIELDS)
+        }
+        5 => {
+            let i = index(rng, r.invocations.len())?;
+            (&mut r.invocations[i].extra, INVOCATION_FIELDS)
+        }
+        6 => {
+            let i = index(rng, r.invocations.len())?;
+            (&mut r.invocations[i].caller.as_mut()?.extra, ADDRESS_FIELDS)
+        }
+        _ => {
+            let i = index(rng, r.invocations.len())?;
+            (&mut r.invocations[i].argument.as_mut()?.extra, VALUE_FIELDS)
+        }
+    })
 }
 
 fn mutate_value<'a>(

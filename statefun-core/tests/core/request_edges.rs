@@ -244,3 +244,27 @@ async fn a_state_without_expiration_is_registered_without_an_expiration_spec() {
         "the response holds `seen`'s spec as is"
     );
 }
+
+/// A known field with another wire type than declared is skipped as an unknown field, as
+/// protobuf-java (the runtime's parser) skips it: the `a-greeter` vector with field 100 as
+/// a varint appended is answered as the vector itself; field 0 and a key beyond 32 bits are
+/// still refused.
+#[tokio::test]
+async fn a_known_field_of_another_wire_type_is_skipped_as_protobuf_java_skips_it() {
+    let handler = Handler::new(statefun_test_support::conformance_functions::functions());
+    let vector = statefun_test_support::conformance::vector("a-greeter");
+    let expected = handler
+        .handle(Bytes::from(vector.request.clone()))
+        .await
+        .unwrap();
+    let mut mistyped = vector.request.clone();
+    mistyped.extend_from_slice(&[0xa0, 0x06, 0x01]);
+    let answer = handler.handle(Bytes::from(mistyped)).await.unwrap();
+    assert_eq!(answer, expected);
+    for refused in [&[0x00, 0x01][..], &[0x80, 0x80, 0x80, 0x80, 0x10, 0x01]] {
+        let mut bytes = vector.request.clone();
+        bytes.extend_from_slice(refused);
+        let error = handler.handle(Bytes::from(bytes)).await.unwrap_err();
+        assert!(matches!(error, Error::MalformedRequest(_)), "{error:?}");
+    }
+}

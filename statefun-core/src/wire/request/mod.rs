@@ -3,17 +3,21 @@
 //! and its invocations), where prost allocates a `String` for every typename, address part
 //! and state name of every invocation.
 //!
-//! It accepts exactly the bytes prost accepts and decodes them to the same content
-//! (the tests below check both on every conformance vector and by property tests): the same merging of repeated singular fields, unknown fields (groups included)
-//! skipped, the same UTF-8 check of strings, the same varint, length and recursion limits.
-//! When it rejects a body, the dispatcher decodes it once more with prost for prost's error
-//! message: the error path is prost's.
+//! It accepts the bytes prost accepts and decodes them to the same content, with one
+//! difference: a known field with another wire type than the declared one is skipped as an
+//! unknown field, as protobuf-java (the StateFun runtime's parser) skips it, where prost
+//! refuses the body. The tests check this on every conformance vector and by property tests
+//! against prost's decoding of the same bytes without such fields
+//! (`statefun_test_support::request_reference`): the same merging of repeated singular
+//! fields, unknown fields (groups included) skipped, the same UTF-8 check of strings, the same
+//! varint, length and recursion limits. When it rejects a body, the dispatcher decodes it once
+//! more with prost for prost's error message: the error path is prost's.
 
 use std::ops::Range;
 
 use bytes::Bytes;
 
-use reader::{RECURSION_LIMIT, Reader};
+use reader::{LENGTH_DELIMITED, RECURSION_LIMIT, Reader};
 
 #[cfg(test)]
 use crate::proto::reqreply::{self as pb, to_function};
@@ -145,7 +149,7 @@ impl ToFunction {
         while reader.at < body.len() {
             let (tag, wire_type) = reader.key()?;
             match tag {
-                100 => {
+                100 if wire_type == LENGTH_DELIMITED => {
                     let end = reader.message(wire_type, depth)?;
                     let batch = invocation.get_or_insert_with(InvocationBatch::default);
                     while reader.at < end {

@@ -143,11 +143,13 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// One field of an `InvocationBatchRequest`.
+    /// One field of an `InvocationBatchRequest`. A known field with another wire type than
+    /// its declared one is an unknown field, skipped, as protobuf-java (the runtime's and the
+    /// Java SDK's parser) and the Python and Go SDKs' parsers take it; so in every message.
     pub(super) fn batch_field(&mut self, batch: &mut InvocationBatch, depth: u32) -> Decoded {
         let (tag, wire_type) = self.key()?;
         match tag {
-            1 => {
+            1 if wire_type == LENGTH_DELIMITED => {
                 let end = self.message(wire_type, depth)?;
                 let target = batch.target.get_or_insert_with(AddressSpans::default);
                 while self.at < end {
@@ -155,7 +157,7 @@ impl Reader<'_> {
                 }
                 self.close(end)
             }
-            2 => {
+            2 if wire_type == LENGTH_DELIMITED => {
                 let end = self.message(wire_type, depth)?;
                 let mut state = PersistedValue::default();
                 while self.at < end {
@@ -165,7 +167,7 @@ impl Reader<'_> {
                 batch.state.push(state);
                 Ok(())
             }
-            3 => {
+            3 if wire_type == LENGTH_DELIMITED => {
                 let end = self.message(wire_type, depth)?;
                 let mut invocation = Invocation::default();
                 while self.at < end {
@@ -182,9 +184,9 @@ impl Reader<'_> {
     fn address_field(&mut self, address: &mut AddressSpans, depth: u32) -> Decoded {
         let (tag, wire_type) = self.key()?;
         match tag {
-            1 => address.namespace = self.string(wire_type)?,
-            2 => address.r#type = self.string(wire_type)?,
-            3 => address.id = self.string(wire_type)?,
+            1 if wire_type == LENGTH_DELIMITED => address.namespace = self.string(wire_type)?,
+            2 if wire_type == LENGTH_DELIMITED => address.r#type = self.string(wire_type)?,
+            3 if wire_type == LENGTH_DELIMITED => address.id = self.string(wire_type)?,
             _ => self.skip(wire_type, tag, depth)?,
         }
         Ok(())
@@ -193,9 +195,9 @@ impl Reader<'_> {
     fn typed_value_field(&mut self, value: &mut TypedValueSpans, depth: u32) -> Decoded {
         let (tag, wire_type) = self.key()?;
         match tag {
-            1 => value.typename = self.string(wire_type)?,
-            2 => value.has_value = self.bool(wire_type)?,
-            3 => value.value = self.bytes(wire_type)?,
+            1 if wire_type == LENGTH_DELIMITED => value.typename = self.string(wire_type)?,
+            2 if wire_type == VARINT => value.has_value = self.bool(wire_type)?,
+            3 if wire_type == LENGTH_DELIMITED => value.value = self.bytes(wire_type)?,
             _ => self.skip(wire_type, tag, depth)?,
         }
         Ok(())
@@ -218,8 +220,10 @@ impl Reader<'_> {
     fn persisted_value_field(&mut self, state: &mut PersistedValue, depth: u32) -> Decoded {
         let (tag, wire_type) = self.key()?;
         match tag {
-            1 => state.state_name = self.string(wire_type)?,
-            2 => self.typed_value(wire_type, &mut state.state_value, depth)?,
+            1 if wire_type == LENGTH_DELIMITED => state.state_name = self.string(wire_type)?,
+            2 if wire_type == LENGTH_DELIMITED => {
+                self.typed_value(wire_type, &mut state.state_value, depth)?
+            }
             _ => self.skip(wire_type, tag, depth)?,
         }
         Ok(())
@@ -228,7 +232,7 @@ impl Reader<'_> {
     fn invocation_field(&mut self, invocation: &mut Invocation, depth: u32) -> Decoded {
         let (tag, wire_type) = self.key()?;
         match tag {
-            1 => {
+            1 if wire_type == LENGTH_DELIMITED => {
                 let end = self.message(wire_type, depth)?;
                 let caller = invocation.caller.get_or_insert_with(AddressSpans::default);
                 while self.at < end {
@@ -236,7 +240,9 @@ impl Reader<'_> {
                 }
                 self.close(end)?;
             }
-            2 => self.typed_value(wire_type, &mut invocation.argument, depth)?,
+            2 if wire_type == LENGTH_DELIMITED => {
+                self.typed_value(wire_type, &mut invocation.argument, depth)?
+            }
             _ => self.skip(wire_type, tag, depth)?,
         }
         Ok(())
