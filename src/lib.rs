@@ -102,7 +102,7 @@
 //!
 //! A value the target does not accept is a compile error at the value (with `counter`
 //! taking an `i64`, `ctx.send(counter::address("a"), "ten")?` does not compile; the cases
-//! of `tests/ui/fail/` show every such error).
+//! of `statefun-macros/tests/ui/fail/` show every such error).
 //!
 //! Sends to an untyped [`Address`] (e.g. a function written in another language) take any
 //! value, as before.
@@ -133,7 +133,7 @@
 //! Each at the offending token, with what to write instead: a typename without a `/`, the
 //! message taken by reference, an argument or return type that is not a function's, an
 //! invalid state name, a zero or unparsable expiration, both expirations, a field whose type
-//! is not a StateFun type, a JSON type without a typename. `tests/ui/fail/` holds one case
+//! is not a StateFun type, a JSON type without a typename. `statefun-macros/tests/ui/fail/` holds one case
 //! of each, with the compiler's message.
 //!
 //! [Apache Flink Stateful Functions]: https://nightlies.apache.org/flink/flink-statefun-docs-stable/

@@ -7,7 +7,9 @@ use std::{env, fs, path::PathBuf};
 
 use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::quote;
-use statefun_test_support::state_names;
+
+#[path = "../../test-support/src/state_names.rs"]
+mod state_names;
 
 use crate::{
     errors::{DurationMistake, TypeNameMistake, suggest_state_name},

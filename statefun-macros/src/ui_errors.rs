@@ -1,5 +1,5 @@
 //! The compile errors the macros emit themselves for every failure case of the trybuild
-//! suite (`tests/ui/fail/*.rs` at the workspace root), and none for its passing cases
+//! suite (`statefun-macros/tests/ui/fail/*.rs`), and none for its passing cases
 //! (`tests/ui/pass/*.rs`), found in-process: each case is
 //! parsed, every use of a macro in it is expanded by the macro's implementation, and the
 //! `compile_error!`s of the expansions are listed with their positions and compared with
@@ -145,7 +145,7 @@ impl<'ast> Visit<'ast> for Expansions {
 
 #[test]
 fn the_macros_own_errors_for_every_trybuild_failure_case() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let cases = |dir: &str| {
         let mut cases: Vec<PathBuf> = fs::read_dir(root.join("tests/ui").join(dir))
             .expect("the trybuild cases of the workspace")

@@ -1,13 +1,21 @@
 //! Compile-time checks of the macros: `tests/ui/pass` must compile and run,
 //! `tests/ui/fail` must fail with the reviewed `.stderr`. Regenerate snapshots with
-//! `TRYBUILD=overwrite cargo test --test ui`, then read every changed `.stderr`.
+//! `TRYBUILD=overwrite cargo test -p statefun-macros --test ui`, then read every changed
+//! `.stderr`.
+//!
+//! Here in the macros' crate, not the facade's: trybuild builds its cases in a project of its
+//! own with the features of the crate under test, and the facade's tests run with every
+//! feature (actix-web, axum, Lambda, TLS, ...), which the cases need none of. They use the
+//! facade without features (this crate's dev-dependency), so trybuild builds only what
+//! the macros' generated code needs.
 //!
 //! Two cases are generated from the shared state-name table
 //! (`test-support/src/state_names.txt`): `pass/state_names.rs` declares every accepted name,
 //! `fail/state_names_rejected.rs` every rejected one. `state_name_cases_match_the_table`
 //! fails when they drift from the table; `STATEFUN_BLESS=1` rewrites them.
 
-use statefun_test_support::state_names;
+#[path = "../../test-support/src/state_names.rs"]
+mod state_names;
 
 #[test]
 fn ui() {
@@ -17,7 +25,7 @@ fn ui() {
 }
 
 const GENERATED: &str =
-    "// Generated from test-support/src/state_names.txt by tests/ui.rs: do not edit.\n";
+    "// Generated from test-support/src/state_names.txt by statefun-macros/tests/ui.rs: do not edit.\n";
 
 /// One `Value<i32>` field per name, renamed to it.
 fn state_struct(names: &[String]) -> String {
@@ -61,7 +69,7 @@ fn state_name_cases_match_the_table() {
         let actual = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             actual == expected,
-            "{} differs from what test-support/src/state_names.txt generates; run `STATEFUN_BLESS=1 cargo test --test ui state_name_cases` and review the trybuild snapshot",
+            "{} differs from what test-support/src/state_names.txt generates; run `STATEFUN_BLESS=1 cargo test -p statefun-macros --test ui state_name_cases` and review the trybuild snapshot",
             path.display()
         );
     }

@@ -1,4 +1,4 @@
-// Generated from test-support/src/state_names.txt by tests/ui.rs: do not edit.
+// Generated from test-support/src/state_names.txt by statefun-macros/tests/ui.rs: do not edit.
 
 use statefun::{StateSpec, Value};
 
