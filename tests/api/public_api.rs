@@ -329,6 +329,9 @@ fn hidden_in(list: &[Item], file: &Path, path: &str, out: &mut Vec<String>) {
             continue;
         }
         if let Item::Mod(m) = item {
+            if cfg(&m.attrs).contains("test") {
+                continue;
+            }
             let inner = format!("{path}::{}", m.ident);
             match &m.content {
                 Some((_, content)) => hidden_in(content, file, &inner, out),
