@@ -24,8 +24,7 @@ fn ui() {
     t.compile_fail("tests/ui/fail/*.rs");
 }
 
-const GENERATED: &str =
-    "// Generated from test-support/src/state_names.txt by statefun-macros/tests/ui.rs: do not edit.\n";
+const GENERATED: &str = "// Generated from test-support/src/state_names.txt by statefun-macros/tests/ui.rs: do not edit.\n";
 
 /// One `Value<i32>` field per name, renamed to it.
 fn state_struct(names: &[String]) -> String {

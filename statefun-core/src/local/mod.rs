@@ -33,12 +33,15 @@
 
 mod apply;
 mod error;
+mod read_error;
 mod records;
 mod runtime;
+mod state;
 mod store;
 mod transport;
 
 pub use error::{InvalidResponse, InvalidSpec, LocalError};
+pub use read_error::StateReadError;
 pub use records::{BatchRecord, EgressRecord, KafkaRecord, KinesisRecord, RunReport, StateEntry};
 pub use runtime::LocalRuntime;
 pub use transport::Transport;

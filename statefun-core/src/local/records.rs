@@ -90,6 +90,47 @@ pub struct KafkaRecord {
     pub value: Bytes,
 }
 
+impl KafkaRecord {
+    /// The record's value decoded as a `T`, with `T`'s codec (JSON for a JSON type, ...): the
+    /// bytes carry no typename, so the test says what it expects.
+    ///
+    /// ```
+    /// use statefun::{BoxError, Context, EgressMessage, Functions, TypeName};
+    /// use statefun::local::{EgressRecord, LocalRuntime};
+    ///
+    /// #[derive(serde::Serialize, serde::Deserialize, statefun::Type)]
+    /// #[statefun(json, typename = "com.example/Receipt")]
+    /// struct Receipt {
+    ///     details: String,
+    /// }
+    ///
+    /// const RECEIPTS: TypeName = TypeName::from_static("com.example/receipts");
+    ///
+    /// #[statefun::function(typename = "com.example/cashier")]
+    /// fn cashier(ctx: &mut Context, items: String) -> Result<(), BoxError> {
+    ///     let receipt = Receipt { details: items };
+    ///     ctx.send_egress(EgressMessage::kafka(RECEIPTS).topic("receipts").typed_value(&receipt).build()?);
+    ///     Ok(())
+    /// }
+    ///
+    /// # futures_util::FutureExt::now_or_never(async {
+    /// let mut runtime = LocalRuntime::new(Functions::new().with(cashier));
+    /// runtime.send(cashier::address("1"), "socks: 3")?;
+    /// runtime.run_until_quiescent().await?;
+    /// let [EgressRecord::Kafka(record)] = &runtime.take_egress(&RECEIPTS)[..] else {
+    ///     panic!("one Kafka record");
+    /// };
+    /// let receipt: Receipt = record.value_as()?;
+    /// assert_eq!(receipt.details, "socks: 3");
+    /// # Ok::<(), BoxError>(())
+    /// # }).unwrap()?;
+    /// # Ok::<(), BoxError>(())
+    /// ```
+    pub fn value_as<T: Type>(&self) -> Result<T, CodecError> {
+        T::decode(self.value.clone())
+    }
+}
+
 /// A record sent to a Kinesis egress.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -102,6 +143,13 @@ pub struct KinesisRecord {
     pub explicit_hash_key: String,
     /// The record's value bytes.
     pub value: Bytes,
+}
+
+impl KinesisRecord {
+    /// The record's value decoded as a `T`, with `T`'s codec ([`KafkaRecord::value_as`]).
+    pub fn value_as<T: Type>(&self) -> Result<T, CodecError> {
+        T::decode(self.value.clone())
+    }
 }
 
 /// The record an egress message carries: Kafka and Kinesis records decoded.

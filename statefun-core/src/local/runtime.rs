@@ -1,6 +1,11 @@
 //! [`LocalRuntime`]: routing, batching, the virtual clock and the request/response loop.
 
-use std::{collections::VecDeque, fmt, sync::Arc, time::Duration};
+use std::{
+    collections::{HashMap, VecDeque},
+    fmt,
+    sync::Arc,
+    time::Duration,
+};
 
 use prost::Message as _;
 
@@ -9,12 +14,12 @@ use super::{
     store::Store,
 };
 use crate::{
-    codec::{Encode, Type},
+    codec::Encode,
     dispatch::{Functions, Handler},
     message::{OutgoingMessage, OutgoingMessageError, SendableTo},
     names::{Address, TypeName},
     proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
-    state::StateError,
+    state::ValueSpec,
     wire::convert::address_proto,
 };
 
@@ -45,6 +50,8 @@ pub struct LocalRuntime {
     pub(super) now: Duration,
     max_batch: usize,
     max_requests: usize,
+    /// The state specs of the functions hosted in-process, known before any request.
+    pub(super) declared: HashMap<TypeName, Vec<ValueSpec>>,
 }
 
 impl fmt::Debug for LocalRuntime {
@@ -67,8 +74,12 @@ impl LocalRuntime {
             .into_iter()
             .cloned()
             .collect();
-        let endpoint: Arc<dyn Transport> = Arc::new(handler);
         let mut runtime = Self::empty();
+        for name in &names {
+            let specs = handler.functions().specs(name).unwrap_or_default();
+            runtime.declared.insert(name.clone(), specs.to_vec());
+        }
+        let endpoint: Arc<dyn Transport> = Arc::new(handler);
         for name in names {
             runtime.routes.push((Route::Exact(name), endpoint.clone()));
         }
@@ -89,6 +100,7 @@ impl LocalRuntime {
             now: Duration::ZERO,
             max_batch: 1000,
             max_requests: 100_000,
+            declared: HashMap::new(),
         }
     }
 
@@ -247,28 +259,6 @@ impl LocalRuntime {
         }
         self.now = end;
         Ok(total)
-    }
-
-    /// The value of state `name` of `address`, as a `T` (`None` if unset or expired); an
-    /// error if the value is of another type or cannot be decoded.
-    pub fn state<T: Type>(&self, address: &Address, name: &str) -> Result<Option<T>, StateError> {
-        let Some(cell) = self.store.live_cell(address, name, self.now) else {
-            return Ok(None);
-        };
-        let expected = T::type_name();
-        if expected != *cell.value.typename {
-            return Err(StateError::TypeMismatch {
-                state: name.to_owned(),
-                expected,
-                actual: cell.value.typename.clone(),
-            });
-        }
-        T::decode(cell.value.value.clone())
-            .map(Some)
-            .map_err(|source| StateError::Decode {
-                state: name.to_owned(),
-                source,
-            })
     }
 
     /// The state names registered for `function` so far, in registration order.

@@ -31,22 +31,6 @@ async fn an_unknown_target_is_an_error() {
     assert!(matches!(err, LocalError::NoEndpoint(_)), "{err}");
 }
 
-/// An endpoint answering a fixed `FromFunction`, to provoke the runtime's own checks.
-struct Fixed(FromFunction);
-
-impl Transport for Fixed {
-    fn call(&self, _: &Address, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
-        let body = Bytes::from(self.0.encode_to_vec());
-        Box::pin(async move { Ok(body) })
-    }
-}
-
-fn result(result: from_function::InvocationResponse) -> FromFunction {
-    FromFunction {
-        response: Some(from_function::Response::InvocationResult(result)),
-    }
-}
-
 #[tokio::test]
 async fn mutations_of_undeclared_or_retyped_state_are_errors() {
     use from_function::persisted_value_mutation::MutationType;

@@ -11,7 +11,7 @@ use futures_util::future::BoxFuture;
 use prost::Message as _;
 use statefun_core::{
     Address, BoxError, CancellationToken, Context, EgressMessage, Function, Functions, Handler,
-    Message, OutgoingMessage, StateError, TypeName,
+    Message, OutgoingMessage, TypeName,
     local::{EgressRecord, LocalError, LocalRuntime, RunReport, Transport},
     proto::reqreply::{self as pb, FromFunction, from_function},
 };
@@ -105,6 +105,22 @@ fn count(rt: &LocalRuntime, id: &str) -> Option<i32> {
     rt.state::<i32>(&at(COUNTER, id), "count").unwrap()
 }
 
+/// An endpoint answering a fixed `FromFunction`, to provoke the runtime's own checks.
+struct Fixed(FromFunction);
+
+impl Transport for Fixed {
+    fn call(&self, _: &Address, _: Bytes) -> BoxFuture<'_, Result<Bytes, BoxError>> {
+        let body = Bytes::from(self.0.encode_to_vec());
+        Box::pin(async move { Ok(body) })
+    }
+}
+
+fn result(result: from_function::InvocationResponse) -> FromFunction {
+    FromFunction {
+        response: Some(from_function::Response::InvocationResult(result)),
+    }
+}
+
 /// An endpoint that can be replaced between runs, as a redeployed service would be.
 #[derive(Clone)]
 struct Swappable(Arc<Mutex<Arc<dyn Transport>>>);
@@ -144,5 +160,6 @@ impl Function for CounterV1 {
 mod clock;
 mod errors;
 mod messaging;
+mod reading;
 mod reports;
 mod upgrades;

@@ -1,30 +1,6 @@
-//! What a run reports: state read back (typed), totals, every live value.
+//! What a run reports: totals, every live value.
 
 use super::*;
-
-#[tokio::test]
-async fn reading_state_as_another_type_is_a_state_error() {
-    let mut rt = runtime();
-    rt.send(at(COUNTER, "a"), "inc").unwrap();
-    rt.run_until_quiescent().await.unwrap();
-    let err = rt.state::<String>(&at(COUNTER, "a"), "count").unwrap_err();
-    let StateError::TypeMismatch {
-        state,
-        expected,
-        actual,
-    } = &err
-    else {
-        panic!("expected a type mismatch, got {err:?}");
-    };
-    assert_eq!(
-        (state.as_str(), expected.as_str(), actual.as_str()),
-        ("count", "io.statefun.types/string", "io.statefun.types/int")
-    );
-    assert_eq!(
-        rt.state::<i32>(&at(COUNTER, "a"), "count").unwrap(),
-        Some(1)
-    );
-}
 
 /// A report's counts, for comparing.
 fn report(requests: usize, invocations: usize) -> RunReport {
