@@ -121,6 +121,8 @@
 //! | [`http`] | the one request pipeline every integration runs ([`http::Endpoint`]), for your own framework too |
 //! | `axum`, `lambda` | your functions in an axum application, or as an AWS Lambda function (features `axum`, `lambda`) |
 //! | `metrics` | Prometheus metrics of every request (feature `metrics`) |
+//! | `module` | your module.yaml: read, checked against your functions, run by the local runtime (feature `module`) |
+//! | [`local`] | the local runtime: your application in a test, without a cluster |
 //!
 //! # Features
 //!
@@ -141,13 +143,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use statefun_core::{
-    Accepts, Address, AddressError, AddressOf, BoxError, Bytes, CancellationToken, Cells,
-    CodecError, Context, ContextError, Delayed, Dispatch, Dispatched, EgressError, EgressMessage,
-    Encode, Error, Expiration, Function, Functions, Handler, InfallibleEncode, IntoFunctionResult,
-    KafkaRecordBuilder, KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages,
-    Mutations, OutgoingMessage, OutgoingMessageError, RegistryError, RequestError, SendableTo,
-    SpecError, State, StateError, StateField, TokenError, Type, TypeName, TypeNameError,
-    TypedFunction, Value, ValueSpec, codec, is_valid_state_name, local,
+    Accepts, Address, AddressError, AddressOf, BoxError, Bytes, CancellationToken, Catalog,
+    CatalogError, CatalogFunction, CatalogState, Cells, CodecError, Context, ContextError, Delayed,
+    Dispatch, Dispatched, EgressError, EgressMessage, Encode, Error, Expiration, Function,
+    Functions, Handler, InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder,
+    KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages, Mutations,
+    OutgoingMessage, OutgoingMessageError, RegistryError, RequestError, SendableTo, SpecError,
+    State, StateError, StateField, TokenError, Type, TypeName, TypeNameError, TypedFunction, Value,
+    ValueSpec, codec, is_valid_state_name, local,
 };
 
 /// The protocol's protobuf messages (prost), for tests and tools that build requests by
@@ -179,6 +182,9 @@ pub use statefun_actix::serve;
 
 #[cfg(feature = "logging")]
 pub mod logging;
+
+#[cfg(feature = "module")]
+pub use statefun_core::module;
 
 #[cfg(feature = "http-client")]
 pub mod remote;

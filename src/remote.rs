@@ -8,8 +8,9 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 
 use crate::{
-    Address, BoxError, TypeName, TypeNameError,
+    Address, BoxError,
     local::{LocalRuntime, Transport},
+    module::{FunctionPattern, Module},
 };
 
 /// The runtime's default cap on response bodies (`payload_max_bytes`).
@@ -45,6 +46,18 @@ pub struct HttpStatusError {
     pub body: String,
 }
 
+/// A call to a function service that got no answer: the URL could not be resolved or
+/// reached, the connection broke, or the answer was too large.
+#[derive(Debug, thiserror::Error)]
+#[error("POST {url}: {source}")]
+pub struct HttpCallError {
+    /// The URL called.
+    pub url: String,
+    /// What went wrong (the HTTP client's error, reachable through `Error::source`).
+    #[source]
+    source: ureq::Error,
+}
+
 impl HttpTransport {
     /// An endpoint at `url_template`.
     pub fn new(url_template: impl Into<String>) -> Self {
@@ -65,17 +78,23 @@ impl HttpTransport {
     }
 
     fn post(&self, url: &str, body: &[u8]) -> Result<Bytes, BoxError> {
+        let failed = |source: ureq::Error| HttpCallError {
+            url: url.to_owned(),
+            source,
+        };
         let mut response = self
             .agent
             .post(url)
             .header("Content-Type", "application/octet-stream")
-            .send(body)?;
+            .send(body)
+            .map_err(failed)?;
         let status = response.status().as_u16();
         let bytes = response
             .body_mut()
             .with_config()
             .limit(self.max_response)
-            .read_to_vec()?;
+            .read_to_vec()
+            .map_err(failed)?;
         if !(200..300).contains(&status) {
             return Err(HttpStatusError {
                 status,
@@ -106,129 +125,34 @@ impl Transport for HttpTransport {
     }
 }
 
-/// Which functions an endpoint of module.yaml serves.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FunctionPattern {
-    /// `namespace/*`
-    Namespace(String),
-    /// `namespace/name`
-    Exact(TypeName),
-}
-
-/// One `io.statefun.endpoints.v2/http` endpoint of a module.yaml.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EndpointSpec {
-    /// `spec.functions`.
-    pub functions: FunctionPattern,
-    /// `spec.urlPathTemplate`.
-    pub url_path_template: String,
-    /// `spec.maxNumBatchRequests`, if set.
-    pub max_num_batch_requests: Option<usize>,
-}
-
-/// A module.yaml that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ModuleError {
-    /// Not YAML.
-    #[error("module.yaml is not valid YAML: {message} at line {line} column {column}")]
-    Yaml {
-        /// The line of the error (1-based).
-        line: usize,
-        /// The column of the error (1-based).
-        column: usize,
-        /// What the YAML parser said.
-        message: String,
-    },
-    /// A field of an endpoint is missing or invalid.
-    #[error("module.yaml document {document}: {problem}")]
-    Invalid {
-        /// The document's index (0-based).
-        document: usize,
-        /// What is wrong.
-        #[source]
-        problem: EndpointProblem,
-    },
-}
-
-/// What is wrong with an `io.statefun.endpoints.v2/http` document.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EndpointProblem {
-    /// A required field is absent (or not a string).
-    #[error("`spec.{0}` is missing")]
-    Missing(&'static str),
-    /// `spec.functions` is neither `namespace/*` nor a typename.
-    #[error("`spec.functions`: {0}")]
-    Functions(#[source] TypeNameError),
-    /// `spec.maxNumBatchRequests` is not a count.
-    #[error("`spec.maxNumBatchRequests` is not a count")]
-    MaxNumBatchRequests,
-}
-
-/// The `io.statefun.endpoints.v2/http` endpoints declared in a module.yaml; documents of
-/// other kinds (ingresses, egresses) are skipped.
-pub fn http_endpoints(module_yaml: &str) -> Result<Vec<EndpointSpec>, ModuleError> {
-    let documents =
-        yaml_rust2::YamlLoader::load_from_str(module_yaml).map_err(|e| ModuleError::Yaml {
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-            message: e.info().to_owned(),
-        })?;
-    let mut endpoints = Vec::new();
-    for (document, doc) in documents.iter().enumerate() {
-        if doc["kind"].as_str() != Some("io.statefun.endpoints.v2/http") {
-            continue;
-        }
-        let invalid = |problem| ModuleError::Invalid { document, problem };
-        let spec = &doc["spec"];
-        let functions = spec["functions"]
-            .as_str()
-            .ok_or_else(|| invalid(EndpointProblem::Missing("functions")))?;
-        let functions = match functions.strip_suffix("/*") {
-            Some(namespace) if !namespace.is_empty() && !namespace.contains('/') => {
-                FunctionPattern::Namespace(namespace.to_owned())
-            }
-            _ => FunctionPattern::Exact(
-                functions
-                    .parse()
-                    .map_err(|e| invalid(EndpointProblem::Functions(e)))?,
-            ),
-        };
-        let url_path_template = spec["urlPathTemplate"]
-            .as_str()
-            .ok_or_else(|| invalid(EndpointProblem::Missing("urlPathTemplate")))?
-            .to_owned();
-        let max_num_batch_requests = match &spec["maxNumBatchRequests"] {
-            yaml_rust2::Yaml::BadValue => None,
-            value => Some(
-                value
-                    .as_i64()
-                    .and_then(|n| usize::try_from(n).ok())
-                    .ok_or_else(|| invalid(EndpointProblem::MaxNumBatchRequests))?,
-            ),
-        };
-        endpoints.push(EndpointSpec {
-            functions,
-            url_path_template,
-            max_num_batch_requests,
-        });
-    }
-    Ok(endpoints)
-}
-
-/// A local runtime that drives the HTTP endpoints declared in `module_yaml`.
-pub fn runtime_from_module_yaml(module_yaml: &str) -> Result<LocalRuntime, ModuleError> {
+/// A local runtime that calls the HTTP endpoints of `module`, as the StateFun runtime
+/// would, and runs as the module says ([`LocalRuntime::with_module`]): records go through
+/// its ingresses, egresses it does not declare fail the run.
+///
+/// ```no_run
+/// use statefun::{module::{IngressRecord, Module}, remote};
+///
+/// # futures_executor::block_on(async {
+/// // The cluster's module.yaml, pointed at the service on this machine.
+/// let module = Module::read("module.yaml")?.with_endpoint_url("http://127.0.0.1:1108/");
+/// let mut runtime = remote::runtime_for(module);
+/// runtime.ingest(&IngressRecord::kafka("add-to-cart", "1", r#"{"userId":"1","itemId":"socks","quantity":3}"#))?;
+/// runtime.run_until_quiescent().await?;
+/// # Ok::<(), statefun::BoxError>(())
+/// # })?;
+/// # Ok::<(), statefun::BoxError>(())
+/// ```
+pub fn runtime_for(module: Module) -> LocalRuntime {
     let mut runtime = LocalRuntime::empty();
-    for endpoint in http_endpoints(module_yaml)? {
-        let http = HttpTransport::new(endpoint.url_path_template);
-        runtime = match endpoint.functions {
-            FunctionPattern::Namespace(ns) => runtime.with_namespace_transport(&ns, http),
-            FunctionPattern::Exact(name) => runtime.with_transport(name, http),
+    for endpoint in module.endpoints() {
+        let http = HttpTransport::new(&endpoint.url_path_template);
+        runtime = match &endpoint.functions {
+            FunctionPattern::Namespace(ns) => runtime.with_namespace_transport(ns, http),
+            FunctionPattern::Exact(name) => runtime.with_transport(name.clone(), http),
         };
         if let Some(max) = endpoint.max_num_batch_requests {
             runtime = runtime.with_max_batch(max);
         }
     }
-    Ok(runtime)
+    runtime.with_module(module)
 }

@@ -14,7 +14,10 @@ use statefun_core::{Functions, Handler, http};
 
 use crate::{
     Server,
-    operations::{DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations},
+    operations::{
+        DEFAULT_CATALOG_PATH, DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH,
+        Operations,
+    },
     service::Service,
 };
 
@@ -47,6 +50,7 @@ pub struct Endpoint {
     metrics_path: String,
     health_path: String,
     ready_path: String,
+    catalog_path: String,
     operations_mounted: bool,
     #[cfg(feature = "gzip")]
     gzip: bool,
@@ -90,6 +94,7 @@ impl Endpoint {
             metrics_path: DEFAULT_METRICS_PATH.to_owned(),
             health_path: DEFAULT_HEALTH_PATH.to_owned(),
             ready_path: DEFAULT_READY_PATH.to_owned(),
+            catalog_path: DEFAULT_CATALOG_PATH.to_owned(),
             operations_mounted: true,
             #[cfg(feature = "gzip")]
             gzip: false,
@@ -184,6 +189,18 @@ impl Endpoint {
         &self.ready_path
     }
 
+    /// Answers `GET` with the catalog of the functions on `path` instead of
+    /// [`DEFAULT_CATALOG_PATH`].
+    pub fn with_catalog_path(mut self, path: impl Into<String>) -> Self {
+        self.catalog_path = path.into();
+        self
+    }
+
+    /// Where the catalog of the functions is answered ([`Endpoint::with_catalog_path`]).
+    pub fn catalog_path(&self) -> &str {
+        &self.catalog_path
+    }
+
     /// Whether the endpoint mounts its [`Operations`] (metrics, health, readiness) beside
     /// the function path (default `true`). With `false`, mount [`Endpoint::operations`]
     /// where you want them, for example in a server on another port.
@@ -198,7 +215,8 @@ impl Endpoint {
         self.operations_mounted
     }
 
-    /// The operational paths of this endpoint: metrics, liveness and readiness, an
+    /// The operational paths of this endpoint: metrics, liveness, readiness and the
+    /// catalog of the functions, an
     /// actix-web service of their own (`App::new().service(endpoint.operations())`).
     pub fn operations(&self) -> Operations {
         Operations {
@@ -206,6 +224,8 @@ impl Endpoint {
             metrics_path: self.metrics_path.clone(),
             health_path: self.health_path.clone(),
             ready_path: self.ready_path.clone(),
+            catalog_path: self.catalog_path.clone(),
+            catalog: self.functions().catalog().to_json().into(),
             #[cfg(feature = "metrics")]
             metrics: self.metrics.clone(),
         }

@@ -158,7 +158,9 @@ mod shutdown;
 mod tls;
 
 pub use endpoint::{DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT, Endpoint};
-pub use operations::{DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations};
+pub use operations::{
+    DEFAULT_CATALOG_PATH, DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operations,
+};
 pub use server::{DEFAULT_SHUTDOWN_TIMEOUT, Server};
 pub use shutdown::run_with_graceful_shutdown;
 #[cfg(feature = "tls")]

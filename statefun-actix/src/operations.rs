@@ -1,5 +1,7 @@
 //! [`Operations`]: the paths an orchestrator and a monitoring system use, beside the
-//! function path: metrics, liveness and readiness.
+//! function path: metrics, liveness, readiness, and the catalog of the functions.
+
+use std::sync::Arc;
 
 use actix_web::{
     HttpResponse,
@@ -19,6 +21,8 @@ pub const DEFAULT_METRICS_PATH: &str = "/metrics";
 pub const DEFAULT_HEALTH_PATH: &str = "/health";
 /// Where [`Operations`] answers the readiness probe by default.
 pub const DEFAULT_READY_PATH: &str = "/ready";
+/// Where [`Operations`] answers `GET` with the catalog of the functions by default.
+pub const DEFAULT_CATALOG_PATH: &str = "/catalog";
 
 /// The operational paths of an [`Endpoint`](crate::Endpoint), each answering `GET`:
 ///
@@ -26,6 +30,7 @@ pub const DEFAULT_READY_PATH: &str = "/ready";
 /// |---|---|
 /// | [`DEFAULT_METRICS_PATH`] | 200, the Prometheus metrics (feature `metrics`, when the endpoint has metrics) |
 /// | [`DEFAULT_HEALTH_PATH`] | 200 `ok` while the process serves (liveness) |
+/// | [`DEFAULT_CATALOG_PATH`] | 200, the functions served, their message types and states, as JSON ([`statefun_core::Catalog::to_json`]): what `statefun-local --check` compares a module.yaml with |
 /// | [`DEFAULT_READY_PATH`] | 200 `ready`; 503 from the moment a graceful shutdown starts ([`run_with_graceful_shutdown`](crate::run_with_graceful_shutdown)), so that a load balancer sends no new batch while those in flight finish (readiness) |
 ///
 /// Any other method, a StateFun `POST` included, is answered 405 with `Allow: GET` and a
@@ -41,6 +46,9 @@ pub struct Operations {
     pub(crate) metrics_path: String,
     pub(crate) health_path: String,
     pub(crate) ready_path: String,
+    pub(crate) catalog_path: String,
+    /// The catalog's JSON, rendered once.
+    pub(crate) catalog: Arc<str>,
     #[cfg(feature = "metrics")]
     pub(crate) metrics: Option<Metrics>,
 }
@@ -66,11 +74,16 @@ impl Operations {
         &self.ready_path
     }
 
+    /// The path of the catalog of the functions.
+    pub fn catalog_path(&self) -> &str {
+        &self.catalog_path
+    }
+
     /// The paths served, the metrics first when served.
     pub(crate) fn paths(&self) -> Vec<&str> {
         self.metrics_path()
             .into_iter()
-            .chain([self.health_path(), self.ready_path()])
+            .chain([self.health_path(), self.ready_path(), self.catalog_path()])
             .collect()
     }
 
@@ -81,11 +94,11 @@ impl Operations {
         paths.iter().enumerate().find_map(|(i, path)| {
             if *path == self.function_path {
                 Some(format!(
-                    "the function path `{path}` is also an operational path (metrics, health or readiness); give one of them another path with `Endpoint::with_path`, `with_metrics_path`, `with_health_path` or `with_ready_path`"
+                    "the function path `{path}` is also an operational path (metrics, health, readiness or catalog); give one of them another path with `Endpoint::with_path`, `with_metrics_path`, `with_health_path`, `with_ready_path` or `with_catalog_path`"
                 ))
             } else if paths[..i].contains(path) {
                 Some(format!(
-                    "`{path}` is given to two operational paths (metrics, health or readiness); give each its own"
+                    "`{path}` is given to two operational paths (metrics, health, readiness or catalog); give each its own"
                 ))
             } else {
                 None
@@ -150,6 +163,21 @@ impl HttpServiceFactory for Operations {
             "the liveness",
             &self.function_path,
             || async { HttpResponse::Ok().content_type(TEXT_PLAIN).body("ok") },
+        )
+        .register(config);
+        let catalog = self.catalog.clone();
+        resource(
+            &self.catalog_path,
+            "the catalog of the functions",
+            &self.function_path,
+            move || {
+                let body = catalog.to_string();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(body)
+                }
+            },
         )
         .register(config);
         resource(

@@ -243,13 +243,14 @@ fn announce(endpoint: &Endpoint, listeners: &[Listener]) {
     if endpoint.operations_mounted() {
         let operations = endpoint.operations();
         tracing::info!(
-            "operations: {}GET {} (liveness), GET {} (readiness)",
+            "operations: {}GET {} (liveness), GET {} (readiness), GET {} (catalog)",
             operations
                 .metrics_path()
                 .map(|path| format!("GET {path} (metrics), "))
                 .unwrap_or_default(),
             operations.health_path(),
-            operations.ready_path()
+            operations.ready_path(),
+            operations.catalog_path()
         );
     }
 }

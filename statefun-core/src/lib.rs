@@ -54,11 +54,11 @@
 //! # Layers
 //!
 //! Each top-level module is one layer and uses only the layers before it in this list
-//! (`tests/layers.rs` fails when a `use` goes the other way; see docs/architecture.md):
+//! (`tests/core/layers.rs` fails when a `use` goes the other way; see docs/architecture.md):
 //! `proto` (the generated protobuf types), `panic`, `names` (typenames, addresses, tokens), `codec`,
 //! `message` (what arrives and what is sent), `state`, `function` (the trait, the context,
 //! typed addresses), `wire` (the request read in place, the answer written), `dispatch`
-//! (the registry and the dispatcher), `http`, `metrics`, `local`; `__private` (for the
+//! (the registry and the dispatcher), `http`, `metrics`, `module` (a module.yaml), `local`; `__private` (for the
 //! macros) comes last.
 
 #[doc(hidden)]
@@ -85,13 +85,19 @@ pub mod http;
 #[cfg(feature = "metrics")]
 pub mod metrics;
 
+#[cfg(feature = "module")]
+pub mod module;
+
 pub mod local;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use codec::{CodecError, Encode, InfallibleEncode, Type};
-pub use dispatch::{Dispatch, Dispatched, Error, Functions, Handler, RegistryError, RequestError};
+pub use dispatch::{
+    Catalog, CatalogError, CatalogFunction, CatalogState, Dispatch, Dispatched, Error, Functions,
+    Handler, RegistryError, RequestError,
+};
 pub use function::{
     AddressOf, BoxError, Context, ContextError, Delayed, Function, IntoFunctionResult,
     TypedFunction,

@@ -1,10 +1,10 @@
 //! `Functions::module_yaml` writes the base URL it is given, `https://` and templates
 //! included, as YAML that reads back to the same URL.
-#![cfg(feature = "http-client")]
+#![cfg(feature = "module")]
 
 use statefun::{
     Context, Functions, Message,
-    remote::{FunctionPattern, http_endpoints},
+    module::{FunctionPattern, Module},
 };
 
 #[statefun::function(typename = "demo/greeter")]
@@ -23,7 +23,8 @@ fn https_and_templated_urls_read_back_unchanged() {
         "http://functions:8000/statefun",
     ] {
         let yaml = functions.module_yaml(url);
-        let endpoints = http_endpoints(&yaml).unwrap_or_else(|e| panic!("{url}: {e}\n{yaml}"));
+        let module = Module::parse(&yaml).unwrap_or_else(|e| panic!("{url}: {e}\n{yaml}"));
+        let endpoints = module.endpoints();
         assert_eq!(endpoints.len(), 2, "{yaml}");
         for (endpoint, namespace) in endpoints.iter().zip(["demo", "shop"]) {
             assert_eq!(endpoint.url_path_template, url, "{yaml}");

@@ -23,19 +23,19 @@ fn command<S: AsRef<OsStr>>(args: &[S]) -> Command {
 }
 
 /// Runs the command with `args`, `stdin` as its input.
-fn statefun_local<S: AsRef<OsStr>>(args: &[S], stdin: impl AsRef<[u8]>) -> Output {
+pub fn statefun_local<S: AsRef<OsStr>>(args: &[S], stdin: impl AsRef<[u8]>) -> Output {
     let mut child = command(args).stdin(Stdio::piped()).spawn().unwrap();
     // A command that exits before reading closes the pipe: that is not the test's concern.
     let _ = child.stdin.take().unwrap().write_all(stdin.as_ref());
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> &str {
+pub fn text(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap()
 }
 
 /// A fresh directory for one test's files.
-fn scratch(test: &str) -> PathBuf {
+pub fn scratch(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("statefun-local-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -50,15 +50,16 @@ fn module_yaml(test: &str) -> PathBuf {
     path
 }
 
-fn json_lines(stdout: &[u8]) -> Vec<Json> {
+pub fn json_lines(stdout: &[u8]) -> Vec<Json> {
     text(stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
 
-fn greeting(value: &str, key: &str) -> Json {
-    json!({"egress": "demo/greetings", "kafka": {"topic": "greetings", "key": key, "value": value}})
+/// The output line of a greeting, caused by input line `line`.
+fn greeting(line: usize, value: &str, key: &str) -> Json {
+    json!({"egress": "demo/greetings", "topic": "greetings", "key": key, "text": value, "line": line})
 }
 
 #[test]
@@ -69,12 +70,16 @@ fn help_describes_the_arguments_and_the_formats() {
         assert_eq!(text(&output.stderr), "", "{flag}");
         let help = text(&output.stdout);
         for expected in [
-            "Drives StateFun function services without a Flink cluster",
-            "Usage: statefun-local [OPTIONS] <MODULE_YAML> < messages.jsonl",
+            "Runs a StateFun application from its module.yaml, without a Flink cluster",
+            "Usage: statefun-local [OPTIONS] <MODULE_YAML> < input.jsonl",
             "--dump-state",
+            "--endpoint <[FUNCTIONS=]URL>",
+            "--check",
+            "--expected <FILE>",
+            r#"{"topic": "add-to-cart", "key": "1", "value": "#,
             "--version",
             r#"{"advance_ms": 5000}"#,
-            "Exit status: 0 when every line succeeded, 1 when a line failed, 2 on a usage error",
+            "Exit status: 0 when every line succeeded (and the check and the comparison passed), 1",
         ] {
             assert!(
                 help.contains(expected),
@@ -128,7 +133,7 @@ fn a_module_yaml_that_cannot_be_used_exits_with_status_2() {
         r#"{"target": "demo/greeter/bob", "typename": "io.statefun.types/string", "value": "bob"}"#;
     for (path, problem) in [
         (&missing, "No such file or directory"),
-        (&not_yaml, "module.yaml is not valid YAML"),
+        (&not_yaml, "not valid YAML"),
         (&dir, ""),
         (
             &no_endpoint,
@@ -161,7 +166,7 @@ fn a_run_where_a_line_fails_prints_the_error_and_exits_with_status_1() {
     assert_eq!(output.status.code(), Some(1));
     let lines = json_lines(&output.stdout);
     assert_eq!(lines.len(), 5, "{lines:?}");
-    assert_eq!(lines[0], greeting("hello bob #1", "bob"));
+    assert_eq!(lines[0], greeting(1, "hello bob #1", "bob"));
     assert_eq!(lines[1]["line"], 2);
     let error = lines[1]["error"].as_str().unwrap();
     assert!(
@@ -179,7 +184,7 @@ fn a_run_where_a_line_fails_prints_the_error_and_exits_with_status_1() {
     );
     assert_eq!(
         lines[4],
-        greeting("hello reminder #2", "reminder"),
+        greeting(6, "hello reminder #2", "reminder"),
         "the run went on after the failures"
     );
     // Batches: negotiation and bob's first message, the failed one, the reminder.
@@ -202,10 +207,10 @@ fn a_successful_run_exits_with_status_0_and_sums_up_on_stderr() {
     assert_eq!(
         json_lines(&output.stdout),
         [
-            greeting("hello alice #1", "alice"),
-            greeting("hello alice #2", "alice"),
-            greeting("hello reminder #3", "reminder"),
-            greeting("hello reminder #4", "reminder"),
+            greeting(1, "hello alice #1", "alice"),
+            greeting(2, "hello alice #2", "alice"),
+            greeting(3, "hello reminder #3", "reminder"),
+            greeting(3, "hello reminder #4", "reminder"),
         ]
     );
     // Batches: negotiation, the two messages, then each reminder on its own.
@@ -228,7 +233,7 @@ fn dump_state_prints_every_state_value_at_the_end() {
     let (egress, states) = stdout.split_once('\n').unwrap();
     assert_eq!(
         serde_json::from_str::<Json>(egress).unwrap(),
-        greeting("hello bob #1", "bob")
+        greeting(2, "hello bob #1", "bob")
     );
     // Addresses in order, then states in their declaration order; an int, a JSON value,
     // UTF-8 bytes and other bytes.
@@ -237,7 +242,7 @@ fn dump_state_prints_every_state_value_at_the_end() {
         r#"{"address":"demo/greeter/bob","state":"seen","typename":"io.statefun.types/int","value":1}
 {"address":"demo/notes/n1","state":"note","typename":"demo/Note","value":{"length":2,"text":"hi"}}
 {"address":"demo/notes/n1","state":"label","typename":"demo/bytes","value":"last: hi"}
-{"address":"demo/notes/n1","state":"checksum","typename":"demo/bytes","value":{"hex":"ff02"}}
+{"address":"demo/notes/n1","state":"checksum","typename":"demo/bytes","value":{"base64":"/wI="}}
 "#
     );
 

@@ -5,5 +5,6 @@
 #![cfg(all(feature = "cli", feature = "actix"))]
 
 mod cli;
+mod cli_module;
 mod remote;
 mod service;

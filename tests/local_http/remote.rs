@@ -1,12 +1,13 @@
 //! The local runtime driving a real function service over HTTP (our own actix service on
-//! a loopback port) and module.yaml parsing; `cli.rs` covers the `statefun-local` command.
+//! a loopback port), as a module.yaml says; `cli.rs` covers the `statefun-local` command.
 
 use std::time::Duration;
 
 use statefun::{
     Address, TypeName,
     local::{EgressRecord, LocalRuntime},
-    remote::{self, FunctionPattern, HttpTransport},
+    module::{FunctionPattern, IngressRecord, Module},
+    remote::{self, HttpTransport},
 };
 
 use crate::service::{functions, start_service};
@@ -74,104 +75,64 @@ async fn an_http_error_is_reported_with_its_status_and_body() {
     assert!(err.contains("404") && err.contains("demo/unknown"), "{err}");
 }
 
-#[test]
-fn module_yaml_endpoints_are_parsed() {
+#[tokio::test]
+async fn a_runtime_for_a_module_calls_its_endpoints_and_routes_its_ingresses() {
+    let url = start_service();
     let yaml = "\
 kind: io.statefun.endpoints.v2/http
 spec:
   functions: demo/*
-  urlPathTemplate: http://localhost:8000/statefun
+  urlPathTemplate: http://functions.invalid:8000/statefun
   maxNumBatchRequests: 10
+---
+kind: io.statefun.kafka.v1/ingress
+spec:
+  id: demo/names
+  address: kafka:9092
+  topics:
+    - topic: names
+      valueType: io.statefun.types/string
+      targets:
+        - demo/greeter
 ---
 kind: io.statefun.kafka.v1/egress
 spec:
   id: demo/greetings
----
-kind: io.statefun.endpoints.v2/http
-spec:
-  functions: other/fn
-  urlPathTemplate: http://localhost:9000/{function.name}
 ";
-    let endpoints = remote::http_endpoints(yaml).unwrap();
-    assert_eq!(endpoints.len(), 2);
-    assert_eq!(
-        endpoints[0].functions,
-        FunctionPattern::Namespace("demo".into())
-    );
-    assert_eq!(endpoints[0].max_num_batch_requests, Some(10));
-    assert_eq!(
-        endpoints[1].functions,
-        FunctionPattern::Exact(TypeName::from_static("other/fn"))
-    );
-    assert_eq!(
-        HttpTransport::new(&endpoints[1].url_path_template).url_for("fn"),
-        "http://localhost:9000/fn"
-    );
-    use remote::{EndpointProblem, ModuleError};
-    let problem = |yaml: &str| match remote::http_endpoints(yaml) {
-        Err(ModuleError::Invalid { document, problem }) => (document, problem),
-        other => panic!("expected an invalid endpoint, got {other:?}"),
-    };
-    let kind = "kind: io.statefun.endpoints.v2/http\n";
-    assert_eq!(
-        problem(&format!("{kind}spec: {{}}\n")),
-        (0, EndpointProblem::Missing("functions"))
-    );
-    let (_, missing_url) = problem(&format!("kind: x\n---\n{kind}spec:\n  functions: a/*\n"));
-    assert_eq!(missing_url, EndpointProblem::Missing("urlPathTemplate"));
-    assert!(matches!(
-        problem(&format!(
-            "{kind}spec:\n  functions: a/b/c\n  urlPathTemplate: u\n"
-        ))
-        .1,
-        EndpointProblem::Functions(_)
-    ));
-    // A namespace pattern needs a namespace of one part; anything else must be a typename.
-    for functions in ["/*", "a/b/*"] {
-        let yaml = format!("{kind}spec:\n  functions: {functions}\n  urlPathTemplate: u\n");
-        assert!(
-            matches!(problem(&yaml).1, EndpointProblem::Functions(_)),
-            "{functions}"
-        );
-    }
-    assert_eq!(
-        problem(&format!(
-            "{kind}spec:\n  functions: a/*\n  urlPathTemplate: u\n  maxNumBatchRequests: -1\n"
-        ))
-        .1,
-        EndpointProblem::MaxNumBatchRequests
-    );
-    let yaml = remote::http_endpoints("kind: x\nspec: [1,\n").unwrap_err();
+    let module = Module::parse(yaml).unwrap();
+    // The cluster's module.yaml names a host this machine does not know: the call fails,
+    // naming the URL it tried.
+    let mut rt = remote::runtime_for(module.clone());
+    let name = <String as statefun::Type>::encode(&"bob".to_owned()).unwrap();
+    rt.ingest(&IngressRecord::kafka("names", "bob", name.clone()))
+        .unwrap();
+    let error = rt.run_until_quiescent().await.unwrap_err().to_string();
     assert!(
-        matches!(
-            &yaml,
-            ModuleError::Yaml {
-                line: 3,
-                column: 1,
-                ..
-            }
-        ),
-        "{yaml:?}"
+        error.contains("POST http://functions.invalid:8000/statefun: "),
+        "{error}"
     );
-    assert!(
-        yaml.to_string()
-            .starts_with("module.yaml is not valid YAML: "),
-        "{yaml}"
-    );
-    let err = remote::http_endpoints(&format!("kind: x\n---\n{kind}spec: {{}}\n")).unwrap_err();
+
+    let mut rt = remote::runtime_for(module.with_endpoint_url(&url));
+    rt.ingest(&IngressRecord::kafka("names", "bob", name))
+        .unwrap();
+    rt.run_until_quiescent().await.unwrap();
+    let bob = Address::new(TypeName::from_static("demo/greeter"), "bob");
+    assert_eq!(rt.state::<i32>(&bob, "seen").unwrap(), Some(1));
     assert_eq!(
-        err.to_string(),
-        "module.yaml document 1: `spec.functions` is missing"
+        kafka_values(rt.take_egress(&TypeName::from_static("demo/greetings"))),
+        ["hello bob #1"]
     );
 }
 
 #[test]
 fn the_generated_module_yaml_is_understood_by_the_runtime_reader() {
     let yaml = functions().module_yaml("http://127.0.0.1:1/statefun");
-    let endpoints = remote::http_endpoints(&yaml).unwrap();
-    assert_eq!(endpoints.len(), 1);
+    let module = Module::parse(&yaml).unwrap();
+    assert_eq!(module.endpoints().len(), 1);
     assert_eq!(
-        endpoints[0].functions,
+        module.endpoints()[0].functions,
         FunctionPattern::Namespace("demo".into())
     );
+    // It covers every function of the service.
+    assert_eq!(module.check(&functions().catalog()), []);
 }

@@ -3,10 +3,12 @@
 //! [`Error`]s of a request it cannot answer.
 
 mod batch;
+mod catalog;
 mod error;
 mod handler;
 mod registry;
 
+pub use catalog::{Catalog, CatalogError, CatalogFunction, CatalogState};
 pub use error::{Error, RequestError};
 pub use handler::{Dispatch, Dispatched, Handler};
 pub use registry::{Functions, RegistryError};

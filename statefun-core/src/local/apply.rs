@@ -93,6 +93,15 @@ impl LocalRuntime {
                     address: target.clone(),
                     error: InvalidResponse::InvalidEgress(e),
                 })?;
+            if let Some(declared) = &self.declared_egresses
+                && !declared.contains(&name)
+            {
+                return Err(LocalError::UndeclaredEgress {
+                    address: target.clone(),
+                    egress: name,
+                    declared: declared.clone(),
+                });
+            }
             egress.push((name, decode_egress(message.argument.unwrap_or_default())));
         }
 

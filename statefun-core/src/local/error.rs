@@ -74,6 +74,20 @@ pub enum LocalError {
         /// The token.
         token: String,
     },
+    /// A function sent to an egress the application's module.yaml does not declare
+    /// ([`LocalRuntime::with_module`](super::LocalRuntime::with_module)).
+    #[error(
+        "{address} sent to egress {egress}, which the module does not declare (it declares: {}): the StateFun runtime would fail the job",
+        .declared.iter().map(TypeName::as_str).collect::<Vec<_>>().join(", ")
+    )]
+    UndeclaredEgress {
+        /// The sender.
+        address: Address,
+        /// The egress it sent to.
+        egress: TypeName,
+        /// The egresses the module declares.
+        declared: Vec<TypeName>,
+    },
     /// A cancellation came without a token.
     #[error("{0} sent a cancellation without a token")]
     CancellationWithoutToken(Address),

@@ -33,6 +33,8 @@
 
 mod apply;
 mod error;
+#[cfg(feature = "module")]
+mod module;
 mod read_error;
 mod records;
 mod runtime;

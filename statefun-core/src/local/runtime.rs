@@ -52,6 +52,11 @@ pub struct LocalRuntime {
     max_requests: usize,
     /// The state specs of the functions hosted in-process, known before any request.
     pub(super) declared: HashMap<TypeName, Vec<ValueSpec>>,
+    /// The egresses the application declares, when known (from its module): sending to
+    /// another one fails the run.
+    pub(super) declared_egresses: Option<Vec<TypeName>>,
+    #[cfg(feature = "module")]
+    pub(super) module: Option<crate::module::Module>,
 }
 
 impl fmt::Debug for LocalRuntime {
@@ -101,6 +106,9 @@ impl LocalRuntime {
             max_batch: 1000,
             max_requests: 100_000,
             declared: HashMap::new(),
+            declared_egresses: None,
+            #[cfg(feature = "module")]
+            module: None,
         }
     }
 

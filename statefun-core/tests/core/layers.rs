@@ -33,6 +33,8 @@ const LAYERS: &[&str] = &[
     "http",
     // Prometheus metrics: an observer of the pipeline.
     "metrics",
+    // A module.yaml: read, checked against a catalog of functions, its ingresses' routing.
+    "module",
     // The local runtime, which plays the StateFun runtime's side.
     "local",
     // What the macros' generated code uses.

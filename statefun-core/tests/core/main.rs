@@ -16,6 +16,8 @@ mod local;
 mod message_targets;
 mod messages;
 mod metrics;
+#[cfg(feature = "module")]
+mod module;
 mod names;
 mod proto_codegen;
 mod registry;

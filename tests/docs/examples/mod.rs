@@ -130,6 +130,11 @@ impl Service {
         }
     }
 
+    /// `http://127.0.0.1:<port>`: where the service listens.
+    fn origin(&self) -> String {
+        self.url.trim_end_matches("/statefun").to_owned()
+    }
+
     /// Waits until the service's stderr contains `needle`; returns all of it.
     fn logged(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -215,4 +220,6 @@ impl Service {
 }
 
 mod cart;
+#[cfg(feature = "cli")]
+mod playground_cart;
 mod servers;

@@ -160,6 +160,8 @@ impl Function for CounterV1 {
 mod clock;
 mod errors;
 mod messaging;
+#[cfg(feature = "module")]
+mod module;
 mod reading;
 mod reports;
 mod upgrades;
