@@ -43,7 +43,7 @@ fn readme_tutorial_builds_and_passes_its_tests_as_a_standalone_crate() {
     let mut files = tutorial_files(&readme);
     assert_eq!(
         files.keys().collect::<Vec<_>>(),
-        ["Cargo.toml", "src/main.rs"],
+        ["Cargo.toml", "module.yaml", "src/main.rs"],
         "the tutorial's files"
     );
 
@@ -84,8 +84,8 @@ fn readme_tutorial_builds_and_passes_its_tests_as_a_standalone_crate() {
         dir.display()
     );
     assert!(
-        stdout.contains("test result: ok. 2 passed"),
-        "the tutorial's two tests ran:\n{stdout}\n{stderr}"
+        stdout.contains("test result: ok. 3 passed"),
+        "the tutorial's three tests ran:\n{stdout}\n{stderr}"
     );
     assert!(
         !stderr.contains("warning"),
