@@ -144,13 +144,14 @@
 
 pub use statefun_core::{
     Accepts, Address, AddressError, AddressOf, BoxError, Bytes, CancellationToken, Catalog,
-    CatalogError, CatalogFunction, CatalogState, Cells, CodecError, Context, ContextError, Delayed,
-    Dispatch, Dispatched, EgressError, EgressMessage, Encode, Error, Expiration, Function,
-    Functions, Handler, InfallibleEncode, IntoFunctionResult, KafkaRecordBuilder,
-    KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages, Mutations,
-    OutgoingMessage, OutgoingMessageError, RegistryError, RequestError, SendableTo, SpecError,
-    State, StateError, StateField, TokenError, Type, TypeName, TypeNameError, TypedFunction, Value,
-    ValueSpec, codec, is_valid_state_name, local,
+    CatalogError, CatalogFunction, CatalogState, Cells, CodecError, Context, ContextError,
+    DEAD_LETTER, DEAD_LETTER_JSON, DeadLetter, DeadLetterError, DeadLetterJson, DeadLetterReason,
+    DeadLetters, Delayed, Dispatch, Dispatched, EgressError, EgressMessage, Encode, Error,
+    Expiration, Function, Functions, Handler, InfallibleEncode, IntoFunctionResult,
+    KafkaRecordBuilder, KinesisRecordBuilder, Message, MessageError, MessageTypes, Messages,
+    Mutations, OutgoingMessage, OutgoingMessageError, Permanent, PermanentExt, RegistryError,
+    RequestError, SendableTo, SpecError, State, StateError, StateField, TokenError, Type, TypeName,
+    TypeNameError, TypedFunction, Value, ValueSpec, codec, is_valid_state_name, local,
 };
 
 /// The protocol's protobuf messages (prost), for tests and tools that build requests by

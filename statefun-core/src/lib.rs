@@ -95,16 +95,18 @@ pub mod __private;
 
 pub use codec::{CodecError, Encode, InfallibleEncode, Type};
 pub use dispatch::{
-    Catalog, CatalogError, CatalogFunction, CatalogState, Dispatch, Dispatched, Error, Functions,
-    Handler, RegistryError, RequestError,
+    Catalog, CatalogError, CatalogFunction, CatalogState, DeadLetters, Dispatch, Dispatched, Error,
+    Functions, Handler, RegistryError, RequestError,
 };
 pub use function::{
-    AddressOf, BoxError, Context, ContextError, Delayed, Function, IntoFunctionResult,
-    TypedFunction,
+    AddressOf, BoxError, Context, ContextError, Delayed, Function, IntoFunctionResult, Permanent,
+    PermanentExt, TypedFunction,
 };
 pub use message::{
-    Accepts, EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder, Message,
-    MessageError, MessageTypes, Messages, OutgoingMessage, OutgoingMessageError, SendableTo,
+    Accepts, DEAD_LETTER, DEAD_LETTER_JSON, DeadLetter, DeadLetterError, DeadLetterJson,
+    DeadLetterReason, EgressError, EgressMessage, KafkaRecordBuilder, KinesisRecordBuilder,
+    Message, MessageError, MessageTypes, Messages, OutgoingMessage, OutgoingMessageError,
+    SendableTo,
 };
 pub use names::{Address, AddressError, CancellationToken, TokenError, TypeName, TypeNameError};
 pub use state::{

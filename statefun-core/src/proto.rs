@@ -20,3 +20,9 @@ pub mod types {
 pub mod egress {
     include!("proto/generated/io.statefun.sdk.egress.rs");
 }
+
+/// `statefun.rs`: the dead letter, this SDK's record of a message set aside
+/// (`statefun::DeadLetter` is its API).
+pub mod dead_letter {
+    include!("proto/generated/statefun.rs.rs");
+}

@@ -11,9 +11,14 @@ use bytes::Bytes;
 use futures_util::{FutureExt, future::BoxFuture};
 use prost::Message as _;
 
-use super::error::{Error, RequestError};
+use super::{
+    DeadLetters,
+    error::{Error, RequestError},
+    error_text, permanent_reason,
+};
 use crate::{
     function::{BoxError, Context, Function},
+    message::{DeadLetter, DeadLetterReason},
     names::Address,
     panic::panic_message,
     proto::reqreply::{self as pb, from_function},
@@ -35,6 +40,15 @@ pub(crate) struct Batch<'a> {
     pub(crate) body: Bytes,
     pub(crate) state: Vec<PersistedValue>,
     pub(crate) invocations: Vec<Invocation>,
+    /// What becomes of a message the function can never process.
+    pub(crate) dead_letters: &'a DeadLetters,
+}
+
+/// A batch's answer: the encoded `FromFunction`, and why each message it set aside as a
+/// dead letter failed (none under [`DeadLetters::Fail`]).
+pub(crate) struct Answered {
+    pub(crate) body: Bytes,
+    pub(crate) dead_letters: Vec<DeadLetterReason>,
 }
 
 /// The received value for each spec in order, or the specs the runtime must register
@@ -78,7 +92,7 @@ fn received_cells<'a>(
 /// A registered function of any type: runs a batch.
 pub(crate) trait ErasedFunction: Send + Sync {
     /// The batch's `FromFunction`, encoded.
-    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Bytes, Error>>;
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Answered, Error>>;
 }
 
 /// The [`ErasedFunction`] of a function `F`.
@@ -91,7 +105,7 @@ impl<F> Erased<F> {
 }
 
 impl<F: Function> ErasedFunction for Erased<F> {
-    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Bytes, Error>> {
+    fn run<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Result<Answered, Error>> {
         // Keep this future small: it is boxed once per batch, and glibc's malloc takes a
         // slower path (`malloc_consolidate`) for blocks of 1 KiB and more. So no copies of
         // the typename and id are kept for error messages (they are taken from the
@@ -104,6 +118,7 @@ impl<F: Function> ErasedFunction for Erased<F> {
                 body,
                 state,
                 invocations,
+                dead_letters,
             } = batch;
             let cells = match received_cells(specs, &body, &state) {
                 Ok(cells) => cells,
@@ -112,13 +127,17 @@ impl<F: Function> ErasedFunction for Erased<F> {
                         missing = ?incomplete.missing_values.iter().map(|s| &s.state_name).collect::<Vec<_>>(),
                         "state missing; asking the runtime to register it"
                     );
-                    return Ok(pb::FromFunction {
+                    let body = pb::FromFunction {
                         response: Some(from_function::Response::IncompleteInvocationContext(
                             incomplete,
                         )),
                     }
                     .encode_to_vec()
-                    .into());
+                    .into();
+                    return Ok(Answered {
+                        body,
+                        dead_letters: Vec::new(),
+                    });
                 }
             };
             // Every caller is checked before any user code runs: a bad one fails the batch
@@ -135,6 +154,7 @@ impl<F: Function> ErasedFunction for Erased<F> {
                 body: &body,
                 cells: &cells,
                 invocations: &invocations,
+                dead_letters,
             };
             // The one place user code runs for a batch: the state's codecs, the function,
             // then the codecs again. A panic in any of them fails the batch, not the process.
@@ -143,14 +163,17 @@ impl<F: Function> ErasedFunction for Erased<F> {
                 .await
                 .unwrap_or_else(|panic| Err(Failure::Panicked(panic_message(&*panic).to_owned())));
             match outcome {
-                Ok(mutations) => {
+                Ok((mutations, dead_letters)) => {
                     // Most batches only change state: then there is nothing to convert.
                     let effects = if ctx.has_effects() {
                         convert::effects(ctx.into_effects())
                     } else {
                         from_function::InvocationResponse::default()
                     };
-                    Ok(response::invocation_result(&mutations, &effects))
+                    Ok(Answered {
+                        body: response::invocation_result(&mutations, &effects),
+                        dead_letters,
+                    })
                 }
                 Err(failure) => {
                     let error = failure.into_error(ctx.self_address().clone());
@@ -167,6 +190,8 @@ enum Failure {
     State(StateError),
     Function(BoxError),
     Panicked(String),
+    /// A dead letter could not be sent as its policy says (e.g. an empty Kafka topic).
+    DeadLetter(crate::message::EgressError),
 }
 
 impl Failure {
@@ -175,6 +200,10 @@ impl Failure {
             Self::State(source) => Error::State { address, source },
             Self::Function(source) => Error::FunctionFailed { address, source },
             Self::Panicked(message) => Error::FunctionPanicked { address, message },
+            Self::DeadLetter(source) => Error::FunctionFailed {
+                address,
+                source: format!("its dead letter could not be sent: {source}").into(),
+            },
         }
     }
 }
@@ -186,35 +215,107 @@ struct Received<'a> {
     body: &'a Bytes,
     cells: &'a [Option<ReceivedValue<'a>>],
     invocations: &'a [Invocation],
+    dead_letters: &'a DeadLetters,
 }
 
 /// Decodes the state, runs the batch's invocations in order against it and one context,
 /// and encodes the changed cells.
+///
+/// Under a dead-letter policy, a message that fails in a way no retry can fix (invocation
+/// *k*) is set aside: the batch is run again from the received state, without *k*, whose
+/// dead letter is sent in its place. Replaying the invocations before *k* is what restores
+/// the state and effects as they were before *k* without copying anything up front: the
+/// request still holds the received state, and the runtime would have run them again
+/// anyway had the batch failed. Each replay sets one more message aside, so a batch runs at
+/// most once more per dead letter; a batch without one runs once, as without the policy.
 async fn run_batch<'a, F: Function>(
     function: &F,
     received: Received<'a>,
     ctx: &mut Context,
-) -> Result<Vec<Mutation<'a>>, Failure> {
+) -> Result<(Vec<Mutation<'a>>, Vec<DeadLetterReason>), Failure> {
     let Received {
         specs,
         known_type_names,
         body,
         cells,
         invocations,
+        dead_letters,
     } = received;
-    let mut state =
-        F::State::from_cells(&mut Cells::new(specs, body, cells)).map_err(Failure::State)?;
-    for invocation in invocations {
-        ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
-        let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
-        function
-            .invoke(ctx, &mut state, message)
-            .await
-            .map_err(Failure::Function)?;
+    // The messages set aside, by index, in batch order.
+    let mut dead: Vec<(usize, DeadLetter)> = Vec::new();
+    'run: loop {
+        let mut state =
+            F::State::from_cells(&mut Cells::new(specs, body, cells)).map_err(Failure::State)?;
+        let mut set_aside = dead.iter().peekable();
+        for (index, invocation) in invocations.iter().enumerate() {
+            if let Some((_, letter)) = set_aside.next_if(|(i, _)| *i == index) {
+                dead_letters
+                    .send(ctx, letter)
+                    .map_err(Failure::DeadLetter)?;
+                continue;
+            }
+            ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
+            let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
+            let Err(error) = function.invoke(ctx, &mut state, message).await else {
+                continue;
+            };
+            let reason = match permanent_reason(&error) {
+                Some(reason) if !dead_letters.fails() => reason,
+                _ => return Err(Failure::Function(error)),
+            };
+            let letter = dead_letter(ctx.self_address(), body, invocation, reason, &error);
+            tracing::warn!(
+                function = %letter.target.type_name(),
+                id = letter.target.id(),
+                typename = letter.type_name,
+                reason = reason.as_str(),
+                error = letter.error,
+                "message set aside as a dead letter"
+            );
+            let at = dead.partition_point(|(i, _)| *i < index);
+            dead.insert(at, (index, letter));
+            ctx.clear_effects();
+            continue 'run;
+        }
+        let mut mutations = Mutations::new(specs);
+        state
+            .write_mutations(&mut mutations)
+            .map_err(Failure::State)?;
+        let reasons = dead.iter().map(|(_, letter)| letter.reason).collect();
+        return Ok((mutations.into_inner(), reasons));
     }
-    let mut mutations = Mutations::new(specs);
-    state
-        .write_mutations(&mut mutations)
-        .map_err(Failure::State)?;
-    Ok(mutations.into_inner())
+}
+
+/// The dead letter of `invocation`, which failed with `error` for `reason`.
+fn dead_letter(
+    target: &Address,
+    body: &Bytes,
+    invocation: &Invocation,
+    reason: DeadLetterReason,
+    error: &BoxError,
+) -> DeadLetter {
+    let (type_name, value) = match &invocation.argument {
+        Some(argument) => (
+            argument.typename.str(body).to_owned(),
+            argument.has_value.then(|| argument.value.slice(body)),
+        ),
+        None => (String::new(), None),
+    };
+    let time_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        });
+    DeadLetter {
+        target: target.clone(),
+        type_name,
+        value,
+        caller: invocation
+            .caller
+            .as_ref()
+            .and_then(|caller| convert::raw_address(caller).to_address(body)),
+        reason,
+        error: error_text(error),
+        time_ms,
+    }
 }

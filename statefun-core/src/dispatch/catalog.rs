@@ -20,8 +20,8 @@ use crate::{message::MessageTypes, names::TypeName, state::Expiration};
 /// }
 ///
 /// let catalog = Functions::new().with(greeter).catalog();
-/// let greeter = catalog.function(&TypeName::from_static("demo/greeter")).unwrap();
-/// assert!(greeter.messages.accepts("io.statefun.types/string"));
+/// let entry = catalog.function(&TypeName::from_static("demo/greeter")).unwrap();
+/// assert!(entry.messages.accepts("io.statefun.types/string"));
 /// // Across processes, as JSON (the actix-web endpoint serves it at `GET /functions`).
 /// assert_eq!(statefun::Catalog::from_json(&catalog.to_json())?, catalog);
 /// # Ok::<(), statefun::CatalogError>(())

@@ -12,11 +12,13 @@ use prost::Message as _;
 use tracing::Instrument;
 
 use super::{
-    batch::Batch,
+    DeadLetters,
+    batch::{Answered, Batch},
     error::{Error, RequestError},
     registry::{Functions, Registered},
 };
 use crate::{
+    message::DeadLetterReason,
     names::Address,
     proto::reqreply as pb,
     wire::{
@@ -102,6 +104,7 @@ impl Handler {
             let target = Address::new(type_name.clone(), id);
             return Ok(Routed {
                 registered,
+                dead_letters: self.functions.policy_of(registered),
                 target,
                 body,
                 state: batch.state,
@@ -133,6 +136,7 @@ pub struct Dispatch<'a> {
 /// A request for a registered function, its parts views into `body`.
 struct Routed<'a> {
     registered: &'a Registered,
+    dead_letters: &'a DeadLetters,
     target: Address,
     body: Bytes,
     state: Vec<PersistedValue>,
@@ -155,11 +159,22 @@ impl Dispatch<'_> {
 
     /// Runs the batch: the `FromFunction` or the error.
     pub async fn run(self) -> Dispatched {
-        let result = match self.routed {
-            Ok(routed) => routed.run().await,
-            Err(error) => Err(error),
-        };
-        Dispatched { result }
+        match self.routed {
+            Ok(routed) => match routed.run().await {
+                Ok(answered) => Dispatched {
+                    result: Ok(answered.body),
+                    dead_letters: answered.dead_letters,
+                },
+                Err(error) => Dispatched {
+                    result: Err(error),
+                    dead_letters: Vec::new(),
+                },
+            },
+            Err(error) => Dispatched {
+                result: Err(error),
+                dead_letters: Vec::new(),
+            },
+        }
     }
 }
 
@@ -177,7 +192,7 @@ impl std::fmt::Debug for Dispatch<'_> {
 }
 
 impl Routed<'_> {
-    async fn run(self) -> Result<Bytes, Error> {
+    async fn run(self) -> Result<Answered, Error> {
         if let Some(name) = duplicate_state(&self.body, &self.state) {
             return Err(RequestError::DuplicateState(name.to_owned()).into());
         }
@@ -194,6 +209,7 @@ impl Routed<'_> {
             body: self.body,
             state: self.state,
             invocations: self.invocations,
+            dead_letters: self.dead_letters,
         };
         // Entering and leaving a span costs even when nothing listens (with tracing's
         // `log` feature, which actix enables, each checks the `log` level): skip them then.
@@ -209,9 +225,16 @@ impl Routed<'_> {
 #[derive(Debug)]
 pub struct Dispatched {
     result: Result<Bytes, Error>,
+    dead_letters: Vec<DeadLetterReason>,
 }
 
 impl Dispatched {
+    /// Why each message the batch set aside as a dead letter failed, in batch order (none
+    /// under the default policy, which fails the batch instead: [`DeadLetters`]).
+    pub fn dead_letters(&self) -> &[DeadLetterReason] {
+        &self.dead_letters
+    }
+
     /// The `FromFunction`, or why there is none.
     pub fn result(&self) -> &Result<Bytes, Error> {
         &self.result

@@ -4,11 +4,14 @@
 
 mod batch;
 mod catalog;
+mod dead_letters;
 mod error;
 mod handler;
 mod registry;
 
 pub use catalog::{Catalog, CatalogError, CatalogFunction, CatalogState};
+pub use dead_letters::DeadLetters;
+pub(crate) use dead_letters::{error_text, permanent_reason};
 pub use error::{Error, RequestError};
 pub use handler::{Dispatch, Dispatched, Handler};
 pub use registry::{Functions, RegistryError};

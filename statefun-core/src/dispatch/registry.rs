@@ -2,7 +2,10 @@
 
 use std::{collections::HashMap, fmt, sync::Arc};
 
-use super::batch::{Erased, ErasedFunction};
+use super::{
+    DeadLetters,
+    batch::{Erased, ErasedFunction},
+};
 use crate::{
     codec::{BOOL, DOUBLE, FLOAT, INT, LONG, STRING},
     function::Function,
@@ -55,6 +58,8 @@ pub enum RegistryError {
 #[derive(Default)]
 pub struct Functions {
     by_name: HashMap<TypeName, Registered>,
+    /// The policy of the functions without one of their own.
+    dead_letters: DeadLetters,
 }
 
 /// A registered function: its specs, and the function behind its batch runner.
@@ -65,6 +70,8 @@ pub(crate) struct Registered {
     /// when it accepts any: messages of these typenames need no view into the body.
     pub(crate) known_type_names: Vec<&'static str>,
     pub(crate) function: Arc<dyn ErasedFunction>,
+    /// Its own dead-letter policy, if it has one.
+    pub(crate) dead_letters: Option<DeadLetters>,
 }
 
 impl Functions {
@@ -123,9 +130,48 @@ impl Functions {
                 message_types,
                 known_type_names,
                 function: Arc::new(Erased::new(function)),
+                dead_letters: None,
             },
         );
         Ok(self)
+    }
+
+    /// What becomes of a message a function can never process, for every function without
+    /// a policy of its own ([`Functions::with_dead_letters_for`]): by default
+    /// [`DeadLetters::fail`].
+    pub fn with_dead_letters(mut self, policy: DeadLetters) -> Self {
+        self.dead_letters = policy;
+        self
+    }
+
+    /// What becomes of a message `function` (registered already) can never process,
+    /// whatever the service's policy ([`Functions::with_dead_letters`]).
+    ///
+    /// # Panics
+    ///
+    /// If `function` is not registered: register it first, with [`Functions::with`].
+    pub fn with_dead_letters_for<F: Function>(mut self, function: &F, policy: DeadLetters) -> Self {
+        let type_name = function.type_name();
+        match self.by_name.get_mut(&type_name) {
+            Some(registered) => registered.dead_letters = Some(policy),
+            None => {
+                panic!("{type_name} is not registered: call `with` before `with_dead_letters_for`")
+            }
+        }
+        self
+    }
+
+    /// The dead-letter policy of a registered function: its own, or the service's.
+    pub fn dead_letters(&self, type_name: &TypeName) -> Option<&DeadLetters> {
+        self.by_name.get(type_name).map(|r| self.policy_of(r))
+    }
+
+    /// The policy of `registered`: its own, or the service's.
+    pub(crate) fn policy_of<'a>(&'a self, registered: &'a Registered) -> &'a DeadLetters {
+        registered
+            .dead_letters
+            .as_ref()
+            .unwrap_or(&self.dead_letters)
     }
 
     /// The function registered as `namespace/name`, found without building the typename:

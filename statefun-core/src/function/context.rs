@@ -226,6 +226,14 @@ impl Context {
         !(self.messages.is_empty() && self.delayed.is_empty() && self.egress.is_empty())
     }
 
+    /// Forgets every side effect asked for so far: the batch is run again from its start
+    /// (see `DeadLetters`).
+    pub(crate) fn clear_effects(&mut self) {
+        self.messages.clear();
+        self.delayed.clear();
+        self.egress.clear();
+    }
+
     /// The side effects asked for, in call order: messages, delayed messages and
     /// cancellations, egress records.
     pub(crate) fn into_effects(self) -> Effects {

@@ -4,8 +4,10 @@
 mod address_of;
 mod context;
 mod definition;
+mod permanent;
 
 pub use address_of::{AddressOf, TypedFunction};
 pub(crate) use context::Effects;
 pub use context::{Context, ContextError, Delayed};
 pub use definition::{BoxError, Function, IntoFunctionResult};
+pub use permanent::{Permanent, PermanentExt};

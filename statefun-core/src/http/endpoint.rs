@@ -294,7 +294,10 @@ impl Endpoint {
                 Err(panic) => {
                     let answer = Answer::panicked(&*panic);
                     if let Some(watch) = watch {
-                        watch.answered(None, 0, false, true, &answer, body.len());
+                        watch.answered(Report {
+                            panicked: true,
+                            ..Report::of(None, &answer, body.len())
+                        });
                     }
                     return answer;
                 }
@@ -303,26 +306,30 @@ impl Endpoint {
         let function = dispatch.target().map(|t| t.type_name().clone());
         let batch_size = dispatch.batch_size();
         let outcome = within(timeout, AssertUnwindSafe(dispatch.run()).catch_unwind()).await;
-        let (answer, negotiation, panicked) = match outcome {
+        let (answer, negotiation, panicked, dead_letters) = match outcome {
             Ok(Ok(dispatched)) => {
                 let negotiation = dispatched.is_negotiation();
+                let dead_letters = dispatched.dead_letters().to_vec();
                 let result = dispatched.into_result();
                 let panicked = matches!(result, Err(Error::FunctionPanicked { .. }));
-                (Answer::from_result(result), negotiation, panicked)
+                (
+                    Answer::from_result(result),
+                    negotiation,
+                    panicked,
+                    dead_letters,
+                )
             }
-            Ok(Err(panic)) => (Answer::panicked(&*panic), false, true),
-            Err(limit) => (Answer::timed_out(&body, limit), false, false),
+            Ok(Err(panic)) => (Answer::panicked(&*panic), false, true, Vec::new()),
+            Err(limit) => (Answer::timed_out(&body, limit), false, false, Vec::new()),
         };
         if let Some(watch) = watch {
-            let function = function.as_ref();
-            watch.answered(
-                function,
+            watch.answered(Report {
                 batch_size,
                 negotiation,
                 panicked,
-                &answer,
-                body.len(),
-            );
+                dead_letters: &dead_letters,
+                ..Report::of(function.as_ref(), &answer, body.len())
+            });
         }
         answer
     }
@@ -368,24 +375,12 @@ impl<'a> Watch<'a> {
         }
     }
 
-    fn answered(
-        mut self,
-        function: Option<&crate::names::TypeName>,
-        batch_size: usize,
-        negotiation: bool,
-        panicked: bool,
-        answer: &Answer,
-        body_bytes: usize,
-    ) {
+    /// Reports `report`, timed from the start.
+    fn answered(mut self, report: Report<'_>) {
         self.done = true;
         self.observer.answered(&Report {
-            function,
-            batch_size,
-            negotiation,
-            panicked,
-            status: answer.status(),
-            body_bytes,
             elapsed: self.start.elapsed(),
+            ..report
         });
     }
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use crate::names::TypeName;
+use super::Answer;
+use crate::{message::DeadLetterReason, names::TypeName};
 
 /// What watches every request an [`Endpoint`](super::Endpoint) answers: implement it to
 /// count, time or trace requests your own way, and attach it with
@@ -60,9 +61,31 @@ pub struct Report<'a> {
     pub(crate) status: u16,
     pub(crate) body_bytes: usize,
     pub(crate) elapsed: Duration,
+    pub(crate) dead_letters: &'a [DeadLetterReason],
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    /// The report of an answer to a request for `function` (if any) of `body_bytes`:
+    /// nothing dispatched, no time elapsed.
+    pub(crate) fn of(function: Option<&'a TypeName>, answer: &Answer, body_bytes: usize) -> Self {
+        Self {
+            function,
+            batch_size: 0,
+            negotiation: false,
+            panicked: false,
+            status: answer.status(),
+            body_bytes,
+            elapsed: Duration::ZERO,
+            dead_letters: &[],
+        }
+    }
+
+    /// Why each message the batch set aside as a dead letter failed, in batch order
+    /// ([`DeadLetters`](crate::DeadLetters)); empty when none was.
+    pub fn dead_letters(&self) -> &[DeadLetterReason] {
+        self.dead_letters
+    }
+
     /// The registered function the request went to; `None` when it named none (or was no
     /// valid request).
     pub fn function(&self) -> Option<&TypeName> {

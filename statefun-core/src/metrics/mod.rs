@@ -10,6 +10,7 @@
 //! | `statefun_request_body_bytes` | histogram | `function` | size of the request bodies dispatched |
 //! | `statefun_requests_in_flight` | gauge | | requests being dispatched (body read, answer not made yet) |
 //! | `statefun_panics_total` | counter | `function` | panics caught: in a function or its codecs, or in the SDK |
+//! | `statefun_dead_letters_total` | counter | `function`, `reason` | messages set aside as dead letters ([`DeadLetters`](crate::DeadLetters)), by reason: `unaccepted_type`, `undecodable`, `rejected` |
 //!
 //! `function` is the registered typename of the target, or [`NO_FUNCTION`] for a request
 //! that names no registered function (rejected before the dispatcher, malformed, or for an
@@ -38,6 +39,7 @@ use prometheus_client::{
 use crate::{
     dispatch::Functions,
     http::{Endpoint, Observe, Report},
+    message::DeadLetterReason,
     names::TypeName,
 };
 
@@ -72,6 +74,7 @@ struct Families {
     body_bytes: Histograms,
     in_flight: Gauge,
     panics: Family<Labels1, Counter>,
+    dead_letters: Family<Labels2, Counter>,
 }
 
 impl Families {
@@ -93,6 +96,7 @@ impl Families {
             }),
             in_flight: Gauge::default(),
             panics: Family::default(),
+            dead_letters: Family::default(),
         }
     }
 
@@ -129,6 +133,11 @@ impl Families {
             "panics",
             "Panics caught, in a function, its codecs or the SDK",
             self.panics.clone(),
+        );
+        r.register(
+            "dead_letters",
+            "Messages set aside as dead letters, by function and reason (unaccepted_type, undecodable, rejected)",
+            self.dead_letters.clone(),
         );
     }
 }
@@ -193,6 +202,8 @@ struct Series {
     server_error: Counter,
     timeout: Counter,
     panics: Counter,
+    /// By [`DeadLetterReason`]: unaccepted type, undecodable, rejected.
+    dead_letters: [Counter; 3],
     invocations: Histogram,
     duration: Histogram,
     body_bytes: Histogram,
@@ -213,6 +224,17 @@ impl Series {
             server_error: request("5xx"),
             timeout: request("timeout"),
             panics: families.panics.get_or_create_owned(&label),
+            dead_letters: [
+                DeadLetterReason::UnacceptedType,
+                DeadLetterReason::Undecodable,
+                DeadLetterReason::Rejected,
+            ]
+            .map(|reason| {
+                families.dead_letters.get_or_create_owned(&[
+                    ("function", function.into()),
+                    ("reason", reason.as_str().into()),
+                ])
+            }),
             invocations: families.batch_invocations.get_or_create_owned(&label),
             duration: families.batch_duration.get_or_create_owned(&label),
             body_bytes: families.body_bytes.get_or_create_owned(&label),
@@ -263,6 +285,14 @@ impl Observe for Recorder {
         }
         if report.panicked() {
             series.panics.inc();
+        }
+        for reason in report.dead_letters() {
+            let index = match reason {
+                DeadLetterReason::UnacceptedType => 0,
+                DeadLetterReason::Undecodable => 1,
+                _ => 2,
+            };
+            series.dead_letters[index].inc();
         }
         count(series, report.status(), report.negotiation());
     }

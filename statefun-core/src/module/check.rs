@@ -165,7 +165,7 @@ impl Module {
     /// let mismatches = module.check(&Functions::new().with(greeter).catalog());
     /// assert_eq!(
     ///     mismatches[0].to_string(),
-    ///     "line 6: Kafka ingress demo/names, topic names: sends io.statefun.types/int to demo/greeter, which takes io.statefun.types/string"
+    ///     "line 6: Kafka ingress demo/names, topic names: sends io.statefun.types/int to demo/greeter, which takes `io.statefun.types/string`"
     /// );
     /// # Ok::<(), statefun::module::ModuleError>(())
     /// ```

@@ -14,6 +14,7 @@ fn checked_in_protocol_code_matches_the_protos() {
         "types.proto",
         "kafka-egress.proto",
         "kinesis-egress.proto",
+        "dead-letter.proto",
     ];
 
     let descriptors = protox::compile(files, [&proto_dir]).expect("the protos compile");

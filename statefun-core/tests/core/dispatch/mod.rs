@@ -145,6 +145,7 @@ fn mutations(r: &from_function::InvocationResponse) -> Vec<(String, MutationType
 
 // ---- negotiation ----
 
+mod dead_letters;
 mod effects;
 mod mutations;
 mod negotiation;
