@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
-use super::Functions;
+use super::{DeadLetters, Functions};
 use crate::{message::MessageTypes, names::TypeName, state::Expiration};
 
 /// What a service hosts: one [`CatalogFunction`] per function, sorted by typename.
@@ -43,6 +43,8 @@ pub struct CatalogFunction {
     pub messages: MessageTypes,
     /// Its states, in declaration order.
     pub states: Vec<CatalogState>,
+    /// What becomes of a message it can never process.
+    pub dead_letters: DeadLetters,
 }
 
 /// One state of a [`CatalogFunction`].
@@ -84,6 +86,7 @@ impl Functions {
                         expiration: spec.expiration(),
                     })
                     .collect(),
+                dead_letters: self.dead_letters(type_name).cloned().unwrap_or_default(),
             })
             .collect();
         Catalog { functions }
@@ -98,7 +101,8 @@ impl Catalog {
 
     /// The catalog as JSON: `{"functions": [{"typename": ..., "messages": [...] or "any",
     /// "states": [{"name": ..., "typename": ..., "expire_after_call_ms" or
-    /// "expire_after_write_ms": ...}]}]}`.
+    /// "expire_after_write_ms": ...}], "dead_letters": "fail" or {"kafka": {"egress",
+    /// "topic"}}, {"kinesis": {"egress", "stream"}}, {"egress": ...}, {"function": ...}}]}`.
     pub fn to_json(&self) -> String {
         let functions: Vec<Json> = self
             .functions
@@ -132,6 +136,7 @@ impl Catalog {
                     "typename": function.type_name.as_str(),
                     "messages": messages,
                     "states": states,
+                    "dead_letters": dead_letters_json(&function.dead_letters),
                 })
             })
             .collect();
@@ -192,10 +197,50 @@ fn read_function(json: &Json) -> Result<CatalogFunction, CatalogError> {
             })
         })
         .collect::<Result<_, CatalogError>>()?;
+    let dead_letters = read_dead_letters(&json["dead_letters"])
+        .ok_or_else(|| CatalogError(format!("{type_name}: `dead_letters` is not a policy")))?;
     Ok(CatalogFunction {
         type_name,
         messages,
         states,
+        dead_letters,
+    })
+}
+
+/// `"fail"`, `{"kafka": {"egress", "topic"}}`, `{"kinesis": {"egress", "stream"}}`,
+/// `{"egress": id}` or `{"function": typename}`.
+fn dead_letters_json(policy: &DeadLetters) -> Json {
+    match policy {
+        DeadLetters::Kafka { egress, topic } => {
+            json!({ "kafka": { "egress": egress.as_str(), "topic": topic } })
+        }
+        DeadLetters::Kinesis { egress, stream } => {
+            json!({ "kinesis": { "egress": egress.as_str(), "stream": stream } })
+        }
+        DeadLetters::Egress(egress) => json!({ "egress": egress.as_str() }),
+        DeadLetters::Function(function) => json!({ "function": function.as_str() }),
+        _ => json!("fail"),
+    }
+}
+
+/// The policy of [`dead_letters_json`]; a missing one is `fail`, as from a catalog written
+/// before policies existed.
+fn read_dead_letters(json: &Json) -> Option<DeadLetters> {
+    let name = |value: &Json| TypeName::new(value.as_str()?).ok();
+    Some(match json {
+        Json::Null => DeadLetters::Fail,
+        Json::String(fail) if fail == "fail" => DeadLetters::Fail,
+        _ if json.get("kafka").is_some() => DeadLetters::kafka(
+            name(&json["kafka"]["egress"])?,
+            json["kafka"]["topic"].as_str()?,
+        ),
+        _ if json.get("kinesis").is_some() => DeadLetters::kinesis(
+            name(&json["kinesis"]["egress"])?,
+            json["kinesis"]["stream"].as_str()?,
+        ),
+        _ if json.get("egress").is_some() => DeadLetters::Egress(name(&json["egress"])?),
+        _ if json.get("function").is_some() => DeadLetters::Function(name(&json["function"])?),
+        _ => return None,
     })
 }
 

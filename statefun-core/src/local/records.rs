@@ -6,7 +6,10 @@ use prost::Message as _;
 
 use crate::{
     codec::{CodecError, Type},
-    message::egress::{KAFKA_PRODUCER_RECORD, KINESIS_EGRESS_RECORD},
+    message::{
+        DeadLetter,
+        egress::{KAFKA_PRODUCER_RECORD, KINESIS_EGRESS_RECORD},
+    },
     names::Address,
     proto::{egress as egress_pb, reqreply as pb},
 };
@@ -67,6 +70,17 @@ pub enum EgressRecord {
 }
 
 impl EgressRecord {
+    /// The [`DeadLetter`] the record carries, if it is one: a Kafka or Kinesis record of
+    /// its JSON, or a generic record of typename [`DEAD_LETTER`](crate::DEAD_LETTER)
+    /// ([`DeadLetters`](crate::DeadLetters) says which a policy sends).
+    pub fn dead_letter(&self) -> Option<DeadLetter> {
+        match self {
+            Self::Kafka(record) => DeadLetter::from_json(&record.value).ok(),
+            Self::Kinesis(record) => DeadLetter::from_json(&record.value).ok(),
+            Self::Value { .. } => self.decode::<DeadLetter>()?.ok(),
+        }
+    }
+
     /// A generic record's value as `T`, when its typename matches.
     pub fn decode<T: Type>(&self) -> Option<Result<T, CodecError>> {
         match self {

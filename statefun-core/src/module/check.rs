@@ -3,7 +3,11 @@
 use std::fmt;
 
 use super::{EndpointSpec, IngressSpec, Location, Module};
-use crate::{dispatch::Catalog, message::MessageTypes, names::TypeName};
+use crate::{
+    dispatch::{Catalog, DeadLetters},
+    message::MessageTypes,
+    names::TypeName,
+};
 
 /// One way a module.yaml and a service's functions disagree, found before the StateFun
 /// runtime finds it (by failing the job). Its text is one line naming the module entry and
@@ -59,6 +63,21 @@ pub enum Mismatch {
         /// The function.
         function: TypeName,
     },
+    /// A function's dead letters go to an egress the module does not declare: the first
+    /// dead letter would fail the job.
+    UndeclaredDeadLetterEgress {
+        /// The function.
+        function: TypeName,
+        /// The egress its policy names.
+        egress: TypeName,
+    },
+    /// A function's dead letters go to a function no endpoint of the module serves.
+    UnservedDeadLetterFunction {
+        /// The function.
+        function: TypeName,
+        /// The function its policy names.
+        target: TypeName,
+    },
 }
 
 impl Mismatch {
@@ -68,7 +87,9 @@ impl Mismatch {
             Self::UnservedTarget { location, .. }
             | Self::UnknownTarget { location, .. }
             | Self::UnacceptedType { location, .. } => Some(*location),
-            Self::UncoveredFunction { .. } => None,
+            Self::UncoveredFunction { .. }
+            | Self::UndeclaredDeadLetterEgress { .. }
+            | Self::UnservedDeadLetterFunction { .. } => None,
         }
     }
 }
@@ -113,6 +134,14 @@ impl fmt::Display for Mismatch {
                 "the service's function {function} is served by no endpoint of the module: add one for `{}/*` or `{function}`",
                 function.namespace()
             ),
+            Self::UndeclaredDeadLetterEgress { function, egress } => write!(
+                f,
+                "the dead letters of {function} go to egress {egress}, which the module does not declare: declare it, or the first dead letter fails the job"
+            ),
+            Self::UnservedDeadLetterFunction { function, target } => write!(
+                f,
+                "the dead letters of {function} go to function {target}, which no endpoint of the module serves"
+            ),
         }
     }
 }
@@ -132,6 +161,8 @@ impl Module {
     ///   the target, and the target takes the route's `valueType`. (Targets the module
     ///   routes to another service are not checked further: their catalog is not this one.)
     /// - Every function of the catalog is served by an endpoint of the module.
+    /// - Where a function's dead letters go ([`DeadLetters`]) exists: the egress is
+    ///   declared, the function served by an endpoint.
     ///
     /// Egresses are checked where the code names them, at run time: the local runtime
     /// built with [`LocalRuntime::with_module`](crate::local::LocalRuntime::with_module)
@@ -196,6 +227,24 @@ impl Module {
             if self.endpoint_for(function).is_none() {
                 mismatches.push(Mismatch::UncoveredFunction {
                     function: function.clone(),
+                });
+            }
+        }
+        for function in &catalog.functions {
+            let name = function.type_name.clone();
+            if let Some(egress) = function.dead_letters.egress_id() {
+                if !self.declares_egress(egress) {
+                    mismatches.push(Mismatch::UndeclaredDeadLetterEgress {
+                        function: name,
+                        egress: egress.clone(),
+                    });
+                }
+            } else if let DeadLetters::Function(target) = &function.dead_letters
+                && self.endpoint_for(target).is_none()
+            {
+                mismatches.push(Mismatch::UnservedDeadLetterFunction {
+                    function: name,
+                    target: target.clone(),
                 });
             }
         }

@@ -134,3 +134,46 @@ fn the_metrics_can_join_a_services_own_registry() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn dead_letters_are_counted_by_function_and_reason() {
+    use statefun_core::{DeadLetters, TypeName};
+    let metrics = Metrics::new();
+    let functions = Functions::new()
+        .with(Greeter)
+        .with_dead_letters(DeadLetters::kafka(
+            TypeName::from_static("demo/dlq"),
+            "dead",
+        ));
+    let endpoint = metrics.attach(Endpoint::new(functions));
+    // An int where the greeter reads a string, twice, between good messages.
+    let body = Batch::to("demo/greeter", "a")
+        .state("seen", Some(typed(&1i32)))
+        .text("hi")
+        .message(typed(&5i64))
+        .message(typed(&6i64))
+        .text("again")
+        .bytes();
+    assert_eq!(post(&endpoint, body).await.status(), 200);
+    let scrape = metrics.encode();
+    let count = |reason: &str| {
+        let prefix = format!(
+            "statefun_dead_letters_total{{function=\"demo/greeter\",reason=\"{reason}\"}} "
+        );
+        line(&scrape, &prefix)
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(count("unaccepted_type"), "2");
+    assert_eq!(count("undecodable"), "0");
+    assert_eq!(count("rejected"), "0");
+    assert_eq!(
+        line(
+            &scrape,
+            "statefun_requests_total{function=\"demo/greeter\",outcome=\"answered\"} "
+        ),
+        "statefun_requests_total{function=\"demo/greeter\",outcome=\"answered\"} 1"
+    );
+}

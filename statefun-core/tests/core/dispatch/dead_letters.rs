@@ -380,3 +380,49 @@ async fn a_function_policy_overrides_the_services() {
 fn a_policy_for_a_function_not_registered_is_a_mistake_said_at_once() {
     let _ = Functions::new().with_dead_letters_for(&Book, kafka());
 }
+
+#[tokio::test]
+async fn the_local_runtime_reports_dead_letters_as_the_egress_records_they_are() {
+    use statefun_core::local::{EgressRecord, LocalRuntime};
+    /// Takes whatever the ledger sends it.
+    struct Audit;
+    impl Function for Audit {
+        type State = ();
+        fn type_name(&self) -> TypeName {
+            TypeName::from_static("test/audit")
+        }
+        async fn invoke(&self, _: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+            Ok(())
+        }
+    }
+    let functions = Functions::new()
+        .with(Book)
+        .with(Audit)
+        .with_dead_letters(kafka());
+    let mut runtime = LocalRuntime::new(functions);
+    let l1 = Address::new(LEDGER, "l1");
+    runtime.send(l1.clone(), &7i64).unwrap();
+    runtime.send(l1.clone(), "seven").unwrap();
+    runtime.send(l1.clone(), &-7i64).unwrap();
+    runtime.run_until_quiescent().await.unwrap();
+    let letters: Vec<DeadLetter> = runtime
+        .take_egress(&DLQ)
+        .iter()
+        .map(|record| record.dead_letter().expect("a dead letter"))
+        .collect();
+    let reasons: Vec<_> = letters.iter().map(|l| l.reason).collect();
+    assert_eq!(
+        reasons,
+        [DeadLetterReason::UnacceptedType, DeadLetterReason::Rejected]
+    );
+    assert_eq!(runtime.state::<i64>(&l1, "total").unwrap(), Some(7));
+    // Other records are no dead letters.
+    let out = runtime.take_egress(&TypeName::from_static("test/out"));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].dead_letter(), None);
+    let generic = EgressRecord::Value {
+        type_name: DEAD_LETTER.as_str().into(),
+        value: letters[0].to_protobuf(),
+    };
+    assert_eq!(generic.dead_letter(), Some(letters[0].clone()));
+}

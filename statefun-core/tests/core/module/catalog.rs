@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use statefun_core::{
-    BoxError, Catalog, Context, Expiration, Function, Functions, Message, MessageTypes, TypeName,
+    BoxError, Catalog, Context, DeadLetters, Expiration, Function, Functions, Message,
+    MessageTypes, TypeName,
 };
 
 use super::any_of;
@@ -110,6 +111,29 @@ fn the_json_reads_back_to_the_same_catalog() {
     let mut only = any_of(&["a/b"]).catalog();
     only.functions[0].messages = MessageTypes::Only(vec![TypeName::from_static("a/T")]);
     assert_eq!(Catalog::from_json(&only.to_json()).unwrap(), only);
+    // Every dead-letter policy reads back; a catalog without one is `fail`.
+    let dlq = TypeName::from_static("a/dlq");
+    for policy in [
+        DeadLetters::fail(),
+        DeadLetters::kafka(dlq.clone(), "dead"),
+        DeadLetters::kinesis(dlq.clone(), "dead"),
+        DeadLetters::egress(dlq.clone()),
+        DeadLetters::function(dlq.clone()),
+    ] {
+        let catalog = any_of(&["a/b"]).with_dead_letters(policy.clone()).catalog();
+        assert_eq!(catalog.functions[0].dead_letters, policy);
+        assert_eq!(Catalog::from_json(&catalog.to_json()).unwrap(), catalog);
+    }
+    let legacy = Catalog::from_json(
+        r#"{"functions": [{"typename": "a/b", "messages": "any", "states": []}]}"#,
+    )
+    .unwrap();
+    assert_eq!(legacy.functions[0].dead_letters, DeadLetters::fail());
+    let error = Catalog::from_json(r#"{"functions": [{"typename": "a/b", "messages": "any", "states": [], "dead_letters": {"kafka": {}}}]}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "not a function catalog: a/b: `dead_letters` is not a policy"
+    );
 }
 
 #[test]

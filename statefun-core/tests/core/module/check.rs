@@ -131,3 +131,43 @@ fn a_catalog_read_from_json_checks_the_same() {
     assert_eq!(shop().check(&catalog), shop().check(&functions.catalog()));
     assert_eq!(shop().check(&catalog).len(), 1);
 }
+
+#[test]
+fn where_dead_letters_go_must_exist_in_the_module() {
+    use statefun_core::DeadLetters;
+    let base = || any_of(&["shop/cart", "shop/audit", "shop/stock"]);
+    // Declared: shop/receipts.
+    let ok = base().with_dead_letters(DeadLetters::kafka(
+        TypeName::from_static("shop/receipts"),
+        "dead",
+    ));
+    assert_eq!(shop().check(&ok.catalog()), []);
+    let undeclared =
+        base().with_dead_letters(DeadLetters::egress(TypeName::from_static("shop/dlq")));
+    let mismatches = shop().check(&undeclared.catalog());
+    assert_eq!(mismatches.len(), 3, "one per function: {mismatches:?}");
+    assert_eq!(
+        mismatches[0].to_string(),
+        "the dead letters of shop/audit go to egress shop/dlq, which the module does not declare: declare it, or the first dead letter fails the job"
+    );
+    assert_eq!(mismatches[0].location(), None);
+    let served =
+        base().with_dead_letters(DeadLetters::function(TypeName::from_static("shop/janitor")));
+    assert_eq!(shop().check(&served.catalog()), [], "shop/* serves it");
+    let unserved = base().with_dead_letters_for(
+        &super::Fake {
+            type_name: TypeName::from_static("shop/cart"),
+        },
+        DeadLetters::function(TypeName::from_static("ops/janitor")),
+    );
+    assert_eq!(
+        shop()
+            .check(&unserved.catalog())
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        [
+            "the dead letters of shop/cart go to function ops/janitor, which no endpoint of the module serves"
+        ]
+    );
+}

@@ -47,8 +47,8 @@ fn shop() -> Module {
 }
 
 /// A function `type_name` taking `messages` (`None`: any).
-struct Fake {
-    type_name: TypeName,
+pub(super) struct Fake {
+    pub(super) type_name: TypeName,
 }
 
 impl Function for Fake {
