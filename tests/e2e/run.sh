@@ -8,6 +8,8 @@
 #       kafka-features kafka-exactly-once #   Kafka in and out (module.yaml), nginx, 3 replicas
 #       kafka-direct                      #   Kafka, the runtime pointed at one replica directly
 #       local                             #   the same workloads through statefun::local::LocalRuntime
+#       cart                              #   examples/playground_cart through runtime/run.sh
+#                                         #   (--expected, --induce-failure)
 #       lambda (with E2E_LAMBDA=1 only)   #   features against examples/e2e_lambda.rs as an AWS
 #                                         #   Lambda function in cargo-lambda's local emulator
 #   tests/e2e/run.sh kafka-exactly-once   # or some of them
@@ -21,7 +23,8 @@
 #                              with CI's test step)
 #   E2E_RUN_DIR=DIR            where logs, configs and egress files go (default: a new /tmp dir)
 #   E2E_MAVEN_OFFLINE=1        pass -o to Maven
-#   E2E_KAFKA_VERSION=V        the broker (org.apache.kafka:kafka_2.13:V; default in kafka/pom.xml)
+#   E2E_KAFKA_VERSION=V        the broker (org.apache.kafka:kafka_2.13:V; default in
+#                              runtime/kafka/pom.xml)
 #   E2E_MESSAGES, E2E_INSTANCES, E2E_SEED   size of the exactly-once workloads (defaults 10000,
 #                              64, 7; tests/e2e/expected/exactly-once.txt holds the defaults' counts)
 #   E2E_RATE=1000              input messages per second of the Kafka exactly-once producer
@@ -35,17 +38,21 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# say, now, since, print_log, free_port, wait_listening, stop_pid and start_kafka (the broker of
+# runtime/kafka/pom.xml), shared with runtime/run.sh.
+SAY_TAG=e2e
+# shellcheck source=runtime/lib.sh
+. "$ROOT/runtime/lib.sh"
 E2E="$ROOT/tests/e2e"
 POM="$E2E/harness/pom.xml"
-KAFKA_POM="$E2E/kafka/pom.xml"
 RUN_DIR="${E2E_RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/statefun-e2e.XXXXXX")}"
 mkdir -p "$RUN_DIR"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 PROFILE="${E2E_PROFILE:-debug}"
-ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local lambda)
+ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local cart lambda)
 SCENARIOS=("$@")
 if [ ${#SCENARIOS[@]} -eq 0 ]; then
-  SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local)
+  SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local cart)
   [ "${E2E_LAMBDA:-0}" = 1 ] && SCENARIOS+=(lambda)
 fi
 for s in "${SCENARIOS[@]}"; do
@@ -77,16 +84,6 @@ JVM_PID=""
 LAMBDA_EMULATOR_PID=""
 LAMBDA_PID=""
 
-stop_pid() { # pid [seconds to wait after TERM]
-  local pid="$1" wait_s="${2:-10}"
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq $((wait_s * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local i
   stop_pid "$JVM_PID" 5
@@ -100,51 +97,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-say() { printf '[e2e] %s\n' "$*"; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-print_log() { # file, title
-  [ -f "$1" ] || return 0
-  printf '\n----- %s (%s) -----\n' "$2" "$1"
-  tail -n 3000 "$1"
-  printf -- '----- end of %s -----\n\n' "$2"
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-TAKEN_PORTS=" "
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    case "$TAKEN_PORTS" in *" $p "*) continue ;; esac
-    if ! port_in_use "$p"; then
-      TAKEN_PORTS+="$p "
-      echo "$p"
-      return 0
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
-
-wait_listening() { # port pid seconds what log
-  local port="$1" pid="$2" seconds="$3" what="$4" log="$5"
-  for _ in $(seq $((seconds * 10))); do
-    port_in_use "$port" && return 0
-    if ! kill -0 "$pid" 2>/dev/null; then
-      print_log "$log" "$what log"
-      say "FAIL: $what exited before listening on 127.0.0.1:$port"
-      exit 1
-    fi
-    sleep 0.1
-  done
-  print_log "$log" "$what log"
-  say "FAIL: $what not listening on 127.0.0.1:$port after $seconds s"
-  exit 1
-}
 
 SUITE_START="$(now)"
 say "run directory: $RUN_DIR"
@@ -169,6 +121,7 @@ if ! (cd "$ROOT" && cargo test --workspace --all-features --no-run --message-for
   exit 1
 fi
 LOCAL_TEST="$(artifact test e2e_local <"$RUN_DIR/cargo-build.json" || true)"
+CART_BIN="$(artifact example playground_cart <"$RUN_DIR/cargo-build.json" || true)"
 if [ -z "${E2E_SERVICE_CMD:-}" ]; then
   if [ "$PROFILE" = release ]; then
     say "cargo build --release --example e2e_functions --all-features"
@@ -366,59 +319,7 @@ nginx_report() { # first line
 # ---------------------------------------------------------------------------------------------
 # 4. Apache Kafka: one KRaft node (broker + controller) in its own JVM, data in RUN_DIR.
 # ---------------------------------------------------------------------------------------------
-KAFKA_DIR="$RUN_DIR/kafka"
-start_kafka() {
-  local t broker controller cluster_id version_args=()
-  t="$(now)"
-  mkdir -p "$KAFKA_DIR"
-  [ -n "${E2E_KAFKA_VERSION:-}" ] && version_args=(-Dkafka.version="$E2E_KAFKA_VERSION")
-  if ! "${MVN[@]}" -f "$KAFKA_POM" "${version_args[@]}" dependency:build-classpath \
-    -Dmdep.outputFile="$KAFKA_DIR/classpath" >"$KAFKA_DIR/maven.log" 2>&1; then
-    print_log "$KAFKA_DIR/maven.log" "Maven (Kafka broker) log"
-    say "FAIL: could not resolve the Kafka broker"
-    exit 1
-  fi
-  broker="$(free_port)"
-  controller="$(free_port)"
-  cat >"$KAFKA_DIR/server.properties" <<EOF
-# Generated by tests/e2e/run.sh: a one-node KRaft cluster on the loopback interface.
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller
-listeners=PLAINTEXT://127.0.0.1:$broker,CONTROLLER://127.0.0.1:$controller
-advertised.listeners=PLAINTEXT://127.0.0.1:$broker
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=$KAFKA_DIR/data
-num.partitions=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=1
-group.initial.rebalance.delay.ms=0
-EOF
-  # A cluster id is 16 random bytes, base64url without padding (not starting with '-', which
-  # the storage tool would take for an option).
-  cluster_id="-"
-  while [ "${cluster_id#-}" != "$cluster_id" ]; do
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  done
-  local kafka_java=(java -Xmx384m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
-    -Dorg.slf4j.simpleLogger.showDateTime=true -cp "$(cat "$KAFKA_DIR/classpath")")
-  if ! "${kafka_java[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
-    -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1; then
-    print_log "$KAFKA_DIR/format.log" "Kafka storage format log"
-    say "FAIL: could not format the Kafka storage"
-    exit 1
-  fi
-  "${kafka_java[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/broker.log" 2>&1 &
-  KAFKA_PID=$!
-  wait_listening "$broker" "$KAFKA_PID" 90 "Kafka broker" "$KAFKA_DIR/broker.log"
-  KAFKA="127.0.0.1:$broker"
-  say "Kafka $(sed -n 's:.*/kafka_2\.13-\([^/]*\)\.jar.*:\1:p' <<<"$(tr ':' '\n' <"$KAFKA_DIR/classpath" | grep 'kafka_2\.13-')") on $KAFKA (pid $KAFKA_PID), ready in $(since "$t") s"
-}
+KAFKA_DIR="$RUN_DIR/kafka" # start_kafka (runtime/lib.sh) keeps config, data and logs there
 
 # ---------------------------------------------------------------------------------------------
 # 4b. The Lambda function in cargo-lambda's emulator of the Lambda service: the emulator serves
@@ -510,7 +411,34 @@ for scenario in "${SCENARIOS[@]}"; do
   mkdir -p "$out"
   t="$(now)"
   rc=0
-  notes=()
+
+  if [ "$scenario" = cart ]; then
+    # A user's application run the way runtime/README.md tells users to: runtime/run.sh with the
+    # example's own module.yaml, input and expected egress, a failure induced mid-run. It starts
+    # its own broker (it reads every topic but the ingress topics) and its own driver JVM.
+    say "scenario cart: runtime/run.sh on examples/playground_cart (log: $out/run.log)"
+    set +e
+    if [ -x "$CART_BIN" ]; then
+      (cd "$ROOT/examples/playground_cart" && "$ROOT/runtime/run.sh" --module module.yaml \
+        --service "$CART_BIN" --input input.jsonl --expected expected.jsonl --induce-failure \
+        --out "$out" --timeout-s 120) >"$out/run.log" 2>&1
+      rc=$?
+    else
+      echo "no executable of examples/playground_cart in cargo's output" >"$out/run.log"
+      rc=1
+    fi
+    set -e
+    [ -f "$out/summary.txt" ] && sed 's/^/[e2e]   /' "$out/summary.txt"
+    wall="$(since "$t")"
+    if [ "$rc" -eq 0 ]; then
+      passed=$((passed + 1)); say "scenario cart: PASS ($wall s with its broker's start)"
+    else
+      failed=$((failed + 1)); say "scenario cart: FAIL (exit $rc, $wall s)"
+      print_log "$out/run.log" "runtime/run.sh output"
+    fi
+    figures+=("cart: $wall s")
+    continue
+  fi
 
   if [ "$scenario" = local ]; then
     say "scenario local: tests/e2e_local through statefun::local::LocalRuntime"
@@ -552,7 +480,7 @@ for scenario in "${SCENARIOS[@]}"; do
       args=(--scenario features --expected "$E2E/expected/features.txt" --timeout-s 120
         --function-url "$LAMBDA_URL") ;;
     kafka-features | kafka-exactly-once | kafka-direct)
-      [ -n "$KAFKA_PID" ] || start_kafka
+      [ -n "$KAFKA_PID" ] || start_kafka "$KAFKA_DIR" "${E2E_KAFKA_VERSION:-}"
       if [ "$scenario" != kafka-direct ] && [ -z "$NGINX_PID" ]; then start_nginx; fi
       ;;
   esac
