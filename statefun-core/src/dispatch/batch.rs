@@ -209,6 +209,7 @@ impl Failure {
 }
 
 /// What [`run_batch`] reads from the request.
+#[derive(Clone, Copy)]
 struct Received<'a> {
     specs: &'a [ValueSpec],
     known_type_names: &'a [&'static str],
@@ -221,13 +222,9 @@ struct Received<'a> {
 /// Decodes the state, runs the batch's invocations in order against it and one context,
 /// and encodes the changed cells.
 ///
-/// Under a dead-letter policy, a message that fails in a way no retry can fix (invocation
-/// *k*) is set aside: the batch is run again from the received state, without *k*, whose
-/// dead letter is sent in its place. Replaying the invocations before *k* is what restores
-/// the state and effects as they were before *k* without copying anything up front: the
-/// request still holds the received state, and the runtime would have run them again
-/// anyway had the batch failed. Each replay sets one more message aside, so a batch runs at
-/// most once more per dead letter; a batch without one runs once, as without the policy.
+/// Under a dead-letter policy, a message that fails in a way no retry can fix is set aside
+/// ([`run_setting_aside`]); this first run records nothing for that case, so a batch
+/// without a dead letter costs what it cost before policies existed.
 async fn run_batch<'a, F: Function>(
     function: &F,
     received: Received<'a>,
@@ -241,41 +238,72 @@ async fn run_batch<'a, F: Function>(
         invocations,
         dead_letters,
     } = received;
-    // The messages set aside, by index, in batch order.
-    let mut dead: Vec<(usize, DeadLetter)> = Vec::new();
+    let mut state =
+        F::State::from_cells(&mut Cells::new(specs, body, cells)).map_err(Failure::State)?;
+    for (index, invocation) in invocations.iter().enumerate() {
+        ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
+        let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
+        if let Err(error) = function.invoke(ctx, &mut state, message).await {
+            let letter = set_aside(dead_letters, ctx, body, invocation, error)?;
+            drop(state);
+            // Boxed: the rare path's future is no part of every batch's.
+            return Box::pin(run_setting_aside(
+                function,
+                received,
+                ctx,
+                vec![(index, letter)],
+            ))
+            .await;
+        }
+    }
+    let mut mutations = Mutations::new(specs);
+    state
+        .write_mutations(&mut mutations)
+        .map_err(Failure::State)?;
+    Ok((mutations.into_inner(), Vec::new()))
+}
+
+/// Runs the batch again from the received state without the messages of `dead` (by
+/// index, in batch order), sending each one's dead letter in its place; a message that
+/// fails permanently on the way joins them, and the run starts over.
+///
+/// Replaying the invocations before a dead letter is what restores the state and effects
+/// as they were before it without copying anything up front: the request still holds the
+/// received state, and the runtime would have run them again anyway had the batch failed.
+/// Each start over sets one more message aside, so a batch runs at most once more per dead
+/// letter.
+async fn run_setting_aside<'a, F: Function>(
+    function: &F,
+    received: Received<'a>,
+    ctx: &mut Context,
+    mut dead: Vec<(usize, DeadLetter)>,
+) -> Result<(Vec<Mutation<'a>>, Vec<DeadLetterReason>), Failure> {
+    let Received {
+        specs,
+        known_type_names,
+        body,
+        cells,
+        invocations,
+        dead_letters,
+    } = received;
     'run: loop {
+        ctx.clear_effects();
         let mut state =
             F::State::from_cells(&mut Cells::new(specs, body, cells)).map_err(Failure::State)?;
-        let mut set_aside = dead.iter().peekable();
+        let mut set_aside_so_far = dead.iter().peekable();
         for (index, invocation) in invocations.iter().enumerate() {
-            if let Some((_, letter)) = set_aside.next_if(|(i, _)| *i == index) {
-                dead_letters
-                    .send(ctx, letter)
-                    .map_err(Failure::DeadLetter)?;
+            if let Some((_, letter)) = set_aside_so_far.next_if(|(i, _)| *i == index) {
+                dead_letters.send(ctx, letter).map_err(Failure::DeadLetter)?;
                 continue;
             }
             ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
             let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
-            let Err(error) = function.invoke(ctx, &mut state, message).await else {
-                continue;
-            };
-            let reason = match permanent_reason(&error) {
-                Some(reason) if !dead_letters.fails() => reason,
-                _ => return Err(Failure::Function(error)),
-            };
-            let letter = dead_letter(ctx.self_address(), body, invocation, reason, &error);
-            tracing::warn!(
-                function = %letter.target.type_name(),
-                id = letter.target.id(),
-                typename = letter.type_name,
-                reason = reason.as_str(),
-                error = letter.error,
-                "message set aside as a dead letter"
-            );
-            let at = dead.partition_point(|(i, _)| *i < index);
-            dead.insert(at, (index, letter));
-            ctx.clear_effects();
-            continue 'run;
+            if let Err(error) = function.invoke(ctx, &mut state, message).await {
+                let letter = set_aside(dead_letters, ctx, body, invocation, error)?;
+                let at = dead.partition_point(|(i, _)| *i < index);
+                dead.insert(at, (index, letter));
+                continue 'run;
+            }
         }
         let mut mutations = Mutations::new(specs);
         state
@@ -284,6 +312,31 @@ async fn run_batch<'a, F: Function>(
         let reasons = dead.iter().map(|(_, letter)| letter.reason).collect();
         return Ok((mutations.into_inner(), reasons));
     }
+}
+
+/// The dead letter of `invocation`, which failed with `error`, logged; or the failure of
+/// the batch, when `error` may pass on a retry or the policy fails the batch.
+fn set_aside(
+    dead_letters: &DeadLetters,
+    ctx: &Context,
+    body: &Bytes,
+    invocation: &Invocation,
+    error: BoxError,
+) -> Result<DeadLetter, Failure> {
+    let reason = match permanent_reason(&error) {
+        Some(reason) if !dead_letters.fails() => reason,
+        _ => return Err(Failure::Function(error)),
+    };
+    let letter = dead_letter(ctx.self_address(), body, invocation, reason, &error);
+    tracing::warn!(
+        function = %letter.target.type_name(),
+        id = letter.target.id(),
+        typename = letter.type_name,
+        reason = reason.as_str(),
+        error = letter.error,
+        "message set aside as a dead letter"
+    );
+    Ok(letter)
 }
 
 /// The dead letter of `invocation`, which failed with `error` for `reason`.
