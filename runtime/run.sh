@@ -91,11 +91,11 @@ say "run directory: $OUT"
 # ---------------------------------------------------------------------------------------------
 # Processes: every one is ours, started here, recorded by PID and stopped by PID.
 # ---------------------------------------------------------------------------------------------
-JVM_PID="" SERVICE_PID="" KAFKA_PID=""
+JVM_PID="" SERVICE_PID="" SERVICE_GROUP=1 KAFKA_PID=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   stop_pid "$JVM_PID" 5
-  stop_group "$SERVICE_PID" 10
+  if [ "$SERVICE_GROUP" = 1 ]; then stop_group "$SERVICE_PID" 10; else stop_pid "$SERVICE_PID" 10; fi
   stop_pid "$KAFKA_PID" 15
   # Flink unpacks tens of MB into the JVM's temporary directory at every start.
   rm -rf "$OUT/java-tmp"
@@ -163,7 +163,12 @@ if [ -n "$SERVICE" ]; then
   SERVICE_PORT="$(free_port)"
   say "service: bash -c '$SERVICE' with PORT=$SERVICE_PORT HOST=127.0.0.1 (log: $OUT/service.log)"
   # Its own process group (setsid), so that stopping it also stops what it started (cargo run).
-  PORT="$SERVICE_PORT" HOST=127.0.0.1 setsid bash -c "$SERVICE" </dev/null >"$OUT/service.log" 2>&1 &
+  if command -v setsid >/dev/null 2>&1; then
+    PORT="$SERVICE_PORT" HOST=127.0.0.1 setsid bash -c "$SERVICE" </dev/null >"$OUT/service.log" 2>&1 &
+  else
+    SERVICE_GROUP=0
+    PORT="$SERVICE_PORT" HOST=127.0.0.1 bash -c "$SERVICE" </dev/null >"$OUT/service.log" 2>&1 &
+  fi
   SERVICE_PID=$!
   DRIVER_ARGS+=(--service-base "http://127.0.0.1:$SERVICE_PORT")
 fi
