@@ -209,7 +209,6 @@ impl Failure {
 }
 
 /// What [`run_batch`] reads from the request.
-#[derive(Clone, Copy)]
 struct Received<'a> {
     specs: &'a [ValueSpec],
     known_type_names: &'a [&'static str],
@@ -247,6 +246,15 @@ async fn run_batch<'a, F: Function>(
             let letter = set_aside(dead_letters, ctx, body, invocation, error)?;
             drop(state);
             // Boxed: the rare path's future is no part of every batch's.
+            // Rebuilt from its parts, so that the future keeps each part once.
+            let received = Received {
+                specs,
+                known_type_names,
+                body,
+                cells,
+                invocations,
+                dead_letters,
+            };
             return Box::pin(run_setting_aside(
                 function,
                 received,
