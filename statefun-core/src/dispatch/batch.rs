@@ -42,6 +42,8 @@ pub(crate) struct Batch<'a> {
     pub(crate) invocations: Vec<Invocation>,
     /// What becomes of a message the function can never process.
     pub(crate) dead_letters: &'a DeadLetters,
+    /// The local runtime's virtual time, if it sent the request.
+    pub(crate) local_time_ms: Option<u64>,
 }
 
 /// A batch's answer: the encoded `FromFunction`, and why each message it set aside as a
@@ -119,6 +121,7 @@ impl<F: Function> ErasedFunction for Erased<F> {
                 state,
                 invocations,
                 dead_letters,
+                local_time_ms,
             } = batch;
             let cells = match received_cells(specs, &body, &state) {
                 Ok(cells) => cells,
@@ -147,7 +150,7 @@ impl<F: Function> ErasedFunction for Erased<F> {
                     Error::InvalidRequest(RequestError::InvalidCaller { index, source })
                 })?;
             }
-            let mut ctx = Context::for_request(target, body.clone());
+            let mut ctx = Context::for_request(target, body.clone(), local_time_ms);
             let received = Received {
                 specs,
                 known_type_names,
@@ -301,7 +304,9 @@ async fn run_setting_aside<'a, F: Function>(
         let mut set_aside_so_far = dead.iter().peekable();
         for (index, invocation) in invocations.iter().enumerate() {
             if let Some((_, letter)) = set_aside_so_far.next_if(|(i, _)| *i == index) {
-                dead_letters.send(ctx, letter).map_err(Failure::DeadLetter)?;
+                dead_letters
+                    .send(ctx, letter)
+                    .map_err(Failure::DeadLetter)?;
                 continue;
             }
             ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));

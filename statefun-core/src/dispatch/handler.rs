@@ -105,6 +105,7 @@ impl Handler {
             return Ok(Routed {
                 registered,
                 dead_letters: self.functions.policy_of(registered),
+                local_time_ms: request.local_time_ms,
                 target,
                 body,
                 state: batch.state,
@@ -137,6 +138,7 @@ pub struct Dispatch<'a> {
 struct Routed<'a> {
     registered: &'a Registered,
     dead_letters: &'a DeadLetters,
+    local_time_ms: Option<u64>,
     target: Address,
     body: Bytes,
     state: Vec<PersistedValue>,
@@ -210,6 +212,7 @@ impl Routed<'_> {
             state: self.state,
             invocations: self.invocations,
             dead_letters: self.dead_letters,
+            local_time_ms: self.local_time_ms,
         };
         // Entering and leaving a span costs even when nothing listens (with tracing's
         // `log` feature, which actix enables, each checks the `log` level): skip them then.

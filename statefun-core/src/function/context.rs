@@ -1,7 +1,10 @@
 //! The [`Context`] of an invocation: who the function is, who called it, and the side
 //! effects it asks for.
 
-use std::{sync::OnceLock, time::Duration};
+use std::{
+    sync::OnceLock,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 use bytes::Bytes;
 
@@ -28,6 +31,8 @@ pub struct Context {
     messages: Vec<OutgoingMessage>,
     delayed: Vec<Delayed>,
     egress: Vec<EgressMessage>,
+    /// The time the local runtime set for the request, when it sent it.
+    now: Option<SystemTime>,
 }
 
 /// A delayed message, or the cancellation of one.
@@ -79,6 +84,7 @@ impl Context {
             messages: Vec::new(),
             delayed: Vec::new(),
             egress: Vec::new(),
+            now: None,
         }
     }
 
@@ -89,12 +95,70 @@ impl Context {
         self
     }
 
-    /// A context for a batch of the request `body`.
-    pub(crate) fn for_request(self_address: Address, body: Bytes) -> Self {
+    /// A context for a batch of the request `body`, which the local runtime sent at
+    /// `local_time_ms` (milliseconds since the Unix epoch) if set.
+    pub(crate) fn for_request(
+        self_address: Address,
+        body: Bytes,
+        local_time_ms: Option<u64>,
+    ) -> Self {
         Self {
             body,
+            now: local_time_ms.map(|ms| UNIX_EPOCH + Duration::from_millis(ms)),
             ..Self::new(self_address)
         }
+    }
+
+    /// This context at the time `now`, for a unit test that calls a function directly
+    /// ([`Context::now`]).
+    pub fn at(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The time of this invocation: the wall clock when the service is called by the
+    /// StateFun runtime, the virtual clock under the local runtime (`statefun::local`,
+    /// `statefun-local`), which the test moves with `advance`; so that logic that depends
+    /// on time can be tested exactly.
+    ///
+    /// It is when the function runs, not when the message was sent or when the runtime will
+    /// apply the effects: a retried batch runs again, later.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use statefun::{BoxError, Context, Functions, StateSpec, Value, local::LocalRuntime};
+    ///
+    /// #[derive(StateSpec)]
+    /// struct LastVisit {
+    ///     at_ms: Value<i64>,
+    /// }
+    ///
+    /// /// Greets, saying how long ago the last visit was.
+    /// #[statefun::function(typename = "demo/greeter")]
+    /// fn greeter(ctx: &mut Context, state: &mut LastVisit, _: String) -> Result<(), BoxError> {
+    ///     let now = ctx.now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    ///     if let Some(last) = state.at_ms.get() {
+    ///         ctx.reply(&format!("welcome back after {} ms", now - last)).ok();
+    ///     }
+    ///     state.at_ms.set(now);
+    ///     Ok(())
+    /// }
+    ///
+    /// # futures_util::FutureExt::now_or_never(async {
+    /// let mut runtime = LocalRuntime::new(Functions::new().with(greeter));
+    /// let alice = greeter::address("alice");
+    /// runtime.send(alice.clone(), "hi")?;
+    /// runtime.advance(Duration::from_millis(1500)).await?;
+    /// let first = runtime.state::<i64>(&alice, "at_ms")?.unwrap();
+    /// runtime.send(alice.clone(), "hi again")?;
+    /// runtime.advance(Duration::from_millis(1500)).await?;
+    /// assert_eq!(runtime.state::<i64>(&alice, "at_ms")?, Some(first + 1500));
+    /// # Ok::<(), BoxError>(())
+    /// # }).unwrap()?;
+    /// # Ok::<(), BoxError>(())
+    /// ```
+    pub fn now(&self) -> SystemTime {
+        self.now.unwrap_or_else(SystemTime::now)
     }
 
     /// The sender of the next message, as received in the body (checked by the

@@ -37,6 +37,7 @@ mod error;
 mod module;
 mod read_error;
 mod records;
+mod request;
 mod runtime;
 mod state;
 mod store;

@@ -4,21 +4,18 @@ use std::{
     collections::{HashMap, VecDeque},
     fmt,
     sync::Arc,
-    time::Duration,
+    time::{Duration, SystemTime},
 };
 
-use prost::Message as _;
-
 use super::{
-    BatchRecord, EgressRecord, InvalidResponse, LocalError, RunReport, StateEntry, Transport,
-    store::Store,
+    BatchRecord, EgressRecord, LocalError, RunReport, StateEntry, Transport, store::Store,
 };
 use crate::{
     codec::Encode,
     dispatch::{Functions, Handler},
     message::{OutgoingMessage, OutgoingMessageError, SendableTo},
     names::{Address, TypeName},
-    proto::reqreply::{self as pb, FromFunction, ToFunction, from_function, to_function},
+    proto::reqreply::{self as pb, to_function},
     state::ValueSpec,
     wire::convert::address_proto,
 };
@@ -33,25 +30,28 @@ pub(super) struct Timer {
 }
 
 /// Which function types a transport serves.
-enum Route {
+pub(super) enum Route {
     Exact(TypeName),
     Namespace(String),
 }
 
 /// The in-process StateFun runtime; see the [module docs](crate::local).
 pub struct LocalRuntime {
-    routes: Vec<(Route, Arc<dyn Transport>)>,
+    pub(super) routes: Vec<(Route, Arc<dyn Transport>)>,
     pub(super) store: Store,
     ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
     pub(super) timers: Vec<Timer>,
     pub(super) egress: Vec<(TypeName, EgressRecord)>,
-    batches: Vec<BatchRecord>,
+    pub(super) batches: Vec<BatchRecord>,
     totals: RunReport,
     pub(super) now: Duration,
     max_batch: usize,
     max_requests: usize,
     /// The state specs of the functions hosted in-process, known before any request.
     pub(super) declared: HashMap<TypeName, Vec<ValueSpec>>,
+    /// The wall-clock time the virtual clock started at (`Context::now` is this plus
+    /// [`LocalRuntime::now`]).
+    pub(super) start_time: SystemTime,
     /// The egresses the application declares, when known (from its module): sending to
     /// another one fails the run.
     pub(super) declared_egresses: Option<Vec<TypeName>>,
@@ -107,6 +107,7 @@ impl LocalRuntime {
             max_requests: 100_000,
             declared: HashMap::new(),
             declared_egresses: None,
+            start_time: SystemTime::now(),
             #[cfg(feature = "module")]
             module: None,
         }
@@ -161,6 +162,19 @@ impl LocalRuntime {
     /// The virtual time elapsed since the runtime started.
     pub fn now(&self) -> Duration {
         self.now
+    }
+
+    /// Starts the virtual clock at `start` (by default the wall-clock time the runtime was
+    /// created): the time `ctx.now()` returns to the functions is `start` plus
+    /// [`LocalRuntime::now`], so a test can fix it.
+    pub fn with_start_time(mut self, start: SystemTime) -> Self {
+        self.start_time = start;
+        self
+    }
+
+    /// The time the functions see now: the start time plus the virtual time elapsed.
+    pub fn time(&self) -> SystemTime {
+        self.start_time + self.now
     }
 
     /// Sends `value` to `target` as an ingress would (no caller); fails if the target's id
@@ -328,98 +342,5 @@ impl LocalRuntime {
     /// Delayed messages still scheduled.
     pub fn pending_delayed(&self) -> usize {
         self.timers.len()
-    }
-
-    fn endpoint(&self, function: &TypeName) -> Option<Arc<dyn Transport>> {
-        let exact = self
-            .routes
-            .iter()
-            .find(|(route, _)| matches!(route, Route::Exact(t) if t == function));
-        let by_namespace = || {
-            self.routes.iter().find(
-                |(route, _)| matches!(route, Route::Namespace(ns) if ns == function.namespace()),
-            )
-        };
-        exact.or_else(by_namespace).map(|(_, e)| e.clone())
-    }
-
-    async fn execute(
-        &mut self,
-        target: &Address,
-        invocations: Vec<to_function::Invocation>,
-        report: &mut RunReport,
-    ) -> Result<(), LocalError> {
-        let function = target.type_name().clone();
-        let endpoint = self
-            .endpoint(&function)
-            .ok_or_else(|| LocalError::NoEndpoint(target.clone()))?;
-        loop {
-            self.store.drop_expired(target, self.now);
-            let states = self.store.states_for(target);
-            let request = ToFunction {
-                request: Some(to_function::Request::Invocation(
-                    to_function::InvocationBatchRequest {
-                        target: Some(address_proto(target.clone())),
-                        state: states,
-                        invocations: invocations.clone(),
-                    },
-                )),
-            };
-            let names = match &request.request {
-                Some(to_function::Request::Invocation(b)) => {
-                    b.state.iter().map(|s| s.state_name.clone()).collect()
-                }
-                None => Vec::new(),
-            };
-            report.requests += 1;
-            let body = endpoint
-                .call(target, request.encode_to_vec().into())
-                .await
-                .map_err(|source| LocalError::Endpoint {
-                    address: target.clone(),
-                    source,
-                })?;
-            let response = FromFunction::decode(body).map_err(|e| LocalError::InvalidResponse {
-                address: target.clone(),
-                error: InvalidResponse::Undecodable(e),
-            })?;
-            let incomplete = matches!(
-                response.response,
-                Some(from_function::Response::IncompleteInvocationContext(_))
-            );
-            self.batches.push(BatchRecord {
-                address: target.clone(),
-                invocations: invocations.len(),
-                states: names,
-                incomplete,
-            });
-            match response.response {
-                Some(from_function::Response::IncompleteInvocationContext(ctx)) => {
-                    if ctx.missing_values.is_empty() {
-                        return Err(LocalError::InvalidResponse {
-                            address: target.clone(),
-                            error: InvalidResponse::NoMissingValues,
-                        });
-                    }
-                    // Sending it again would be answered the same, forever.
-                    let sent = &self.batches.last().expect("pushed above").states;
-                    if let Some(again) = ctx
-                        .missing_values
-                        .iter()
-                        .find(|s| sent.contains(&s.state_name))
-                    {
-                        return Err(LocalError::InvalidResponse {
-                            address: target.clone(),
-                            error: InvalidResponse::StateAskedAgain(again.state_name.clone()),
-                        });
-                    }
-                    self.store.register(&function, ctx.missing_values)?;
-                }
-                Some(from_function::Response::InvocationResult(result)) => {
-                    return self.apply(target, result);
-                }
-                None => return self.apply(target, Default::default()),
-            }
-        }
     }
 }

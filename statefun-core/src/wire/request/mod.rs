@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use bytes::Bytes;
 
-use reader::{LENGTH_DELIMITED, RECURSION_LIMIT, Reader};
+use reader::{LENGTH_DELIMITED, RECURSION_LIMIT, Reader, VARINT};
 
 #[cfg(test)]
 use crate::proto::reqreply::{self as pb, to_function};
@@ -119,7 +119,16 @@ pub(crate) struct InvocationBatch {
 pub(crate) struct ToFunction {
     pub(crate) body: Bytes,
     pub(crate) invocation: Option<InvocationBatch>,
+    /// The time of the request, from this SDK's local runtime ([`LOCAL_TIME_FIELD`]);
+    /// `None` from the StateFun runtime.
+    pub(crate) local_time_ms: Option<u64>,
 }
+
+/// The field of `ToFunction` in which this SDK's local runtime (`statefun::local`,
+/// `statefun-local`) sends its virtual time, milliseconds since the Unix epoch (a varint):
+/// what `Context::now` returns. The StateFun runtime never sends it; to prost and every
+/// other SDK it is an unknown field.
+pub(crate) const LOCAL_TIME_FIELD: u32 = 15_001;
 
 /// The body is not a `ToFunction` prost would accept (the body, handed back). Which rule
 /// it breaks is left to prost to say (see the module documentation).
@@ -136,14 +145,19 @@ impl ToFunction {
     /// Decodes `body` in place.
     pub(crate) fn decode(body: Bytes) -> Result<Self, Malformed> {
         match Self::decode_batch(&body) {
-            Ok(invocation) => Ok(Self { body, invocation }),
+            Ok((invocation, local_time_ms)) => Ok(Self {
+                body,
+                invocation,
+                local_time_ms,
+            }),
             Err(Reject) => Err(Malformed(body)),
         }
     }
 
-    fn decode_batch(body: &[u8]) -> Decoded<Option<InvocationBatch>> {
+    fn decode_batch(body: &[u8]) -> Decoded<(Option<InvocationBatch>, Option<u64>)> {
         let mut reader = Reader { buf: body, at: 0 };
         let mut invocation = None;
+        let mut local_time_ms = None;
         // As prost's `Message::decode`: fields until the end, at the full recursion limit.
         let depth = RECURSION_LIMIT;
         while reader.at < body.len() {
@@ -157,10 +171,11 @@ impl ToFunction {
                     }
                     reader.close(end)?;
                 }
+                LOCAL_TIME_FIELD if wire_type == VARINT => local_time_ms = Some(reader.varint()?),
                 _ => reader.skip(wire_type, tag, depth)?,
             }
         }
-        Ok(invocation)
+        Ok((invocation, local_time_ms))
     }
 
     /// The same request as prost's types (for tests: the decoders must agree).

@@ -28,7 +28,7 @@ pub(super) struct Reader<'a> {
 
 impl Reader<'_> {
     /// A LEB128 varint of at most 10 bytes whose 10th byte is 0 or 1, as prost reads it.
-    fn varint(&mut self) -> Decoded<u64> {
+    pub(super) fn varint(&mut self) -> Decoded<u64> {
         let mut value = 0u64;
         for i in 0..10 {
             let byte = *self.buf.get(self.at + i).ok_or(Reject)?;

@@ -377,3 +377,28 @@ proptest! {
         same_as_prost(&bytes)?;
     }
 }
+
+#[test]
+fn the_local_runtimes_time_is_read_and_is_otherwise_an_unknown_field() {
+    let mut body = pb::ToFunction::default().encode_to_vec();
+    prost::encoding::encode_key(
+        LOCAL_TIME_FIELD,
+        prost::encoding::WireType::Varint,
+        &mut body,
+    );
+    prost::encoding::encode_varint(1_700_000_000_123, &mut body);
+    let decoded = ToFunction::decode(Bytes::from(body.clone())).unwrap();
+    assert_eq!(decoded.local_time_ms, Some(1_700_000_000_123));
+    same_as_prost(&body).unwrap();
+    // With another wire type it is an unknown field, skipped.
+    let mut other = Vec::new();
+    prost::encoding::encode_key(
+        LOCAL_TIME_FIELD,
+        prost::encoding::WireType::SixtyFourBit,
+        &mut other,
+    );
+    other.extend_from_slice(&[0; 8]);
+    let decoded = ToFunction::decode(Bytes::from(other)).unwrap();
+    assert_eq!(decoded.local_time_ms, None);
+    assert_eq!(ToFunction::decode(Bytes::new()).unwrap().local_time_ms, None);
+}
