@@ -41,10 +41,12 @@ mod request;
 mod runtime;
 mod state;
 mod store;
+mod stubs;
 mod transport;
 
 pub use error::{InvalidResponse, InvalidSpec, LocalError};
 pub use read_error::StateReadError;
 pub use records::{BatchRecord, EgressRecord, KafkaRecord, KinesisRecord, RunReport, StateEntry};
 pub use runtime::LocalRuntime;
+pub use stubs::SentMessage;
 pub use transport::Transport;

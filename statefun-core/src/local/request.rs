@@ -35,6 +35,13 @@ impl LocalRuntime {
         report: &mut RunReport,
     ) -> Result<(), LocalError> {
         let function = target.type_name().clone();
+        if self.is_stand_in(&function) {
+            // A stand-in's batch counts as a request, so that a loop through stubs is
+            // caught as any other.
+            report.requests += 1;
+            self.stand_in(target, invocations);
+            return Ok(());
+        }
         let endpoint = self
             .endpoint(&function)
             .ok_or_else(|| LocalError::NoEndpoint(target.clone()))?;

@@ -9,6 +9,7 @@ use std::{
 
 use super::{
     BatchRecord, EgressRecord, LocalError, RunReport, StateEntry, Transport, store::Store,
+    stubs::StandIns,
 };
 use crate::{
     codec::Encode,
@@ -52,6 +53,8 @@ pub struct LocalRuntime {
     /// The wall-clock time the virtual clock started at (`Context::now` is this plus
     /// [`LocalRuntime::now`]).
     pub(super) start_time: SystemTime,
+    /// The functions not hosted here whose messages are captured or stubbed.
+    pub(super) stand_ins: StandIns,
     /// The egresses the application declares, when known (from its module): sending to
     /// another one fails the run.
     pub(super) declared_egresses: Option<Vec<TypeName>>,
@@ -107,6 +110,7 @@ impl LocalRuntime {
             max_requests: 100_000,
             declared: HashMap::new(),
             declared_egresses: None,
+            stand_ins: StandIns::default(),
             start_time: SystemTime::now(),
             #[cfg(feature = "module")]
             module: None,

@@ -4,12 +4,14 @@
 
 use bytes::Bytes;
 
-use super::{LocalRuntime, StateReadError};
+use super::{LocalRuntime, StateReadError, store::Cell};
 use crate::{
     codec::Type,
     function::{AddressOf, TypedFunction},
     names::{Address, TypeName},
-    state::{Cells, ReceivedValue, State, StateError, ValueSpec},
+    proto::reqreply as pb,
+    state::{Cells, Mutations, ReceivedValue, State, StateError, ValueSpec},
+    wire::convert,
 };
 
 impl LocalRuntime {
@@ -184,6 +186,97 @@ impl LocalRuntime {
                 source,
             },
         })
+    }
+
+    /// Gives the instance `address` of `F` a state before the test runs, as if earlier
+    /// messages had left it there: `set` changes an empty state struct (`state.seen.set(2)`),
+    /// and every value it sets is stored, as the function's declared specs say (their
+    /// expirations counted from now). The runtime then knows `F`'s states, as after a
+    /// restore, and sends them with the first message.
+    ///
+    /// ```
+    /// use statefun::{BoxError, Context, Functions, StateSpec, Value, local::LocalRuntime};
+    ///
+    /// #[derive(StateSpec)]
+    /// struct Visits {
+    ///     seen: Value<i32>,
+    /// }
+    ///
+    /// #[statefun::function(typename = "demo/greeter")]
+    /// fn greeter(ctx: &mut Context, state: &mut Visits, _: String) -> Result<(), BoxError> {
+    ///     let seen = state.seen.get_or_default() + 1;
+    ///     state.seen.set(seen);
+    ///     if seen > 2 {
+    ///         ctx.send_egress(statefun::EgressMessage::new(statefun::TypeName::from_static("demo/vip"), &seen));
+    ///     }
+    ///     Ok(())
+    /// }
+    ///
+    /// # futures_util::FutureExt::now_or_never(async {
+    /// let mut runtime = LocalRuntime::new(Functions::new().with(greeter));
+    /// let ann = greeter::address("ann");
+    /// // A user who has visited twice.
+    /// runtime.given_state(&ann, |state| state.seen.set(2))?;
+    /// runtime.send(ann.clone(), "ann")?;
+    /// runtime.run_until_quiescent().await?;
+    /// assert_eq!(runtime.state::<i32>(&ann, "seen")?, Some(3));
+    /// assert_eq!(runtime.take_egress(&statefun::TypeName::from_static("demo/vip")).len(), 1);
+    /// # Ok::<(), BoxError>(())
+    /// # }).unwrap()?;
+    /// # Ok::<(), BoxError>(())
+    /// ```
+    pub fn given_state<F: TypedFunction>(
+        &mut self,
+        address: &AddressOf<F>,
+        set: impl FnOnce(&mut F::State),
+    ) -> Result<(), StateReadError> {
+        let specs = <F::State as State>::specs();
+        let undecodable = |source| StateReadError::Undecodable {
+            address: address.address().clone(),
+            source,
+        };
+        let body = Bytes::new();
+        let nothing: Vec<Option<ReceivedValue<'_>>> = vec![None; specs.len()];
+        let mut state =
+            F::State::from_cells(&mut Cells::new(&specs, &body, &nothing)).map_err(undecodable)?;
+        set(&mut state);
+        let mut mutations = Mutations::new(&specs);
+        state.write_mutations(&mut mutations).map_err(undecodable)?;
+        let function = address.address().type_name();
+        // The specs as the function declares them (a function served over a transport
+        // would register the same). A `ValueSpec` is valid by construction, and these are
+        // what `register` checks.
+        self.store
+            .register(function, specs.iter().map(convert::spec).collect())
+            .expect("value specs are valid by construction");
+        let now = self.now;
+        let instance = self
+            .store
+            .instances
+            .entry(address.address().clone())
+            .or_default();
+        for mutation in mutations.into_inner() {
+            match mutation.value {
+                Some((type_name, value)) => {
+                    instance.cells.insert(
+                        mutation.state_name.to_owned(),
+                        Cell {
+                            value: pb::TypedValue {
+                                typename: type_name.to_owned(),
+                                has_value: true,
+                                value,
+                            },
+                            written_at: now,
+                            accessed_at: now,
+                        },
+                    );
+                }
+                None => {
+                    instance.cells.remove(mutation.state_name);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// What the function of `address` declares, or the error that it is not known yet.

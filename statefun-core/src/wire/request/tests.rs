@@ -400,5 +400,8 @@ fn the_local_runtimes_time_is_read_and_is_otherwise_an_unknown_field() {
     other.extend_from_slice(&[0; 8]);
     let decoded = ToFunction::decode(Bytes::from(other)).unwrap();
     assert_eq!(decoded.local_time_ms, None);
-    assert_eq!(ToFunction::decode(Bytes::new()).unwrap().local_time_ms, None);
+    assert_eq!(
+        ToFunction::decode(Bytes::new()).unwrap().local_time_ms,
+        None
+    );
 }
