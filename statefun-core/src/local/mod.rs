@@ -33,20 +33,24 @@
 
 mod apply;
 mod error;
+mod faults;
 #[cfg(feature = "module")]
 mod module;
 mod read_error;
 mod records;
 mod request;
 mod runtime;
+mod snapshot;
 mod state;
 mod store;
 mod stubs;
 mod transport;
 
 pub use error::{InvalidResponse, InvalidSpec, LocalError};
+pub use faults::Faults;
 pub use read_error::StateReadError;
 pub use records::{BatchRecord, EgressRecord, KafkaRecord, KinesisRecord, RunReport, StateEntry};
 pub use runtime::LocalRuntime;
+pub use snapshot::Snapshot;
 pub use stubs::SentMessage;
 pub use transport::Transport;

@@ -64,6 +64,13 @@ impl LocalRuntime {
                 None => Vec::new(),
             };
             report.requests += 1;
+            if self.faults_redeliver() {
+                // Its answer lost on the way, as after a timeout: the runtime sends the same
+                // batch again, and applies only the answer it gets.
+                let request = self.with_local_time(request.encode_to_vec());
+                let _ = endpoint.call(target, request.into()).await;
+                report.requests += 1;
+            }
             let body = endpoint
                 .call(target, self.with_local_time(request.encode_to_vec()).into())
                 .await

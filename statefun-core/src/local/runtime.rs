@@ -8,8 +8,8 @@ use std::{
 };
 
 use super::{
-    BatchRecord, EgressRecord, LocalError, RunReport, StateEntry, Transport, store::Store,
-    stubs::StandIns,
+    BatchRecord, EgressRecord, LocalError, RunReport, Snapshot, StateEntry, Transport,
+    faults::Faults, store::Store, stubs::StandIns,
 };
 use crate::{
     codec::Encode,
@@ -22,6 +22,7 @@ use crate::{
 };
 
 /// A delayed message waiting for the virtual clock.
+#[derive(Clone)]
 pub(super) struct Timer {
     pub(super) due: Duration,
     pub(super) sender: Address,
@@ -40,7 +41,7 @@ pub(super) enum Route {
 pub struct LocalRuntime {
     pub(super) routes: Vec<(Route, Arc<dyn Transport>)>,
     pub(super) store: Store,
-    ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
+    pub(super) ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
     pub(super) timers: Vec<Timer>,
     pub(super) egress: Vec<(TypeName, EgressRecord)>,
     pub(super) batches: Vec<BatchRecord>,
@@ -53,6 +54,13 @@ pub struct LocalRuntime {
     /// The wall-clock time the virtual clock started at (`Context::now` is this plus
     /// [`LocalRuntime::now`]).
     pub(super) start_time: SystemTime,
+    /// Every input message sent (by the test, or through an ingress), in order: what a
+    /// restore sends again.
+    pub(super) input: Vec<(Address, pb::TypedValue)>,
+    /// The seeded faults, when on.
+    pub(super) faults: Option<Faults>,
+    /// The faults' last checkpoint.
+    pub(super) checkpoint: Option<Snapshot>,
     /// The functions not hosted here whose messages are captured or stubbed.
     pub(super) stand_ins: StandIns,
     /// The egresses the application declares, when known (from its module): sending to
@@ -111,6 +119,9 @@ impl LocalRuntime {
             declared: HashMap::new(),
             declared_egresses: None,
             stand_ins: StandIns::default(),
+            input: Vec::new(),
+            faults: None,
+            checkpoint: None,
             start_time: SystemTime::now(),
             #[cfg(feature = "module")]
             module: None,
@@ -202,6 +213,7 @@ impl LocalRuntime {
             has_value: true,
             value,
         };
+        self.input.push((target.clone(), argument.clone()));
         self.deliver(target, None, argument);
     }
 
@@ -217,7 +229,13 @@ impl LocalRuntime {
         };
         let instance = self.store.instances.entry(target.clone()).or_default();
         if instance.in_flight {
-            instance.pending.push_back(invocation);
+            let at = match &mut self.faults {
+                Some(faults) => {
+                    faults.pending_position(instance.pending.make_contiguous(), &invocation)
+                }
+                None => instance.pending.len(),
+            };
+            instance.pending.insert(at, invocation);
         } else {
             instance.in_flight = true;
             self.ready.push_back((target, vec![invocation]));
@@ -227,6 +245,7 @@ impl LocalRuntime {
     /// Runs requests until no message is waiting (delayed messages stay scheduled).
     pub async fn run_until_quiescent(&mut self) -> Result<RunReport, LocalError> {
         let mut report = RunReport::default();
+        self.faults_start_run();
         let result = self.run_ready(&mut report).await;
         // A failed run's work counts too: [`totals`](Self::totals) is what the runtime did.
         self.totals.requests += report.requests;
@@ -235,7 +254,12 @@ impl LocalRuntime {
     }
 
     async fn run_ready(&mut self, report: &mut RunReport) -> Result<(), LocalError> {
-        while let Some((target, invocations)) = self.ready.pop_front() {
+        while !self.ready.is_empty() {
+            self.faults_before_request();
+            let next = self.faults_next_ready();
+            let Some((target, invocations)) = self.ready.remove(next) else {
+                break;
+            };
             if report.requests >= self.max_requests {
                 self.ready.push_front((target, invocations));
                 return Err(LocalError::RequestLimit(self.max_requests));

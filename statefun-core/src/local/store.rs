@@ -44,7 +44,7 @@ pub(super) struct Cell {
 
 /// One function instance: its values, and the messages waiting while a request for it is
 /// in flight.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Instance {
     pub(super) cells: HashMap<String, Cell>,
     pub(super) in_flight: bool,
@@ -52,7 +52,7 @@ pub(super) struct Instance {
 }
 
 /// The specs per function and the instances.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Store {
     specs: HashMap<TypeName, BTreeMap<String, Spec>>,
     spec_order: HashMap<TypeName, Vec<String>>,

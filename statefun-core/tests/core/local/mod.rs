@@ -164,4 +164,5 @@ mod messaging;
 mod module;
 mod reading;
 mod reports;
+mod test_kit;
 mod upgrades;
