@@ -82,9 +82,25 @@ async fn caller_none_and_some() {
         id: "bob".into(),
     };
     result(&f, request(full_state(None, None), &["caller"], Some(bob))).await;
+    // A typename with an empty id is a caller still: only all three parts empty is none.
+    let nameless = pb::Address {
+        namespace: "demo".into(),
+        r#type: "caller".into(),
+        id: String::new(),
+    };
+    result(
+        &f,
+        request(full_state(None, None), &["caller"], Some(nameless)),
+    )
+    .await;
     assert_eq!(
         *f.callers.lock().unwrap(),
-        [None, None, Some("demo/caller/bob".to_owned())]
+        [
+            None,
+            None,
+            Some("demo/caller/bob".to_owned()),
+            Some("demo/caller/".to_owned())
+        ]
     );
 }
 

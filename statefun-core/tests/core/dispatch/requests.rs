@@ -32,6 +32,13 @@ async fn missing_invocation_target_and_invocations() {
         matches!(err, Error::InvalidRequest(RequestError::MissingTarget)),
         "{err:?}"
     );
+    // A target with all three parts empty is no target either, not an invalid one.
+    let empty_target = Batch::with_target(Some(pb::Address::default())).bytes();
+    let err = error(&f, empty_target).await;
+    assert!(
+        matches!(err, Error::InvalidRequest(RequestError::MissingTarget)),
+        "{err:?}"
+    );
 
     let err = error(&f, request(full_state(None, None), &[], None)).await;
     assert!(
@@ -184,4 +191,33 @@ async fn a_request_reaches_the_function_of_its_namespace_and_name() {
             .unwrap_err();
         assert!(matches!(error, Error::UnknownFunction { .. }), "{error:?}");
     }
+}
+
+#[tokio::test]
+async fn a_dispatch_says_where_it_goes_before_it_runs() {
+    let f = fixture();
+    let body = request(full_state(Some(1), None), &["inc", "inc", "read"], None);
+    let dispatch = f.handler.dispatch(body);
+    assert_eq!(
+        dispatch.target().map(ToString::to_string).as_deref(),
+        Some("test/counter/me")
+    );
+    assert_eq!(dispatch.batch_size(), 3);
+    assert_eq!(
+        format!("{dispatch:?}"),
+        "Dispatch { target: Address(test/counter/me), batch_size: 3 }"
+    );
+    let dispatched = dispatch.run().await;
+    let answer = dispatched.result().as_ref().unwrap().clone();
+    assert_eq!(
+        mutations(&invocation_result(&answer)),
+        [("count".to_owned(), MutationType::Modify, Some(3))]
+    );
+    // A request that cannot run: no target, no batch, and the error when run.
+    let dispatch = f.handler.dispatch(Bytes::new());
+    assert_eq!((dispatch.target(), dispatch.batch_size()), (None, 0));
+    assert_eq!(format!("{dispatch:?}"), "Dispatch(EmptyBody)");
+    let dispatched = dispatch.run().await;
+    assert!(matches!(dispatched.result(), Err(Error::EmptyBody)));
+    assert!(!dispatched.is_negotiation());
 }

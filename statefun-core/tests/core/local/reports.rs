@@ -124,3 +124,16 @@ async fn states_lists_every_live_value_by_address_in_registration_order() {
         "expired values are not listed"
     );
 }
+
+#[test]
+fn the_limits_read_back_as_set() {
+    let rt = LocalRuntime::empty();
+    assert_eq!((rt.max_batch(), rt.max_requests()), (1000, 100_000));
+    let rt = rt.with_max_batch(7).with_max_requests(42);
+    assert_eq!((rt.max_batch(), rt.max_requests()), (7, 42));
+    assert_eq!(
+        LocalRuntime::empty().with_max_batch(0).max_batch(),
+        1,
+        "at least one"
+    );
+}
