@@ -108,8 +108,21 @@ async fn primitives(
     Ok(())
 }
 
+/// Writes the time it runs at (`ctx.now()`, milliseconds since the epoch) to the egress
+/// `demo/clock`.
+#[statefun::function(typename = "demo/clock")]
+async fn clock(ctx: &mut Context, _: Message) -> Result<(), statefun::BoxError> {
+    let now = ctx.now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    ctx.send_egress(EgressMessage::new(TypeName::from_static("demo/clock"), &now));
+    Ok(())
+}
+
 pub fn functions() -> Functions {
-    Functions::new().with(greet).with(notes).with(primitives)
+    Functions::new()
+        .with(greet)
+        .with(notes)
+        .with(primitives)
+        .with(clock)
 }
 
 /// Starts the service on an ephemeral loopback port; returns its base URL.
