@@ -13,22 +13,52 @@
 //! and the error. Install your own subscriber instead of calling [`init`] if you need other
 //! formats or destinations.
 //!
+//! # The request's fields
+//!
+//! Every line written while a request runs (your function's own, the SDK's) carries the
+//! request span `statefun.request` with the fields known by then: `function`, `id` and
+//! `batch_size` from the moment the batch starts, `bytes` (the body's size), then `status`
+//! and `latency_us` (microseconds, a number) on the line that ends the request, which has
+//! `status` and `latency_us` itself too:
+//!
+//! ```text
+//! 2025-06-01T10:00:00.000000Z  INFO statefun.request{function=demo/greeter id="ann" batch_size=1 bytes=48}: greeter: greeting ann
+//! 2025-06-01T10:00:00.000100Z ERROR statefun.request{function=demo/cart id="ann" batch_size=1 bytes=52 status=500 latency_us=85}: statefun::http: request failed status=500 latency_us=85 error=function demo/cart (id `ann`) failed: ...
+//! ```
+//!
+//! The fields are formatted only when a line is written: a request answered 200 writes
+//! nothing at `INFO`, and costs no more than with no subscriber at all. (The pipeline's own
+//! span is turned off for that: the subscriber writes the request's
+//! [`RequestFields`](crate::http::RequestFields) as that span instead. A subscriber of your
+//! own gets the pipeline's span `statefun.request` as before, its fields formatted as it
+//! formats them.) Unlike a span, they are not the function's `Span::current()`.
+//!
 //! # JSON
 //!
 //! With `STATEFUN_LOG_FORMAT=json` in the environment (or [`init_with`]`(Format::Json)`),
-//! each event is one JSON object on a line: `timestamp`, `level`, `target`, the event's
-//! fields (`message` among them), and under `span` the fields of the request's span
-//! `statefun.request` (`function`, `id`, `batch_size` from the moment the batch starts,
-//! `bytes`, then `status` and `latency` when it is answered); `spans` lists every span the
-//! event is in, outermost first. So every event of a request, your function's own included,
-//! says which function and id it belongs to:
+//! each event is one JSON object on a line: `timestamp`, `level`, the event's fields
+//! (`message` among them), `target`, and under `span` the fields of the span the event is
+//! in (the request span `statefun.request` when it is in no span of its own); `spans` lists
+//! every span the event is in, outermost first, the request span first. So every event of a
+//! request, your function's own included, says which function and id it belongs to:
 //!
 //! ```text
 //! {"timestamp":"2025-06-01T10:00:00.000000Z","level":"INFO","message":"greeting ann","target":"greeter","span":{"batch_size":1,"bytes":48,"function":"demo/greeter","id":"ann","name":"statefun.request"},"spans":[...]}
-//! {"timestamp":"2025-06-01T10:00:00.000100Z","level":"ERROR","message":"request failed","status":500,"latency":"85µs","error":"function demo/cart (id `ann`) failed: ...","target":"statefun::http","span":{"batch_size":1,"bytes":52,"function":"demo/cart","id":"ann","latency":"85µs","name":"statefun.request","status":500},"spans":[...]}
+//! {"timestamp":"2025-06-01T10:00:00.000100Z","level":"ERROR","message":"request failed","status":500,"latency_us":85,"error":"function demo/cart (id `ann`) failed: ...","target":"statefun::http","span":{"batch_size":1,"bytes":52,"function":"demo/cart","id":"ann","latency_us":85,"status":500,"name":"statefun.request"},"spans":[...]}
 //! ```
 
-use tracing_subscriber::EnvFilter;
+use tracing::Subscriber;
+use tracing_subscriber::{
+    EnvFilter, fmt::MakeWriter, layer::SubscriberExt as _, util::SubscriberInitExt as _,
+};
+
+mod json;
+mod request_span;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use request_span::PipelineSpanOff;
 
 /// The filter used when `RUST_LOG` is not set.
 pub const DEFAULT_FILTER: &str = "info";
@@ -73,18 +103,37 @@ pub fn init() {
 pub fn init_with(format: Format) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = subscriber(format, filter, std::io::stderr, ansi).try_init();
+}
+
+/// The subscriber [`init_with`] installs, writing to `writer`.
+fn subscriber<W>(
+    format: Format,
+    filter: EnvFilter,
+    writer: W,
+    ansi: bool,
+) -> Box<dyn Subscriber + Send + Sync>
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        Format::Text => builder
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .try_init(),
-        Format::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(true)
-            .try_init(),
-    };
+        .with_writer(writer);
+    match format {
+        Format::Text => Box::new(
+            builder
+                .with_ansi(ansi)
+                .event_format(text::Text::new())
+                .finish()
+                .with(PipelineSpanOff),
+        ),
+        Format::Json => Box::new(
+            builder
+                .json()
+                .event_format(json::Json::new())
+                .finish()
+                .with(PipelineSpanOff),
+        ),
+    }
 }

@@ -9,8 +9,9 @@
 #   SERVERS="statefun statefun-metrics" benches/load/callgrind.sh    # docs/operations.md#cost
 #   BATCH=100 CONNECTIONS=16 benches/load/callgrind.sh
 #
-# SERVERS: any of statefun, statefun-metrics, statefun-info, bare-actix, actix-prost,
-# actix-handler (the Rust servers of run.sh). BATCH (default 1): invocations per request.
+# SERVERS: any of statefun, statefun-metrics, statefun-info, statefun-json, statefun-fmt,
+# before, before-info, before-json (with BEFORE_BIN), bare-actix, actix-prost, actix-handler
+# (the Rust servers of run.sh). BATCH (default 1): invocations per request.
 # CONNECTIONS (default 16). OUT (default target/bench-results/callgrind): the profiles, which
 # callgrind_annotate or kcachegrind read.
 set -euo pipefail
@@ -31,6 +32,11 @@ for name in $SERVERS; do
   statefun) binary=$BIN/load-greeter ;;
   statefun-metrics) binary=$W/load-greeter-metrics ;;
   statefun-info) binary=$BIN/load-greeter settings=(LOG=info) ;;
+  statefun-json) binary=$BIN/load-greeter settings=(LOG=info STATEFUN_LOG_FORMAT=json) ;;
+  statefun-fmt) binary=$BIN/load-greeter settings=(LOG=fmt) ;;
+  before) binary=$BEFORE_BIN/load-greeter ;;
+  before-info) binary=$BEFORE_BIN/load-greeter settings=(LOG=info) ;;
+  before-json) binary=$BEFORE_BIN/load-greeter settings=(LOG=info STATEFUN_LOG_FORMAT=json) ;;
   bare-actix) binary=$BIN/load-bare-actix ;;
   actix-prost) binary=$BIN/load-bare-actix settings=(HANDLER=prost) ;;
   actix-handler) binary=$BIN/load-bare-actix settings=(HANDLER=statefun) ;;

@@ -11,7 +11,12 @@
 #   SERVERS      which servers (default: all ten): statefun, statefun-metrics (the same
 #                greeter built with the `metrics` feature, recording every request),
 #                statefun-info (the same greeter with the README's log subscriber at INFO,
-#                `statefun::logging::init()`), statefun-1w (the same greeter with one
+#                `statefun::logging::init()`), statefun-json (the same, with
+#                STATEFUN_LOG_FORMAT=json), statefun-fmt (the same greeter with
+#                tracing-subscriber's fmt subscriber at INFO, a subscriber of the user's own),
+#                before, before-info and before-json (statefun, statefun-info and
+#                statefun-json built from another commit: the load-greeter in $BEFORE_BIN,
+#                for before/after runs; not in the default list), statefun-1w (the same greeter with one
 #                worker, for the scaling run of docs/benchmarks.md; not in the default list),
 #                bare-actix (the limit),
 #                python, js, go, java (the official SDKs), and two that split statefun's
@@ -27,6 +32,8 @@
 #   SERVER_CPUS  CPUs the servers may use (taskset list, default 1)
 #   LOAD_CPUS    CPUs wrk may use (default 0); WRK_THREADS (default 1)
 #   OUT          where results go (default target/bench-results/load)
+#   BEFORE_BIN   where the before* servers' load-greeter is (another commit's
+#                target/release/examples)
 #
 # Installs what is missing: wrk (Debian apt), the Python SDK and aiohttp (PyPI, into a
 # venv), the JavaScript SDK (npm), the Go SDK (Go module proxy), the Java SDK and Undertow
@@ -119,6 +126,11 @@ start() { # name port command...
 has statefun && start statefun 18080 "$BIN/load-greeter"
 has statefun-metrics && start statefun-metrics 18088 "$WORK/load-greeter-metrics"
 has statefun-info && start statefun-info 18089 env LOG=info "$BIN/load-greeter"
+has statefun-json && start statefun-json 18091 env LOG=info STATEFUN_LOG_FORMAT=json "$BIN/load-greeter"
+has statefun-fmt && start statefun-fmt 18092 env LOG=fmt "$BIN/load-greeter"
+has before && start before 18093 "$BEFORE_BIN/load-greeter"
+has before-info && start before-info 18094 env LOG=info "$BEFORE_BIN/load-greeter"
+has before-json && start before-json 18095 env LOG=info STATEFUN_LOG_FORMAT=json "$BEFORE_BIN/load-greeter"
 has statefun-1w && start statefun-1w 18090 env WORKERS=1 "$BIN/load-greeter"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
 has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"

@@ -6,7 +6,9 @@
 //! - `load-tool check FILE SEEN`: exits non-zero unless FILE is a `FromFunction` whose only
 //!   effect is `seen` MODIFY = SEEN;
 //! - `load-tool report RESULTS.jsonl OUT_DIR`: aggregates the runs into `results.csv`,
-//!   `results.json`, `table.md` and `chart.svg` (no network, no plotting library).
+//!   `results.json`, `table.md` and `chart.svg` (no network, no plotting library);
+//! - `load-tool ratio RESULTS.jsonl NUM/DEN...`: for each load, the median of the per-round
+//!   ratios of server NUM's CPU time per request to server DEN's, and the ratios sorted.
 
 use std::{collections::BTreeMap, fmt::Write as _, process::ExitCode};
 
@@ -407,6 +409,50 @@ fn chart(
     svg
 }
 
+/// The CPU time per request of each pair `NUM/DEN` of `pairs`, divided, round by round.
+fn ratio(results: &str, pairs: &[&str]) -> Result<(), String> {
+    let text = std::fs::read_to_string(results).map_err(|e| format!("{results}: {e}"))?;
+    let runs: Vec<Run> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).map_err(|e| format!("{e}: {line}")))
+        .collect::<Result<_, _>>()?;
+    let cpu = |r: &Run| r.cpu_us as f64 / r.requests.max(1) as f64;
+    let mut loads: Vec<Load> = runs.iter().map(Load::of).collect();
+    loads.sort_unstable();
+    loads.dedup();
+    for pair in pairs {
+        let (num, den) = pair
+            .split_once('/')
+            .ok_or_else(|| format!("{pair}: not NUM/DEN"))?;
+        for &load in &loads {
+            let mut ratios: Vec<f64> = runs
+                .iter()
+                .filter(|r| r.server == num && Load::of(r) == load)
+                .filter_map(|r| {
+                    let other = runs
+                        .iter()
+                        .find(|o| o.server == den && Load::of(o) == load && o.round == r.round)?;
+                    Some(cpu(r) / cpu(other))
+                })
+                .collect();
+            if ratios.is_empty() {
+                continue;
+            }
+            ratios.sort_by(f64::total_cmp);
+            let sorted: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+            println!(
+                "{num} / {den}, batch {}, {} connections: CPU per request {:.3}x (median of {} rounds: {})",
+                load.batch,
+                load.connections,
+                median(ratios.clone()),
+                ratios.len(),
+                sorted.join(" ")
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -430,8 +476,9 @@ fn main() -> ExitCode {
             }
         })(),
         ["report", results, out] => report(results, out),
+        ["ratio", results, ref pairs @ ..] if !pairs.is_empty() => ratio(results, pairs),
         _ => Err(
-            "usage: load-tool request FILE [BATCH] | check FILE SEEN | report RESULTS.jsonl OUT_DIR"
+            "usage: load-tool request FILE [BATCH] | check FILE SEEN | report RESULTS.jsonl OUT_DIR | ratio RESULTS.jsonl NUM/DEN..."
                 .to_owned(),
         ),
     };

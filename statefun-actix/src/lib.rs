@@ -116,9 +116,10 @@
 //! [`Server::run`] logs, at `INFO`, the URL of each listener and the functions served (and
 //! says on stderr when no subscriber is installed, since failures would then go unseen).
 //! Each request runs in an `INFO` span `statefun.request` whose `function`, `id` and
-//! `batch_size` fields are recorded when its batch starts, and `status`, `latency` and
-//! `bytes` when it is answered, with one event at the end: `DEBUG` for
-//! 200, `WARN` for 4xx, `ERROR` for 5xx. A request to a path that is not served is one
+//! `batch_size` fields are recorded when its batch starts, `bytes` when its body is read,
+//! and `status` and `latency_us` when it is answered, with one event at the end (`status`,
+//! `latency_us`): `DEBUG` for 200, `WARN` for 4xx, `ERROR` for 5xx. (`statefun::logging`
+//! writes the same fields on the lines it writes, without making the span.) A request to a path that is not served is one
 //! `WARN` event. The dispatcher adds a `DEBUG` span `statefun.batch` with the function and
 //! id.
 //!

@@ -1,6 +1,6 @@
 //! `statefun::logging` with `STATEFUN_LOG_FORMAT=json`: every event of a request is one JSON
 //! line carrying the request span's fields (function, id, batch size, then status and
-//! latency). The subscriber is global and writes to stderr, so the test runs itself again
+//! latency in microseconds, a number). The subscriber is global and writes to stderr, so the test runs itself again
 //! as the service, with that variable set, and reads the child's stderr.
 
 use std::{net::TcpListener, process::Command, time::Duration};
@@ -113,7 +113,8 @@ fn json_events_carry_the_request_span_fields() {
     assert_eq!(greeting[0]["level"], "INFO");
     assert_eq!(greeting[0]["target"], "http::logging_json");
 
-    // The end of each request: the same, with status and latency.
+    // The end of each request: the same, with status and latency (µs, a number), also the
+    // event's own.
     let answered = find("request answered");
     assert_eq!(answered.len(), 1, "{stderr}");
     let span = &answered[0]["span"];
@@ -131,7 +132,10 @@ fn json_events_carry_the_request_span_fields() {
             &Json::from(200)
         )
     );
-    assert!(span["latency"].is_string(), "{span}");
+    assert!(span["latency_us"].is_u64(), "{span}");
+    assert_eq!(answered[0]["latency_us"], span["latency_us"]);
+    assert_eq!(answered[0]["status"], 200);
+    assert!(span.get("latency").is_none(), "{span}");
 
     let failed = find("request failed");
     assert_eq!(failed.len(), 1, "{stderr}");
@@ -150,7 +154,9 @@ fn json_events_carry_the_request_span_fields() {
             &Json::from(500)
         )
     );
-    assert!(span["latency"].is_string(), "{span}");
+    assert!(span["latency_us"].is_u64(), "{span}");
+    assert_eq!(failed[0]["latency_us"], span["latency_us"]);
+    assert_eq!(failed[0]["status"], 500);
     assert_eq!(failed[0]["level"], "ERROR");
     assert!(
         field(failed[0], &["error"])

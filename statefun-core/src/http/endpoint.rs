@@ -21,7 +21,7 @@ use tracing::Instrument as _;
 use super::{
     Answer, DEFAULT_BODY_LIMIT, DEFAULT_PATH, DEFAULT_TIMEOUT, Observe, Report, RequestHead,
     body::{Rejected, discard, discard_budget, receive},
-    log,
+    log::{LOG_TARGET, RequestLog},
     rejection::check_method,
 };
 use crate::dispatch::{Error, Functions, Handler};
@@ -195,9 +195,11 @@ impl Endpoint {
     /// and the body (`body`, the framework's stream of chunks) is read within the body
     /// limit (415, 413, 400), then dispatched within the time limit behind a panic guard
     /// (200, or the error's status and text). The request has an `INFO` span
-    /// `statefun.request` (fields `function`, `id`, `batch_size`, `bytes`, `status`,
-    /// `latency`), and one log event at the end: `DEBUG` for 200, `WARN` for 4xx, `ERROR`
-    /// for 5xx. A rejected body is still read and thrown away (up to 64 MiB past the
+    /// [`REQUEST_SPAN`](super::REQUEST_SPAN) (fields `function`, `id`, `batch_size`,
+    /// `bytes`, `status`, `latency_us`), or, for a subscriber that turns it off, the same
+    /// fields as [`RequestFields`](super::RequestFields); and one log event at the end
+    /// (`status`, `latency_us`, and the error's text if any): `DEBUG` for 200, `WARN` for
+    /// 4xx, `ERROR` for 5xx. A rejected body is still read and thrown away (up to 64 MiB past the
     /// limit) so that the keep-alive connection survives; past that the answer closes it.
     ///
     /// Copy the [`Answer`]'s status, headers and body into your framework's response:
@@ -228,20 +230,23 @@ impl Endpoint {
             return self.rejected(Answer::rejected(Rejected { reason, drained }));
         }
         let start = Instant::now();
-        let span = log::request_span();
-        let answer = async {
+        let mut log = RequestLog::start();
+        let span = log.span().cloned();
+        let work = async {
             match receive(&head, body, limit).await {
                 Ok(body) => {
-                    span.record("bytes", body.len());
+                    log.received(body.len());
                     let timeout = time_limit(self.settings.timeout, head.deadline());
-                    self.respond(body, timeout, &span).await
+                    self.respond(body, timeout, &mut log).await
                 }
                 Err(rejected) => self.rejected(Answer::rejected(rejected)),
             }
-        }
-        .instrument(span.clone())
-        .await;
-        log::answered(&span, &answer, start.elapsed());
+        };
+        let answer = match span {
+            Some(span) => work.instrument(span).await,
+            None => work.await,
+        };
+        log.answered(&answer, start.elapsed());
         answer
     }
 
@@ -263,7 +268,7 @@ impl Endpoint {
         let drained = discard(&mut body, 0, budget).await;
         let answer = Answer::unserved_path(path, &self.settings.path, origin);
         if let Some(text) = answer.error_text() {
-            tracing::warn!(target: log::TARGET, method = %method, path, "{text}");
+            tracing::warn!(target: LOG_TARGET, method = %method, path, "{text}");
         }
         self.rejected(answer.with_close(!drained))
     }
@@ -280,7 +285,7 @@ impl Endpoint {
         &self,
         request: Bytes,
         timeout: Option<Duration>,
-        span: &tracing::Span,
+        log: &mut RequestLog,
     ) -> Answer {
         let watch = self.settings.observer.as_deref().map(Watch::start);
         // A reference count, kept to name the target if the batch times out.
@@ -294,18 +299,29 @@ impl Endpoint {
                 Err(panic) => {
                     let answer = Answer::panicked(&*panic);
                     if let Some(watch) = watch {
-                        watch.answered(Report {
-                            panicked: true,
-                            ..Report::of(None, &answer, body.len())
+                        log.in_scope(|| {
+                            watch.answered(Report {
+                                panicked: true,
+                                ..Report::of(None, &answer, body.len())
+                            })
                         });
                     }
                     return answer;
                 }
             };
-        log::routed(span, dispatch.target(), dispatch.batch_size());
-        let function = dispatch.target().map(|t| t.type_name().clone());
+        log.routed(dispatch.target(), dispatch.batch_size());
+        // Only the observer needs the function once the batch has taken the request.
+        let function = watch
+            .as_ref()
+            .and(dispatch.target())
+            .map(|t| t.type_name().clone());
         let batch_size = dispatch.batch_size();
-        let outcome = within(timeout, AssertUnwindSafe(dispatch.run()).catch_unwind()).await;
+        let outcome = log
+            .run(within(
+                timeout,
+                AssertUnwindSafe(dispatch.run()).catch_unwind(),
+            ))
+            .await;
         let (answer, negotiation, panicked, dead_letters) = match outcome {
             Ok(Ok(dispatched)) => {
                 let negotiation = dispatched.is_negotiation();
@@ -323,12 +339,14 @@ impl Endpoint {
             Err(limit) => (Answer::timed_out(&body, limit), false, false, Vec::new()),
         };
         if let Some(watch) = watch {
-            watch.answered(Report {
-                batch_size,
-                negotiation,
-                panicked,
-                dead_letters: &dead_letters,
-                ..Report::of(function.as_ref(), &answer, body.len())
+            log.in_scope(|| {
+                watch.answered(Report {
+                    batch_size,
+                    negotiation,
+                    panicked,
+                    dead_letters: &dead_letters,
+                    ..Report::of(function.as_ref(), &answer, body.len())
+                })
             });
         }
         answer

@@ -59,6 +59,7 @@ use std::time::Duration;
 mod answer;
 mod body;
 mod endpoint;
+mod fields;
 mod head;
 mod log;
 mod observe;
@@ -70,7 +71,9 @@ mod tower;
 
 pub use answer::Answer;
 pub use endpoint::Endpoint;
+pub use fields::RequestFields;
 pub use head::RequestHead;
+pub use log::{LOG_TARGET, REQUEST_SPAN};
 pub use observe::{Observe, Report};
 pub use rejection::Rejection;
 #[cfg(feature = "tower")]

@@ -4,4 +4,5 @@
 
 mod answer;
 mod body;
+mod fields;
 mod rejection;
