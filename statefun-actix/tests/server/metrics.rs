@@ -258,9 +258,16 @@ fn operational_paths_answer_get_and_refuse_a_statefun_post() {
     let (status, _, _, body) = get(&format!("{base}/ready"));
     assert_eq!((status, body.as_str()), (200, "ready"));
     assert_eq!(get(&format!("{base}/metrics")).0, 200);
+    // The catalog of the functions, which `statefun-local --check` reads.
+    let (status, content_type, _, body) = get(&format!("{base}/catalog"));
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    assert_eq!(
+        statefun_core::Catalog::from_json(&body).unwrap(),
+        functions().catalog()
+    );
 
     let request = greeting("a", Some(1), &["hi"]);
-    for path in ["/metrics", "/health", "/ready"] {
+    for path in ["/metrics", "/health", "/ready", "/catalog"] {
         let response = agent()
             .post(&format!("{base}{path}"))
             .header("content-type", "application/octet-stream")
@@ -294,8 +301,12 @@ fn paths_are_configurable() {
     let endpoint = Endpoint::new(functions())
         .with_metrics_path("/internal/metrics")
         .with_health_path("/healthz")
-        .with_ready_path("/readyz");
+        .with_ready_path("/readyz")
+        .with_catalog_path("/internal/catalog");
+    assert_eq!(endpoint.catalog_path(), "/internal/catalog");
+    assert_eq!(Endpoint::new(functions()).catalog_path(), "/catalog");
     let base = start(endpoint);
+    assert_eq!(get(&format!("{base}/internal/catalog")).0, 200);
     assert_eq!(get(&format!("{base}/internal/metrics")).0, 200);
     assert_eq!(get(&format!("{base}/healthz")).0, 200);
     assert_eq!(get(&format!("{base}/readyz")).0, 200);

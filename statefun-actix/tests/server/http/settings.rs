@@ -100,6 +100,8 @@ fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
         Endpoint::new(functions()).with_path("/health"),
         Endpoint::new(functions()).with_path("/ready"),
         Endpoint::new(functions()).with_ready_path("/statefun"),
+        Endpoint::new(functions()).with_path("/catalog"),
+        Endpoint::new(functions()).with_catalog_path("/statefun"),
     ] {
         let error = run(endpoint);
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
@@ -121,7 +123,12 @@ fn operational_paths_are_told_and_a_path_given_twice_is_refused() {
     let error = run(Endpoint::new(functions()).with_ready_path("/health"));
     assert_eq!(
         error.to_string(),
-        "`/health` is given to two operational paths (metrics, health or readiness); give each its own"
+        "`/health` is given to two operational paths (metrics, health, readiness or catalog); give each its own"
+    );
+    let error = run(Endpoint::new(functions()).with_catalog_path("/ready"));
+    assert_eq!(
+        error.to_string(),
+        "`/ready` is given to two operational paths (metrics, health, readiness or catalog); give each its own"
     );
 }
 

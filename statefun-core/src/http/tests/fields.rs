@@ -15,8 +15,7 @@ use tracing::{
 };
 
 use crate::{
-    BoxError,
-    function::{Context, Function},
+    function::{BoxError, Context, Function},
     http::{Endpoint, LOG_TARGET, REQUEST_SPAN, RequestFields, RequestHead},
     message::Message,
     names::TypeName,
