@@ -16,13 +16,18 @@
 //!
 //! `E2E_BROKEN=memory-counter` serves a deliberately broken `e2e/cmd` that keeps its
 //! counters in process memory instead of state: the scale-out scenario must fail with it.
+//!
+//! `E2E_DEAD_LETTERS=kafka` sets the dead-letter policy of the scenario `dead-letters`: a
+//! message `e2e/cmd` can never process (bytes that are no `Commands`, a typename it does
+//! not take, a `Reject` command) becomes a dead letter on the Kafka topic `dead-letters`
+//! through the egress `e2e/dead-letters`. Without it the default policy fails the batch.
 
 use std::{collections::BTreeMap, sync::Mutex, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use statefun::{
-    BoxError, CancellationToken, Context, EgressMessage, Functions, OutgoingMessage, StateSpec,
-    TypeName, Value,
+    BoxError, CancellationToken, Context, DeadLetters, EgressMessage, Functions, OutgoingMessage,
+    Permanent, StateSpec, TypeName, Value,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -34,6 +39,10 @@ const KAFKA: TypeName = TypeName::from_static("e2e/kafka");
 const KINESIS: TypeName = TypeName::from_static("e2e/kinesis");
 const DISCARD: TypeName = TypeName::from_static("e2e/discard");
 const VERIFY: TypeName = TypeName::from_static("e2e/verify");
+/// The dead-letters scenario's exactly-once Kafka egress (`E2E_DEAD_LETTERS=kafka`).
+pub const DEAD_LETTERS: TypeName = TypeName::from_static("e2e/dead-letters");
+/// The topic of its dead letters.
+pub const DEAD_LETTER_TOPIC: &str = "dead-letters";
 
 // ------------------------------------------------------------------------------------------
 // Protobuf messages: tests/e2e/proto/commands.proto, package e2e.commands, written out with
@@ -52,7 +61,7 @@ struct Commands {
 /// One command.
 #[derive(Clone, PartialEq, prost::Message)]
 struct Command {
-    #[prost(oneof = "Kind", tags = "1, 2, 3, 4, 5")]
+    #[prost(oneof = "Kind", tags = "1, 2, 3, 4, 5, 6")]
     kind: Option<Kind>,
 }
 
@@ -74,6 +83,9 @@ enum Kind {
     /// Emit this instance's counter to `e2e/verify`.
     #[prost(message, tag = "5")]
     Report(Report),
+    /// Fail the whole message permanently (the dead-letters scenario's poison).
+    #[prost(message, tag = "6")]
+    Reject(Reject),
 }
 
 /// `e2e.commands.Increment`
@@ -116,6 +128,13 @@ struct Report {
     round: i32,
     #[prost(string, tag = "3")]
     topic: String,
+}
+
+/// `e2e.commands.Reject`
+#[derive(Clone, PartialEq, prost::Message)]
+struct Reject {
+    #[prost(string, tag = "1")]
+    reason: String,
 }
 
 /// What an instance emits to `e2e/verify` on [`Report`].
@@ -418,6 +437,11 @@ fn interpret(ctx: &mut Context, commands: Commands, counter: &mut i64) -> Result
                 };
                 ctx.send_egress(record);
             }
+            // Whatever the commands before it did is dropped with the message: under a
+            // dead-letter policy by the SDK, under the default one with the failed batch.
+            Kind::Reject(reject) => {
+                return Err(Permanent::new(format!("rejected: {}", reject.reason)).into());
+            }
         }
     }
     Ok(*counter != before)
@@ -432,14 +456,27 @@ fn kafka_record(topic: &str, id: &str, value: impl AsRef<[u8]>) -> Result<Egress
         .build()?)
 }
 
-/// Every function of the suite; `E2E_BROKEN=memory-counter` swaps in [`cmd_in_memory`].
+/// Every function of the suite; `E2E_BROKEN=memory-counter` swaps in [`cmd_in_memory`],
+/// and `E2E_DEAD_LETTERS=kafka` sets the dead-letter policy ([`dead_letter_policy`]).
 /// `tests/e2e_local` runs the same set through the local runtime.
 pub fn functions() -> Functions {
     let functions = Functions::new().with(greeter).with(mailer).with(keeper);
-    match std::env::var("E2E_BROKEN").as_deref() {
+    let functions = match std::env::var("E2E_BROKEN").as_deref() {
         Ok("memory-counter") => functions.with(cmd_in_memory),
         _ => functions.with(cmd),
+    };
+    match std::env::var("E2E_DEAD_LETTERS").as_deref() {
+        Ok("kafka") => functions.with_dead_letters(dead_letter_policy()),
+        Ok(other) => panic!("E2E_DEAD_LETTERS={other}: the one policy known here is `kafka`"),
+        Err(_) => functions,
     }
+}
+
+/// The dead-letters scenario's policy: each dead letter a Kafka record (key the target
+/// address, value its JSON) of the exactly-once egress `e2e/dead-letters`, topic
+/// `dead-letters`.
+pub fn dead_letter_policy() -> DeadLetters {
+    DeadLetters::kafka(DEAD_LETTERS, DEAD_LETTER_TOPIC)
 }
 
 // Not compiled where `examples/e2e_lambda.rs` includes this file for its functions: the

@@ -7,6 +7,8 @@
 #       features exactly-once             #   harness source, file egresses, one replica
 #       kafka-features kafka-exactly-once #   Kafka in and out (module.yaml), nginx, 3 replicas
 #       kafka-direct                      #   Kafka, the runtime pointed at one replica directly
+#       dead-letters                      #   poison among the Kafka workload, dead-letter policy
+#       dead-letters-control              #   the same without the policy: a restart loop
 #       local                             #   the same workloads through statefun::local::LocalRuntime
 #       cart                              #   examples/playground_cart through runtime/run.sh
 #                                         #   (--expected, --induce-failure)
@@ -28,6 +30,9 @@
 #   E2E_MESSAGES, E2E_INSTANCES, E2E_SEED   size of the exactly-once workloads (defaults 10000,
 #                              64, 7; tests/e2e/expected/exactly-once.txt holds the defaults' counts)
 #   E2E_RATE=1000              input messages per second of the Kafka exactly-once producer
+#   E2E_DL_RATE=2000           the same for the dead-letters scenario and its control
+#   E2E_DL_POLICY=kafka        the dead-letters scenario's policy (E2E_DEAD_LETTERS of the
+#                              service); `fail` (the default policy) shows its verdict failing
 #   E2E_BROKEN=memory-counter  serve the deliberately broken e2e/cmd (counts in process memory):
 #                              the exactly-once scenarios must then FAIL
 #   E2E_SERVICE_CMD="..."      run this instead of the Rust example (it must listen on
@@ -49,10 +54,12 @@ RUN_DIR="${E2E_RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/statefun-e2e.XXXXXX")}"
 mkdir -p "$RUN_DIR"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 PROFILE="${E2E_PROFILE:-debug}"
-ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local cart lambda)
+ALL_SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct dead-letters
+  dead-letters-control local cart lambda)
 SCENARIOS=("$@")
 if [ ${#SCENARIOS[@]} -eq 0 ]; then
-  SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct local cart)
+  SCENARIOS=(features exactly-once kafka-features kafka-exactly-once kafka-direct dead-letters
+    dead-letters-control local cart)
   [ "${E2E_LAMBDA:-0}" = 1 ] && SCENARIOS+=(lambda)
 fi
 for s in "${SCENARIOS[@]}"; do
@@ -72,6 +79,10 @@ SEED="${E2E_SEED:-7}"
 # The Kafka exactly-once producer writes this many messages per second, so that the job's
 # progress (and with it the replica failures and the induced Flink failure) spreads over ~10 s.
 RATE="${E2E_RATE:-1000}"
+# The dead-letters scenario needs no replica failures to spread: its input goes twice as fast.
+DL_RATE="${E2E_DL_RATE:-2000}"
+DL_POLICY="${E2E_DL_POLICY:-kafka}"
+KAFKA_SCENARIOS=(kafka-features kafka-exactly-once kafka-direct dead-letters dead-letters-control)
 
 # ---------------------------------------------------------------------------------------------
 # Processes: every one is ours, started here, recorded by PID and stopped by PID.
@@ -162,7 +173,7 @@ if wants lambda; then
 fi
 
 JAVA_FLAGS=()
-if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct lambda; then
+if wants_any features exactly-once "${KAFKA_SCENARIOS[@]}" lambda; then
   t="$(now)"
   say "mvn compile (tests/e2e/harness)"
   if ! "${MVN[@]}" -f "$POM" compile dependency:build-classpath \
@@ -184,10 +195,12 @@ fi
 # ---------------------------------------------------------------------------------------------
 # 2. The function service: three replicas on loopback ports.
 # ---------------------------------------------------------------------------------------------
+# The service's environment beyond PORT: the dead-letters scenario runs it with its policy.
+SERVICE_ENV=()
 start_replica() { # index
   local i="$1"
-  PORT="${REPLICA_PORT[$i]}" RUST_LOG="${RUST_LOG:-info}" "${SERVICE_CMD[@]}" \
-    >>"$RUN_DIR/replica-$i.log" 2>&1 &
+  env ${SERVICE_ENV[@]+"${SERVICE_ENV[@]}"} PORT="${REPLICA_PORT[$i]}" RUST_LOG="${RUST_LOG:-info}" \
+    "${SERVICE_CMD[@]}" >>"$RUN_DIR/replica-$i.log" 2>&1 &
   REPLICA_PID[$i]=$!
   wait_listening "${REPLICA_PORT[$i]}" "${REPLICA_PID[$i]}" 30 "replica $i" "$RUN_DIR/replica-$i.log"
 }
@@ -201,7 +214,21 @@ stop_replica() { # index signal
   REPLICA_PID[$i]=""
 }
 
-if wants_any features exactly-once kafka-features kafka-exactly-once kafka-direct; then
+# Restarts the replicas (SIGTERM, then started again on the same ports) when a scenario needs
+# another service environment than the one they run with.
+use_service_env() { # VAR=VALUE...
+  local i
+  [ "$*" != "${SERVICE_ENV[*]}" ] || return 0
+  SERVICE_ENV=("$@")
+  for i in "${REPLICAS[@]}"; do
+    stop_replica "$i" TERM
+    echo "--- restarted with: ${SERVICE_ENV[*]:-no extra environment}" >>"$RUN_DIR/replica-$i.log"
+    start_replica "$i"
+  done
+  say "replicas restarted with: ${SERVICE_ENV[*]:-no extra environment}"
+}
+
+if wants_any features exactly-once "${KAFKA_SCENARIOS[@]}"; then
   for i in "${REPLICAS[@]}"; do
     REPLICA_PORT[$i]="$(free_port)"
     start_replica "$i"
@@ -401,6 +428,21 @@ run_plan_step() { # out
   [ "$PLAN_DONE" -lt "${#PLAN[@]}" ] || touch "$out/replica-failures-done"
 }
 
+# What the replicas logged during a dead-letters run: the messages they set aside (one WARN line
+# each, in the span of its request, whose batch_size says how many messages the batch had), and
+# the batches that failed (500).
+dead_letter_report() { # replica log lines
+  awk '
+    /message set aside as a dead letter/ {
+      set_aside++
+      if (match($0, /batch_size=[0-9]+/) && substr($0, RSTART + 11, RLENGTH - 11) + 0 > 1) shared++
+    }
+    /request failed/ && /status=500/ { failed++ }
+    END {
+      printf "replicas: %d set aside as dead letters (logged once per run of a batch, so again when a batch is sent again), %d of them in a batch with other messages; %d batches answered 500\n", set_aside + 0, shared + 0, failed + 0
+    }' "$1"
+}
+
 passed=0
 failed=0
 figures=()
@@ -479,11 +521,17 @@ for scenario in "${SCENARIOS[@]}"; do
       start_lambda
       args=(--scenario features --expected "$E2E/expected/features.txt" --timeout-s 120
         --function-url "$LAMBDA_URL") ;;
-    kafka-features | kafka-exactly-once | kafka-direct)
+    kafka-features | kafka-exactly-once | kafka-direct | dead-letters | dead-letters-control)
       [ -n "$KAFKA_PID" ] || start_kafka "$KAFKA_DIR" "${E2E_KAFKA_VERSION:-}"
       if [ "$scenario" != kafka-direct ] && [ -z "$NGINX_PID" ]; then start_nginx; fi
       ;;
   esac
+  # The dead-letter policy only where the scenario's module.yaml declares its egress.
+  if [ "$scenario" = dead-letters ] && [ "$DL_POLICY" != fail ]; then
+    use_service_env "E2E_DEAD_LETTERS=$DL_POLICY"
+  elif [ ${#REPLICA_PID[@]} -gt 0 ]; then
+    use_service_env
+  fi
   case "$scenario" in
     kafka-features)
       args=(--scenario kafka-features --kafka "$KAFKA" --expected "$E2E/expected/features.txt"
@@ -502,13 +550,29 @@ for scenario in "${SCENARIOS[@]}"; do
         --rate "$RATE" --timeout-s 360 --expected-counts "$E2E/expected/exactly-once.txt"
         --function-url "$(replica_url 1)")
       PLAN=("0.30 kill 1 2") ;;
+    dead-letters)
+      args=(--scenario dead-letters --kafka "$KAFKA" --instances "$INSTANCES" --messages "$MESSAGES"
+        --seed "$SEED" --induce-failure true --rate "$DL_RATE" --timeout-s 240
+        --expected-counts "$E2E/expected/exactly-once.txt"
+        --expected-dead-letters "$E2E/expected/dead-letters.txt" --function-url "$NGINX_URL") ;;
+    dead-letters-control)
+      # StateFun's own deployments restart a failed job without limit: so does the control, until
+      # the driver has seen the loop and stops it.
+      args=(--scenario dead-letters-control --kafka "$KAFKA" --instances "$INSTANCES"
+        --messages "$MESSAGES" --seed "$SEED" --rate "$DL_RATE" --restart-attempts 1000
+        --timeout-s 120 --function-url "$NGINX_URL") ;;
   esac
   args+=(--out "$out")
   [ ${#PLAN[@]} -eq 0 ] || args+=(--hold-reports-until "$out/replica-failures-done")
   t="$(now)" # the scenario's own time, without the broker's and nginx's start
-  if [ "$scenario" = kafka-features ] || [ "$scenario" = kafka-exactly-once ]; then
-    nginx_from=$(($(wc -l <"$NGINX_DIR/access.log" 2>/dev/null || echo 0) + 1))
-  fi
+  case "$scenario" in
+    kafka-features | kafka-exactly-once | dead-letters | dead-letters-control)
+      nginx_from=$(($(wc -l <"$NGINX_DIR/access.log" 2>/dev/null || echo 0) + 1)) ;;
+  esac
+  declare -A replica_from=()
+  for i in "${REPLICAS[@]}"; do
+    replica_from[$i]=$(($(wc -l <"$RUN_DIR/replica-$i.log" 2>/dev/null || echo 0) + 1))
+  done
 
   say "scenario $scenario: running (JVM log: $log)"
   set +e
@@ -540,6 +604,20 @@ for scenario in "${SCENARIOS[@]}"; do
     say "  $report"
     echo "$report" >>"$out/summary.txt"
   fi
+  case "$scenario" in
+    dead-letters | dead-letters-control)
+      for i in "${REPLICAS[@]}"; do tail -n "+${replica_from[$i]}" "$RUN_DIR/replica-$i.log"; done \
+        >"$out/replica-lines.log"
+      report="$(dead_letter_report "$out/replica-lines.log")"
+      say "  $report"
+      echo "$report" >>"$out/summary.txt"
+      if [ "$scenario" = dead-letters-control ] && [ "$rc" -eq 0 ] \
+        && ! grep -q ' 0 set aside' <<<"$report"; then
+        say "the service set messages aside without a policy"
+        rc=1
+      fi
+      ;;
+  esac
   if [ "$scenario" = lambda ]; then
     say "  $LAMBDA_FIGURES"
     echo "$LAMBDA_FIGURES" >>"$out/summary.txt"

@@ -16,6 +16,7 @@
 
 #![cfg(feature = "actix")] // the example serves with `statefun::serve`
 
+mod dead_letters;
 #[path = "../../examples/e2e_functions.rs"]
 #[allow(dead_code)] // its `main`
 mod e2e_functions;
@@ -49,6 +50,7 @@ const REPLICAS: usize = 3;
 
 /// Three in-process replicas of the function service, taken in turn.
 struct Replicas {
+    make: fn() -> Handler,
     handlers: Mutex<Vec<Handler>>,
     next: AtomicUsize,
     served: [AtomicUsize; REPLICAS],
@@ -57,8 +59,14 @@ struct Replicas {
 
 impl Replicas {
     fn new() -> Arc<Self> {
+        Self::serving(replica)
+    }
+
+    /// Replicas each serving what `make` gives (also when one is replaced).
+    fn serving(make: fn() -> Handler) -> Arc<Self> {
         Arc::new(Self {
-            handlers: Mutex::new((0..REPLICAS).map(|_| replica()).collect()),
+            make,
+            handlers: Mutex::new((0..REPLICAS).map(|_| make()).collect()),
             next: AtomicUsize::new(0),
             served: Default::default(),
             restarts: AtomicUsize::new(0),
@@ -67,7 +75,7 @@ impl Replicas {
 
     /// Replica `i` goes away and a fresh process takes its place.
     fn restart(&self, i: usize) {
-        self.handlers.lock().unwrap()[i] = replica();
+        self.handlers.lock().unwrap()[i] = (self.make)();
         self.restarts.fetch_add(1, Ordering::Relaxed);
     }
 

@@ -12,7 +12,7 @@ pub struct Commands {
 /// `e2e.commands.Command`
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Command {
-    #[prost(oneof = "Kind", tags = "1, 2, 3, 4, 5")]
+    #[prost(oneof = "Kind", tags = "1, 2, 3, 4, 5, 6")]
     pub kind: Option<Kind>,
 }
 
@@ -29,6 +29,8 @@ pub enum Kind {
     Discard(Discard),
     #[prost(message, tag = "5")]
     Report(Report),
+    #[prost(message, tag = "6")]
+    Reject(Reject),
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -67,6 +69,13 @@ pub struct Report {
     pub round: i32,
     #[prost(string, tag = "3")]
     pub topic: String,
+}
+
+/// `e2e.commands.Reject`: the dead-letters scenario's poison (`Poison.java` writes it).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Reject {
+    #[prost(string, tag = "1")]
+    pub reason: String,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]

@@ -121,7 +121,7 @@ fn apply(t: &mut Totals, target: usize, commands: &Commands) {
                 apply(t, index(&s.target), s.commands.as_ref().unwrap());
             }
             Kind::Discard(_) => t.discards += 1,
-            Kind::Report(_) => {}
+            Kind::Report(_) | Kind::Reject(_) => {}
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +22,9 @@ import statefun.e2e.generated.Commands;
  * input, writes the control record that makes {@link Failer} fail the job. The report rounds start
  * once a completed checkpoint covers the whole input and, if given, the file {@code
  * holdReportsUntil} exists (run.sh writes it once its replica failures are done), or after a
- * minute regardless.
+ * minute regardless. In the dead-letters scenario it also writes the {@link Poison} records, each
+ * right after the workload message it follows (the notes topic's to that topic); they count as
+ * input in the progress.
  */
 final class KafkaCommandFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaCommandFeed.class);
@@ -32,6 +35,7 @@ final class KafkaCommandFeed implements AutoCloseable {
     final String control;
     final String reports;
     final String discards;
+    final String notes;
     final String group;
 
     Topics(String prefix) {
@@ -39,12 +43,13 @@ final class KafkaCommandFeed implements AutoCloseable {
       control = prefix + "control";
       reports = prefix + "reports";
       discards = prefix + "discards";
+      notes = prefix + "notes";
       group = prefix + "statefun";
     }
   }
 
   /** Messages written before the paced input waits for the job's first checkpoint. */
-  private static final int START_BATCH = 100;
+  static final int START_BATCH = 100;
 
   private final String bootstrap;
   private final Topics topics;
@@ -54,6 +59,9 @@ final class KafkaCommandFeed implements AutoCloseable {
   private final int ratePerSecond;
   private final long reportIntervalMs;
   private final Path holdReportsUntil;
+  private final List<Poison.Record> poison;
+  /** Records of the commands topic before the reports: the workload and its poison there. */
+  private final long inputRecords;
   private final Thread producerThread;
   private final Thread progressThread;
   private volatile boolean running = true;
@@ -67,7 +75,8 @@ final class KafkaCommandFeed implements AutoCloseable {
       boolean induceFailure,
       int ratePerSecond,
       long reportIntervalMs,
-      Path holdReportsUntil) {
+      Path holdReportsUntil,
+      List<Poison.Record> poison) {
     this.bootstrap = bootstrap;
     this.topics = topics;
     this.workload = workload;
@@ -76,6 +85,8 @@ final class KafkaCommandFeed implements AutoCloseable {
     this.ratePerSecond = ratePerSecond;
     this.reportIntervalMs = reportIntervalMs;
     this.holdReportsUntil = holdReportsUntil;
+    this.poison = poison;
+    this.inputRecords = workload.messages + Poison.onCommandsTopic(poison);
     this.producerThread = new Thread(this::produce, "e2e-kafka-feed");
     this.progressThread = new Thread(this::followProgress, "e2e-kafka-progress");
     producerThread.setDaemon(true);
@@ -100,6 +111,7 @@ final class KafkaCommandFeed implements AutoCloseable {
       long[] expected = new long[workload.instances];
       long started = System.nanoTime();
       boolean failureRequested = !induceFailure;
+      int nextPoison = 0;
       for (int i = 0; i < workload.messages && running; i++) {
         if (i == START_BATCH && ratePerSecond > 0) {
           // The job takes seconds to start: hold the paced input back until it has checkpointed
@@ -117,6 +129,14 @@ final class KafkaCommandFeed implements AutoCloseable {
                 topics.commands,
                 KafkaIo.utf8(Workload.instanceId(m.target)),
                 m.commands.toByteArray()));
+        for (; nextPoison < poison.size() && poison.get(nextPoison).after == i; nextPoison++) {
+          Poison.Record p = poison.get(nextPoison);
+          producer.send(
+              new ProducerRecord<>(
+                  p.notesTopic ? topics.notes : topics.commands,
+                  KafkaIo.utf8(Workload.instanceId(p.target)),
+                  p.value));
+        }
         if (ratePerSecond > 0) {
           long due = started + (long) (i + 1) * 1_000_000_000L / ratePerSecond;
           long wait = due - System.nanoTime();
@@ -129,7 +149,10 @@ final class KafkaCommandFeed implements AutoCloseable {
         }
       }
       producer.flush();
-      LOG.info("e2e feed: all {} messages written to {}", workload.messages, topics.commands);
+      LOG.info(
+          "e2e feed: all {} messages and {} poison records written",
+          workload.messages,
+          nextPoison);
       while (running && !failureRequested) {
         failureRequested = maybeRequestFailure(producer);
         Thread.sleep(50);
@@ -137,7 +160,7 @@ final class KafkaCommandFeed implements AutoCloseable {
       // Report once a completed checkpoint covers the whole input (as the harness scenario's
       // source reports once it has sent everything), or after a minute regardless.
       long waitUntil = System.nanoTime() + 60_000_000_000L;
-      while (running && committed < workload.messages && System.nanoTime() < waitUntil) {
+      while (running && committed < inputRecords && System.nanoTime() < waitUntil) {
         Thread.sleep(50);
       }
       // run.sh's replica failures must happen while the job works, not after the verdict.
@@ -170,7 +193,7 @@ final class KafkaCommandFeed implements AutoCloseable {
   /** Writes the control record once a completed checkpoint covers a quarter of the input. */
   private boolean maybeRequestFailure(KafkaProducer<byte[], byte[]> producer) {
     long c = committed;
-    if (c < workload.messages / 4) {
+    if (c < inputRecords / 4) {
       return false;
     }
     producer.send(
@@ -180,7 +203,7 @@ final class KafkaCommandFeed implements AutoCloseable {
         String.format(
             "failure requested when the job's committed offsets (its last completed checkpoint)"
                 + " covered %d of %d input records",
-            c, workload.messages));
+            c, inputRecords));
     return true;
   }
 
@@ -193,7 +216,7 @@ final class KafkaCommandFeed implements AutoCloseable {
           committed = KafkaIo.committed(admin, topics.group, topics.commands);
           Files.write(
               tmp,
-              String.format("committed %d of %d%n", committed, workload.messages)
+              String.format("committed %d of %d%n", committed, inputRecords)
                   .getBytes(StandardCharsets.UTF_8));
           Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (Exception e) {

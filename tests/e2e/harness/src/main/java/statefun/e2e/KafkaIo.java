@@ -55,6 +55,12 @@ final class KafkaIo {
     }
   }
 
+  static boolean topicExists(String bootstrap, String topic) throws Exception {
+    try (AdminClient admin = admin(bootstrap)) {
+      return admin.listTopics().names().get().contains(topic);
+    }
+  }
+
   /** An idempotent producer that waits for the broker's acknowledgement of every record. */
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     Properties p = new Properties();

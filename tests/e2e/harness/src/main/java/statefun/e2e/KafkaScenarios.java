@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.statefun.sdk.egress.generated.KafkaProducerRecord;
@@ -45,20 +46,36 @@ final class KafkaScenarios {
         bootstrap, out, Map.of(GREETINGS, Map.entry("kafka", KafkaScenarios::kafkaLine)));
   }
 
+  /** The topic of the dead-letters scenario's dead letters (the service's policy names it). */
+  static final String DEAD_LETTERS = "dead-letters";
+
   /**
    * Creates the exactly-once topics (the commands topic with 4 partitions) and tails the reports
-   * and discards topics into OUT/egress-verify.txt and OUT/egress-discard.txt.
+   * and discards topics into OUT/egress-verify.txt and OUT/egress-discard.txt. With {@code
+   * notes}, also the notes topic (the dead-letters scenario and its control); with {@code
+   * deadLetters}, also the dead-letter topic (unless it exists), tailed into
+   * OUT/egress-dead-letters.txt.
    */
-  static KafkaIo.Tail commands(String bootstrap, Path out, KafkaCommandFeed.Topics t)
+  static KafkaIo.Tail commands(
+      String bootstrap, Path out, KafkaCommandFeed.Topics t, boolean notes, boolean deadLetters)
       throws Exception {
-    KafkaIo.createTopics(
-        bootstrap, Map.of(t.commands, 4, t.control, 1, t.reports, 1, t.discards, 1));
-    Function<ConsumerRecord<byte[], byte[]>, String> reports = KafkaScenarios::reportLine;
-    Function<ConsumerRecord<byte[], byte[]>, String> discards = KafkaScenarios::discardLine;
-    return new KafkaIo.Tail(
-        bootstrap,
-        out,
-        Map.of(t.reports, Map.entry("verify", reports), t.discards, Map.entry("discard", discards)));
+    Map<String, Integer> topics =
+        new HashMap<>(Map.of(t.commands, 4, t.control, 1, t.reports, 1, t.discards, 1));
+    Map<String, Map.Entry<String, Function<ConsumerRecord<byte[], byte[]>, String>>> tails =
+        new HashMap<>();
+    tails.put(t.reports, Map.entry("verify", KafkaScenarios::reportLine));
+    tails.put(t.discards, Map.entry("discard", KafkaScenarios::discardLine));
+    if (notes) {
+      topics.put(t.notes, 2);
+    }
+    if (deadLetters) {
+      if (!KafkaIo.topicExists(bootstrap, DEAD_LETTERS)) {
+        topics.put(DEAD_LETTERS, 2);
+      }
+      tails.put(DEAD_LETTERS, Map.entry("dead-letters", DeadLetterCheck::record));
+    }
+    KafkaIo.createTopics(bootstrap, topics);
+    return new KafkaIo.Tail(bootstrap, out, tails);
   }
 
   /** A Kafka record as the harness renders a KafkaProducerRecord sent to e2e/kafka. */

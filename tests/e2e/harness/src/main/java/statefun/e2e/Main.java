@@ -18,19 +18,22 @@ import org.apache.flink.statefun.flink.harness.Harness;
  * service; then waits for the scenario's verdict and exits 0 (pass) or 1 (fail). Usage:
  *
  * <pre>
- *   --scenario features|exactly-once|kafka-features|kafka-exactly-once
+ *   --scenario features|exactly-once|kafka-features|kafka-exactly-once|dead-letters
+ *              |dead-letters-control
  *   --function-url http://127.0.0.1:PORT/statefun  --out DIR
  *   [--expected FILE] (features)  [--expected-counts FILE] (exactly-once)
  *   [--instances 64] [--messages 10000] [--seed 7] [--induce-failure true] (exactly-once)
  *   [--kafka 127.0.0.1:PORT] [--topic-prefix eo-] [--rate 0] [--hold-reports-until FILE] (Kafka)
- *   [--timeout-s 300]
- *   --scenario print-expected [--instances 64] [--messages 10000] [--seed 7]
+ *   [--expected-dead-letters FILE] (dead-letters)
+ *   [--timeout-s 300] [--restart-attempts 3]
+ *   --scenario print-expected|print-dead-letters [--instances 64] [--messages 10000] [--seed 7]
  * </pre>
  *
  * The harness scenarios feed the job from a Java source and observe it through file-writing
  * egresses. The Kafka scenarios give the runtime the module.yaml a user deploys (Kafka ingress,
  * exactly-once Kafka egress): a producer writes the input topics, read_committed consumers read
- * the output topics.
+ * the output topics. The dead-letters scenarios are Kafka scenarios too ({@link
+ * DeadLetterScenario}).
  */
 public final class Main {
   private Main() {}
@@ -53,11 +56,19 @@ public final class Main {
       }
       return;
     }
+    if (scenario.equals("print-dead-letters")) {
+      Workload w = workload(a, "dl-discards");
+      for (String line : Poison.lines(w, Poison.records(w))) {
+        System.out.println(line);
+      }
+      return;
+    }
     String url = require(a, "function-url");
     Path out = Paths.get(require(a, "out")).toAbsolutePath();
     Files.createDirectories(out);
     long timeoutMs = 1000L * Long.parseLong(a.getOrDefault("timeout-s", "300"));
-    boolean kafka = scenario.startsWith("kafka-");
+    boolean deadLetters = scenario.startsWith("dead-letters");
+    boolean kafka = scenario.startsWith("kafka-") || deadLetters;
     // In the Kafka scenarios no source of ours sees a restore: the runtime's log tells.
     RuntimeLog runtimeLog = RuntimeLog.install(kafka ? CommandSource.restoresLog(out) : null);
 
@@ -69,7 +80,8 @@ public final class Main {
             .withConfiguration("execution.checkpointing.mode", "EXACTLY_ONCE")
             .withConfiguration("execution.checkpointing.min-pause", "100ms")
             .withConfiguration("restart-strategy", "fixed-delay")
-            .withConfiguration("restart-strategy.fixed-delay.attempts", "3")
+            .withConfiguration(
+                "restart-strategy.fixed-delay.attempts", a.getOrDefault("restart-attempts", "3"))
             .withConfiguration("restart-strategy.fixed-delay.delay", "1s")
             // everything the MiniCluster listens on stays on the loopback interface
             .withConfiguration("jobmanager.bind-host", "127.0.0.1")
@@ -123,7 +135,7 @@ public final class Main {
           yaml.put("GROUP", topics.group);
           Workload w = workload(a, topics.discards);
           boolean fail = Boolean.parseBoolean(a.getOrDefault("induce-failure", "true"));
-          closeLater.add(KafkaScenarios.commands(bootstrap, out, topics));
+          closeLater.add(KafkaScenarios.commands(bootstrap, out, topics, false, false));
           KafkaCommandFeed feed =
               new KafkaCommandFeed(
                   bootstrap,
@@ -135,16 +147,30 @@ public final class Main {
                   1000,
                   a.containsKey("hold-reports-until")
                       ? Paths.get(a.get("hold-reports-until"))
-                      : null);
+                      : null,
+                  List.of());
           closeLater.add(feed);
           afterStart = feed::start;
           check = new ExactlyOnceCheck(out, w, fail, true, expectedCounts(a));
           break;
         }
+      case "dead-letters":
+      case "dead-letters-control":
+        {
+          DeadLetterScenario.Setup setup =
+              DeadLetterScenario.setup(
+                  a, out, yaml, runtimeLog, closeLater, scenario.equals("dead-letters-control"));
+          check = setup.check;
+          afterStart = setup.afterStart;
+          break;
+        }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }
-    String template = kafka ? "/" + scenario + "-module.yaml.in" : "/e2e-module.yaml.in";
+    String template =
+        deadLetters
+            ? "/dead-letters-module.yaml.in"
+            : kafka ? "/" + scenario + "-module.yaml.in" : "/e2e-module.yaml.in";
     harness.withConfiguration(
         "statefun.remote.module-name", moduleYaml(out, template, yaml).toUri().toString());
 
@@ -208,7 +234,7 @@ public final class Main {
     }
   }
 
-  private static Workload workload(Map<String, String> a, String discardTopic) {
+  static Workload workload(Map<String, String> a, String discardTopic) {
     return new Workload(
         Long.parseLong(a.getOrDefault("seed", "7")),
         Integer.parseInt(a.getOrDefault("instances", "64")),
@@ -216,7 +242,7 @@ public final class Main {
         discardTopic);
   }
 
-  private static Path expectedCounts(Map<String, String> a) {
+  static Path expectedCounts(Map<String, String> a) {
     String file = a.get("expected-counts");
     return file == null ? null : Paths.get(file);
   }
@@ -273,7 +299,7 @@ public final class Main {
     return m;
   }
 
-  private static String require(Map<String, String> a, String key) {
+  static String require(Map<String, String> a, String key) {
     String v = a.get(key);
     if (v == null) {
       throw new IllegalArgumentException("missing --" + key);
