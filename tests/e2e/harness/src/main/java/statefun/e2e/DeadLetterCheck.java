@@ -101,8 +101,25 @@ final class DeadLetterCheck implements Check {
   @Override
   public Verdict await(long startedNanos, long deadlineNanos, Supplier<Throwable> jobError)
       throws Exception {
-    Verdict good = counts.await(startedNanos, deadlineNanos, jobError);
+    // A batch that failed the job (the runtime gave up on a 500) is a restart loop in the
+    // making: say so at once instead of waiting for the restart strategy to give up.
+    Supplier<Throwable> stopped =
+        () ->
+            jobError.get() != null
+                ? jobError.get()
+                : runtimeLog.failedAddresses().isEmpty()
+                    ? null
+                    : new IllegalStateException("a batch failed the job");
+    Verdict good = counts.await(startedNanos, deadlineNanos, stopped);
     if (!good.passed) {
+      if (!runtimeLog.failedAddresses().isEmpty()) {
+        return Verdict.fail(
+            "batches at "
+                + runtimeLog.failedAddresses()
+                + " failed the job (the runtime gave up retrying them): no dead letters, a"
+                + " restart loop",
+            good.lines);
+      }
       return good;
     }
     List<String> lines = new ArrayList<>(good.lines);
