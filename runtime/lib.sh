@@ -21,10 +21,19 @@ print_log() { # file title [lines, default 3000]: the file's last lines between 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 TAKEN_PORTS=" "
+# Ports are drawn below the kernel's ephemeral range (32768-60999 by default), which outgoing
+# connections take their local port from: a port drawn there could be taken by one (another
+# process's, or a client's of ours) between this check and the bind ("Address already in use").
+EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+if [ "${EPHEMERAL_LOW:-0}" -gt 22000 ] 2>/dev/null; then
+  PORT_SPAN=$((EPHEMERAL_LOW - 20000))
+else
+  PORT_SPAN=40000
+fi
 free_port() { # a loopback port nobody listens on and this script has not handed out before
   local p
   for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % PORT_SPAN))
     case "$TAKEN_PORTS" in *" $p "*) continue ;; esac
     if ! port_in_use "$p"; then
       TAKEN_PORTS+="$p "
