@@ -219,7 +219,8 @@ lines read: 2, messages delivered: 2, batches: 3, egress records: 2, failures: 0
 fn the_functions_read_the_virtual_clock_over_http() {
     let url = service::start_service();
     let module = module("clock", &url, &[]);
-    let message = r#"{"target": "demo/clock/c", "typename": "io.statefun.types/string", "value": "now?"}"#;
+    let message =
+        r#"{"target": "demo/clock/c", "typename": "io.statefun.types/string", "value": "now?"}"#;
     let input = format!("{message}\n{{\"advance_ms\": 1500}}\n{message}\n");
     let output = statefun_local(&[&module], &input);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
