@@ -113,7 +113,10 @@ async fn primitives(
 #[statefun::function(typename = "demo/clock")]
 async fn clock(ctx: &mut Context, _: Message) -> Result<(), statefun::BoxError> {
     let now = ctx.now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
-    ctx.send_egress(EgressMessage::new(TypeName::from_static("demo/clock"), &now));
+    ctx.send_egress(EgressMessage::new(
+        TypeName::from_static("demo/clock"),
+        &now,
+    ));
     Ok(())
 }
 
