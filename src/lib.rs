@@ -184,6 +184,9 @@ pub use statefun_actix::serve;
 #[cfg(feature = "logging")]
 pub mod logging;
 
+#[cfg(feature = "otel")]
+pub mod otel;
+
 #[cfg(feature = "module")]
 pub use statefun_core::module;
 

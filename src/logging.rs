@@ -104,7 +104,19 @@ pub fn init_with(format: Format) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // The `otel` feature: this subscriber exports spans too (src/otel.rs).
+    #[cfg(feature = "otel")]
+    crate::otel::export_with_logging();
     let _ = subscriber(format, filter, std::io::stderr, ansi).try_init();
+}
+
+/// The `otel` feature's OpenTelemetry layer in [`init_with`]'s subscriber (src/otel.rs);
+/// a layer that does nothing without the feature.
+#[cfg(feature = "otel")]
+use crate::otel::logging_layer as export;
+#[cfg(not(feature = "otel"))]
+fn export() -> tracing_subscriber::layer::Identity {
+    tracing_subscriber::layer::Identity::new()
 }
 
 /// The subscriber [`init_with`] installs, writing to `writer`.
@@ -126,14 +138,16 @@ where
                 .with_ansi(ansi)
                 .event_format(text::Text::new())
                 .finish()
-                .with(PipelineSpanOff),
+                .with(PipelineSpanOff)
+                .with(export()),
         ),
         Format::Json => Box::new(
             builder
                 .json()
                 .event_format(json::Json::new())
                 .finish()
-                .with(PipelineSpanOff),
+                .with(PipelineSpanOff)
+                .with(export()),
         ),
     }
 }

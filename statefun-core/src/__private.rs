@@ -14,6 +14,13 @@ use crate::{
     names::TypeName,
 };
 
+/// From now on each invocation is a span whose parent is the sender's, and sends its
+/// context with its messages: what `statefun::otel` calls when it builds its layer.
+#[cfg(feature = "trace")]
+pub fn enable_invocation_spans() {
+    crate::dispatch::trace::enable_invocation_spans();
+}
+
 /// The error for a message that `M` does not accept (the derive's catch-all arm).
 pub fn unexpected<M: Messages>(message: &Message) -> MessageError {
     accepted::unexpected::<M>(message)

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     function::{BoxError, Context, Function},
-    message::{DeadLetter, DeadLetterReason},
+    message::{DeadLetter, DeadLetterReason, Message},
     names::Address,
     panic::panic_message,
     proto::reqreply::{self as pb, from_function},
@@ -26,7 +26,6 @@ use crate::{
     wire::{
         convert,
         request::{Invocation, PersistedValue},
-        response,
     },
 };
 
@@ -168,15 +167,18 @@ impl<F: Function> ErasedFunction for Erased<F> {
             match outcome {
                 Ok((mutations, dead_letters)) => {
                     // Most batches only change state: then there is nothing to convert.
+                    #[cfg(feature = "trace")]
+                    let marks = ctx.take_trace();
                     let effects = if ctx.has_effects() {
                         convert::effects(ctx.into_effects())
                     } else {
                         from_function::InvocationResponse::default()
                     };
-                    Ok(Answered {
-                        body: response::invocation_result(&mutations, &effects),
-                        dead_letters,
-                    })
+                    #[cfg(feature = "trace")]
+                    let body = crate::wire::trace::invocation_result(&mutations, &effects, &marks);
+                    #[cfg(not(feature = "trace"))]
+                    let body = crate::wire::response::invocation_result(&mutations, &effects);
+                    Ok(Answered { body, dead_letters })
                 }
                 Err(failure) => {
                     let error = failure.into_error(ctx.self_address().clone());
@@ -245,7 +247,7 @@ async fn run_batch<'a, F: Function>(
     for (index, invocation) in invocations.iter().enumerate() {
         ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
         let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
-        if let Err(error) = function.invoke(ctx, &mut state, message).await {
+        if let Err(error) = invoke(function, ctx, &mut state, message, body, invocation).await {
             let letter = set_aside(dead_letters, ctx, body, invocation, error)?;
             drop(state);
             // Boxed: the rare path's future is no part of every batch's.
@@ -304,6 +306,9 @@ async fn run_setting_aside<'a, F: Function>(
         let mut set_aside_so_far = dead.iter().peekable();
         for (index, invocation) in invocations.iter().enumerate() {
             if let Some((_, letter)) = set_aside_so_far.next_if(|(i, _)| *i == index) {
+                // A dead letter sent to a function carries no trace context.
+                #[cfg(feature = "trace")]
+                ctx.set_trace(Bytes::new());
                 dead_letters
                     .send(ctx, letter)
                     .map_err(Failure::DeadLetter)?;
@@ -311,7 +316,7 @@ async fn run_setting_aside<'a, F: Function>(
             }
             ctx.set_caller(invocation.caller.as_ref().map(convert::raw_address));
             let message = convert::message(body, invocation.argument.as_ref(), known_type_names);
-            if let Err(error) = function.invoke(ctx, &mut state, message).await {
+            if let Err(error) = invoke(function, ctx, &mut state, message, body, invocation).await {
                 let letter = set_aside(dead_letters, ctx, body, invocation, error)?;
                 let at = dead.partition_point(|(i, _)| *i < index);
                 dead.insert(at, (index, letter));
@@ -325,6 +330,26 @@ async fn run_setting_aside<'a, F: Function>(
         let reasons = dead.iter().map(|(_, letter)| letter.reason).collect();
         return Ok((mutations.into_inner(), reasons));
     }
+}
+
+/// One invocation's future: the function's own, or under the `trace` feature that future
+/// in the invocation's span (`dispatch::trace`).
+fn invoke<'a, F: Function>(
+    function: &'a F,
+    ctx: &'a mut Context,
+    state: &'a mut F::State,
+    message: Message,
+    #[cfg_attr(not(feature = "trace"), allow(unused_variables))] body: &Bytes,
+    #[cfg_attr(not(feature = "trace"), allow(unused_variables))] invocation: &Invocation,
+) -> impl Future<Output = Result<(), BoxError>> + Send + 'a {
+    #[cfg(feature = "trace")]
+    {
+        use tracing::Instrument as _;
+        let span = super::trace::invocation_span(ctx, body, invocation);
+        function.invoke(ctx, state, message).instrument(span)
+    }
+    #[cfg(not(feature = "trace"))]
+    function.invoke(ctx, state, message)
 }
 
 /// The dead letter of `invocation`, which failed with `error`, logged; or the failure of

@@ -8,6 +8,8 @@ mod dead_letters;
 mod error;
 mod handler;
 mod registry;
+#[cfg(feature = "trace")]
+pub(crate) mod trace;
 
 pub use catalog::{Catalog, CatalogError, CatalogFunction, CatalogState};
 pub use dead_letters::DeadLetters;

@@ -33,6 +33,9 @@ pub struct Context {
     egress: Vec<EgressMessage>,
     /// The time the local runtime set for the request, when it sent it.
     now: Option<SystemTime>,
+    /// The trace context of each invocation so far, and from which message on it applies.
+    #[cfg(feature = "trace")]
+    trace: Vec<TraceMark>,
 }
 
 /// A delayed message, or the cancellation of one.
@@ -85,6 +88,8 @@ impl Context {
             delayed: Vec::new(),
             egress: Vec::new(),
             now: None,
+            #[cfg(feature = "trace")]
+            trace: Vec::new(),
         }
     }
 
@@ -296,6 +301,28 @@ impl Context {
         self.messages.clear();
         self.delayed.clear();
         self.egress.clear();
+        #[cfg(feature = "trace")]
+        self.trace.clear();
+    }
+
+    /// The messages and delayed messages sent from now on carry `entries` (the encoded
+    /// field-4 entries of the invocation's trace context; none if empty).
+    #[cfg(feature = "trace")]
+    pub(crate) fn set_trace(&mut self, entries: Bytes) {
+        if entries.is_empty() && self.trace.is_empty() {
+            return;
+        }
+        self.trace.push(TraceMark {
+            messages: self.messages.len(),
+            delayed: self.delayed.len(),
+            entries,
+        });
+    }
+
+    /// The trace context of the messages sent so far ([`Context::set_trace`]).
+    #[cfg(feature = "trace")]
+    pub(crate) fn take_trace(&mut self) -> Vec<TraceMark> {
+        std::mem::take(&mut self.trace)
     }
 
     /// The side effects asked for, in call order: messages, delayed messages and
@@ -307,6 +334,17 @@ impl Context {
             egress: self.egress,
         }
     }
+}
+
+#[cfg(feature = "trace")]
+/// From which message on an invocation's trace context applies: the messages and delayed
+/// messages (cancellations included) sent from the invocation that began when the context
+/// had sent `messages` and `delayed` of them carry `entries` (none if empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TraceMark {
+    pub(crate) messages: usize,
+    pub(crate) delayed: usize,
+    pub(crate) entries: Bytes,
 }
 
 /// The side effects of a batch, each list in call order.

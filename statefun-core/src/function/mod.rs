@@ -8,6 +8,8 @@ mod permanent;
 
 pub use address_of::{AddressOf, TypedFunction};
 pub(crate) use context::Effects;
+#[cfg(feature = "trace")]
+pub(crate) use context::TraceMark;
 pub use context::{Context, ContextError, Delayed};
 pub use definition::{BoxError, Function, IntoFunctionResult};
 pub use permanent::{Permanent, PermanentExt};

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use super::{
-    InvalidResponse, LocalError, LocalRuntime, records::decode_egress, runtime::Timer, store::Cell,
+    InvalidResponse, LocalError, LocalRuntime, metadata::AnswerMetadata, records::decode_egress,
+    runtime::Timer, store::Cell,
 };
 use crate::{
     names::{Address, TypeName},
@@ -21,6 +22,7 @@ impl LocalRuntime {
         &mut self,
         target: &Address,
         result: from_function::InvocationResponse,
+        metadata: AnswerMetadata,
     ) -> Result<(), LocalError> {
         let function = target.type_name().clone();
         let now = self.now;
@@ -50,10 +52,11 @@ impl LocalRuntime {
             }
         }
         let mut messages = Vec::with_capacity(result.outgoing_messages.len());
-        for message in result.outgoing_messages {
+        for (index, message) in result.outgoing_messages.into_iter().enumerate() {
             messages.push((
                 address(target, message.target)?,
                 message.argument.unwrap_or_default(),
+                metadata.message(index),
             ));
         }
         let mut delayed_targets = Vec::new();
@@ -128,10 +131,10 @@ impl LocalRuntime {
         }
 
         let caller = address_proto(target.clone());
-        for (to, argument) in messages {
-            self.deliver(to, Some(caller.clone()), argument);
+        for (to, argument, metadata) in messages {
+            self.deliver(to, Some(caller.clone()), argument, metadata);
         }
-        for delayed in result.delayed_invocations {
+        for (index, delayed) in result.delayed_invocations.into_iter().enumerate() {
             let token =
                 (!delayed.cancellation_token.is_empty()).then_some(delayed.cancellation_token);
             if delayed.is_cancellation_request {
@@ -149,6 +152,7 @@ impl LocalRuntime {
                     .next()
                     .expect("one target per delayed message"),
                 argument: delayed.argument.unwrap_or_default(),
+                metadata: metadata.delayed(index),
             });
         }
         for egress in egress {

@@ -2,8 +2,8 @@
 //! reproducibly, in the local runtime: batches delivered again, crashes restored from a
 //! checkpoint, messages from different senders in another order.
 
+use super::metadata::Queued;
 use super::{LocalRuntime, Snapshot};
-use crate::proto::reqreply::to_function;
 
 /// Failures on purpose, drawn from a seed, so that a function that is right only when
 /// nothing fails (an external side effect that is not idempotent, an order it silently
@@ -131,17 +131,13 @@ impl Faults {
 
     /// Where a message from `invocation`'s sender joins `pending`: at the end, or, when
     /// reordering, anywhere after that sender's last waiting message.
-    pub(super) fn pending_position(
-        &mut self,
-        pending: &[to_function::Invocation],
-        invocation: &to_function::Invocation,
-    ) -> usize {
+    pub(super) fn pending_position(&mut self, pending: &[Queued], invocation: &Queued) -> usize {
         if !self.reorder {
             return pending.len();
         }
         let after = pending
             .iter()
-            .rposition(|waiting| waiting.caller == invocation.caller)
+            .rposition(|waiting| waiting.invocation.caller == invocation.invocation.caller)
             .map_or(0, |last| last + 1);
         self.rng.usize(after..=pending.len())
     }

@@ -34,6 +34,7 @@
 mod apply;
 mod error;
 mod faults;
+mod metadata;
 #[cfg(feature = "module")]
 mod module;
 mod read_error;

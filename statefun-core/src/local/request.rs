@@ -1,6 +1,7 @@
 //! One request of a local run: the batch sent to the function's transport, with the state
 //! the runtime holds and its virtual time, and the answer read as the runtime reads it.
 
+use super::metadata::{AnswerMetadata, Queued, encode_request};
 use std::{sync::Arc, time::UNIX_EPOCH};
 
 use prost::Message as _;
@@ -10,7 +11,7 @@ use super::{
 };
 use crate::{
     names::{Address, TypeName},
-    proto::reqreply::{FromFunction, ToFunction, from_function, to_function},
+    proto::reqreply::{FromFunction, from_function},
     wire::{convert::address_proto, request::LOCAL_TIME_FIELD},
 };
 
@@ -31,7 +32,7 @@ impl LocalRuntime {
     pub(super) async fn execute(
         &mut self,
         target: &Address,
-        invocations: Vec<to_function::Invocation>,
+        invocations: Vec<Queued>,
         report: &mut RunReport,
     ) -> Result<(), LocalError> {
         let function = target.type_name().clone();
@@ -48,36 +49,25 @@ impl LocalRuntime {
         loop {
             self.store.drop_expired(target, self.now);
             let states = self.store.states_for(target);
-            let request = ToFunction {
-                request: Some(to_function::Request::Invocation(
-                    to_function::InvocationBatchRequest {
-                        target: Some(address_proto(target.clone())),
-                        state: states,
-                        invocations: invocations.clone(),
-                    },
-                )),
-            };
-            let names = match &request.request {
-                Some(to_function::Request::Invocation(b)) => {
-                    b.state.iter().map(|s| s.state_name.clone()).collect()
-                }
-                None => Vec::new(),
-            };
+            let names = states.iter().map(|s| s.state_name.clone()).collect();
+            // The arguments with their field-4 entries, as the runtime sends them.
+            let request = encode_request(&address_proto(target.clone()), &states, &invocations);
             report.requests += 1;
             if self.faults_redeliver() {
                 // Its answer lost on the way, as after a timeout: the runtime sends the same
                 // batch again, and applies only the answer it gets.
-                let request = self.with_local_time(request.encode_to_vec());
+                let request = self.with_local_time(request.clone());
                 let _ = endpoint.call(target, request.into()).await;
                 report.requests += 1;
             }
             let body = endpoint
-                .call(target, self.with_local_time(request.encode_to_vec()).into())
+                .call(target, self.with_local_time(request).into())
                 .await
                 .map_err(|source| LocalError::Endpoint {
                     address: target.clone(),
                     source,
                 })?;
+            let metadata = AnswerMetadata::read(&body);
             let response = FromFunction::decode(body).map_err(|e| LocalError::InvalidResponse {
                 address: target.clone(),
                 error: InvalidResponse::Undecodable(e),
@@ -115,9 +105,9 @@ impl LocalRuntime {
                     self.store.register(&function, ctx.missing_values)?;
                 }
                 Some(from_function::Response::InvocationResult(result)) => {
-                    return self.apply(target, result);
+                    return self.apply(target, result, metadata);
                 }
-                None => return self.apply(target, Default::default()),
+                None => return self.apply(target, Default::default(), metadata),
             }
         }
     }

@@ -1,5 +1,8 @@
 //! [`LocalRuntime`]: routing, batching, the virtual clock and the request/response loop.
 
+use bytes::Bytes;
+
+use super::metadata::Queued;
 use std::{
     collections::{HashMap, VecDeque},
     fmt,
@@ -29,6 +32,8 @@ pub(super) struct Timer {
     pub(super) token: Option<String>,
     pub(super) target: Address,
     pub(super) argument: pb::TypedValue,
+    /// The argument's field-4 entries (`metadata`).
+    pub(super) metadata: Bytes,
 }
 
 /// Which function types a transport serves.
@@ -41,7 +46,7 @@ pub(super) enum Route {
 pub struct LocalRuntime {
     pub(super) routes: Vec<(Route, Arc<dyn Transport>)>,
     pub(super) store: Store,
-    pub(super) ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
+    pub(super) ready: VecDeque<(Address, Vec<Queued>)>,
     pub(super) timers: Vec<Timer>,
     pub(super) egress: Vec<(TypeName, EgressRecord)>,
     pub(super) batches: Vec<BatchRecord>,
@@ -214,7 +219,7 @@ impl LocalRuntime {
             value,
         };
         self.input.push((target.clone(), argument.clone()));
-        self.deliver(target, None, argument);
+        self.deliver(target, None, argument, Bytes::new());
     }
 
     pub(super) fn deliver(
@@ -222,10 +227,14 @@ impl LocalRuntime {
         target: Address,
         caller: Option<pb::Address>,
         argument: pb::TypedValue,
+        metadata: Bytes,
     ) {
-        let invocation = to_function::Invocation {
-            caller,
-            argument: Some(argument),
+        let invocation = Queued {
+            invocation: to_function::Invocation {
+                caller,
+                argument: Some(argument),
+            },
+            metadata,
         };
         let instance = self.store.instances.entry(target.clone()).or_default();
         if instance.in_flight {
@@ -302,7 +311,7 @@ impl LocalRuntime {
             let timer = self.timers.remove(index);
             self.now = self.now.max(timer.due);
             let caller = Some(address_proto(timer.sender));
-            self.deliver(timer.target, caller, timer.argument);
+            self.deliver(timer.target, caller, timer.argument, timer.metadata);
             let report = self.run_until_quiescent().await?;
             total.requests += report.requests;
             total.invocations += report.invocations;

@@ -1,12 +1,15 @@
 //! [`Snapshot`]: everything the local runtime holds at one point, and the restore from it,
 //! as the StateFun runtime restores a checkpoint after a crash.
 
+use bytes::Bytes;
+
+use super::metadata::Queued;
 use std::{collections::VecDeque, time::Duration};
 
 use super::{EgressRecord, LocalRuntime, runtime::Timer, store::Store};
 use crate::{
     names::{Address, TypeName},
-    proto::reqreply::{self as pb, to_function},
+    proto::reqreply as pb,
 };
 
 /// The local runtime at one point: every instance's state, the messages waiting, the
@@ -15,7 +18,7 @@ use crate::{
 #[derive(Clone)]
 pub struct Snapshot {
     pub(super) store: Store,
-    pub(super) ready: VecDeque<(Address, Vec<to_function::Invocation>)>,
+    pub(super) ready: VecDeque<(Address, Vec<Queued>)>,
     pub(super) timers: Vec<Timer>,
     pub(super) now: Duration,
     pub(super) egress: Vec<(TypeName, EgressRecord)>,
@@ -97,7 +100,7 @@ impl LocalRuntime {
         self.input.truncate(snapshot.input);
         for (target, argument) in again {
             self.input.push((target.clone(), argument.clone()));
-            self.deliver(target, None, argument);
+            self.deliver(target, None, argument, Bytes::new());
         }
     }
 }

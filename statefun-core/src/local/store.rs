@@ -1,6 +1,7 @@
 //! The local runtime's state store: the specs each function registered, and each function
 //! instance's values with their write and access times, for expiration.
 
+use super::metadata::Queued;
 use std::{
     collections::{BTreeMap, HashMap, VecDeque},
     time::Duration,
@@ -48,7 +49,7 @@ pub(super) struct Cell {
 pub(super) struct Instance {
     pub(super) cells: HashMap<String, Cell>,
     pub(super) in_flight: bool,
-    pub(super) pending: VecDeque<to_function::Invocation>,
+    pub(super) pending: VecDeque<Queued>,
 }
 
 /// The specs per function and the instances.

@@ -2,6 +2,7 @@
 //! [`LocalRuntime::take_sent`]) or answered by a stub the test writes
 //! ([`LocalRuntime::with_stub`]).
 
+use super::metadata::Queued;
 use bytes::Bytes;
 
 use super::LocalRuntime;
@@ -9,7 +10,7 @@ use crate::{
     codec::{CodecError, Type},
     message::OutgoingMessage,
     names::{Address, TypeName},
-    proto::reqreply::{self as pb, to_function},
+    proto::reqreply as pb,
     wire::convert::address_proto,
 };
 
@@ -165,11 +166,11 @@ impl LocalRuntime {
     }
 
     /// Records the batch for the stand-in of `target`, and delivers what its stub answers.
-    pub(super) fn stand_in(&mut self, target: &Address, invocations: Vec<to_function::Invocation>) {
+    pub(super) fn stand_in(&mut self, target: &Address, invocations: Vec<Queued>) {
         let Some(index) = self.stand_ins.find(target.type_name()) else {
             return;
         };
-        for invocation in invocations {
+        for Queued { invocation, .. } in invocations {
             let argument = invocation.argument.unwrap_or_default();
             let message = SentMessage {
                 target: target.clone(),
@@ -192,7 +193,12 @@ impl LocalRuntime {
                     has_value: true,
                     value,
                 };
-                self.deliver(to, Some(address_proto(target.clone())), argument);
+                self.deliver(
+                    to,
+                    Some(address_proto(target.clone())),
+                    argument,
+                    Bytes::new(),
+                );
             }
         }
     }

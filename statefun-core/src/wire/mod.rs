@@ -6,3 +6,5 @@
 pub(crate) mod convert;
 pub(crate) mod request;
 pub(crate) mod response;
+#[cfg(feature = "trace")]
+pub(crate) mod trace;

@@ -14,40 +14,49 @@ use crate::{proto::reqreply::from_function::InvocationResponse, state::Mutation}
 /// `state_mutations` and the rest of `effects` (whose `state_mutations` must be empty).
 pub(crate) fn invocation_result(mutations: &[Mutation<'_>], effects: &InvocationResponse) -> Bytes {
     debug_assert!(effects.state_mutations.is_empty());
-    let mutations_len: usize = mutations
-        .iter()
-        .map(|m| delimited_len(KEY_LEN, mutation_len(m)))
-        .sum();
-    let response_len = mutations_len + effects.encoded_len();
+    let response_len = mutations_len(mutations) + effects.encoded_len();
     let total = delimited_len(2, response_len);
     let mut out = Vec::with_capacity(total);
     // Field 100, length-delimited: the key 802 as a varint.
     varint(&mut out, 100 << 3 | 2);
     varint(&mut out, response_len as u64);
-    for mutation in mutations {
-        // `state_mutations` = 1.
-        out.push(1 << 3 | 2);
-        varint(&mut out, mutation_len(mutation) as u64);
-        match &mutation.value {
-            Some((typename, value)) => {
-                // `mutation_type` = 1: MODIFY (1); DELETE is the default, 0, not written.
-                out.extend_from_slice(&[1 << 3, 1]);
-                string(&mut out, 2, mutation.state_name.as_bytes());
-                out.push(3 << 3 | 2);
-                varint(&mut out, typed_value_len(typename, value) as u64);
-                string(&mut out, 1, typename.as_bytes());
-                // `has_value` = 2: true.
-                out.extend_from_slice(&[2 << 3, 1]);
-                string(&mut out, 3, value);
-            }
-            None => string(&mut out, 2, mutation.state_name.as_bytes()),
-        }
-    }
+    write_mutations(&mut out, mutations);
     effects
         .encode(&mut out)
         .expect("the buffer has the capacity computed above");
     debug_assert_eq!(out.len(), total);
     out.into()
+}
+
+/// The length of `state_mutations` holding `mutations`, keys included.
+pub(super) fn mutations_len(mutations: &[Mutation<'_>]) -> usize {
+    mutations
+        .iter()
+        .map(|m| delimited_len(KEY_LEN, mutation_len(m)))
+        .sum()
+}
+
+/// `mutations` as `state_mutations` (field 1) entries.
+pub(super) fn write_mutations(out: &mut Vec<u8>, mutations: &[Mutation<'_>]) {
+    for mutation in mutations {
+        // `state_mutations` = 1.
+        out.push(1 << 3 | 2);
+        varint(out, mutation_len(mutation) as u64);
+        match &mutation.value {
+            Some((typename, value)) => {
+                // `mutation_type` = 1: MODIFY (1); DELETE is the default, 0, not written.
+                out.extend_from_slice(&[1 << 3, 1]);
+                string(out, 2, mutation.state_name.as_bytes());
+                out.push(3 << 3 | 2);
+                varint(out, typed_value_len(typename, value) as u64);
+                string(out, 1, typename.as_bytes());
+                // `has_value` = 2: true.
+                out.extend_from_slice(&[2 << 3, 1]);
+                string(out, 3, value);
+            }
+            None => string(out, 2, mutation.state_name.as_bytes()),
+        }
+    }
 }
 
 /// The length of a one-byte key (fields 1 to 15).
@@ -76,16 +85,16 @@ fn field_len(len: usize) -> usize {
     }
 }
 
-fn delimited_len(key_len: usize, len: usize) -> usize {
+pub(super) fn delimited_len(key_len: usize, len: usize) -> usize {
     key_len + varint_len(len as u64) + len
 }
 
-fn varint_len(value: u64) -> usize {
+pub(super) fn varint_len(value: u64) -> usize {
     // 1 byte per 7 bits, at least one.
     (64 - (value | 1).leading_zeros() as usize).div_ceil(7)
 }
 
-fn varint(out: &mut Vec<u8>, mut value: u64) {
+pub(super) fn varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push(value as u8 | 0x80);
         value >>= 7;

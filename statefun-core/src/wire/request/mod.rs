@@ -89,6 +89,19 @@ pub(crate) struct TypedValueSpans {
     pub(crate) typename: Span,
     pub(crate) has_value: bool,
     pub(crate) value: Span,
+    /// The W3C trace context among the entries of field 4 (`repeated Metadata metadata`),
+    /// which the runtime passes on unchanged (docs/conformance.md).
+    #[cfg(feature = "trace")]
+    pub(crate) trace: TraceSpans,
+}
+
+/// The values of the `traceparent` and `tracestate` entries of a `TypedValue`'s field 4
+/// (the last of each key); empty when absent. The other entries are skipped.
+#[cfg(feature = "trace")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TraceSpans {
+    pub(crate) parent: Span,
+    pub(crate) state: Span,
 }
 
 /// `ToFunction.PersistedValue`, in place.

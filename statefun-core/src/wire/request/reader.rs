@@ -198,9 +198,48 @@ impl Reader<'_> {
             1 if wire_type == LENGTH_DELIMITED => value.typename = self.string(wire_type)?,
             2 if wire_type == VARINT => value.has_value = self.bool(wire_type)?,
             3 if wire_type == LENGTH_DELIMITED => value.value = self.bytes(wire_type)?,
+            #[cfg(feature = "trace")]
+            crate::wire::trace::METADATA_FIELD if wire_type == LENGTH_DELIMITED => {
+                let entry = self.delimited(wire_type)?;
+                self.trace_entry(entry, &mut value.trace, depth);
+            }
             _ => self.skip(wire_type, tag, depth)?,
         }
         Ok(())
+    }
+
+    /// One entry of `TypedValue.metadata`, `Metadata { string key = 1; bytes value = 2;
+    /// bool has_value = 3; }`: kept if its key is `traceparent` or `tracestate`. The field is
+    /// unknown to the protocol (to prost and every other SDK), so an entry that is no such
+    /// message is ignored, never an error: the request is accepted exactly when it would be
+    /// without this reading.
+    #[cfg(feature = "trace")]
+    fn trace_entry(&self, entry: Range<usize>, trace: &mut super::TraceSpans, depth: u32) {
+        let mut reader = Reader {
+            buf: &self.buf[..entry.end],
+            at: entry.start,
+        };
+        let mut key = Span::default();
+        let mut value = Span::default();
+        let mut read = || -> Decoded {
+            while reader.at < entry.end {
+                let (tag, wire_type) = reader.key()?;
+                match tag {
+                    1 if wire_type == LENGTH_DELIMITED => key = reader.string(wire_type)?,
+                    2 if wire_type == LENGTH_DELIMITED => value = reader.bytes(wire_type)?,
+                    _ => reader.skip(wire_type, tag, depth.saturating_sub(1))?,
+                }
+            }
+            Ok(())
+        };
+        if read().is_err() {
+            return;
+        }
+        match key.bytes(self.buf) {
+            crate::wire::trace::TRACEPARENT => trace.parent = value,
+            crate::wire::trace::TRACESTATE => trace.state = value,
+            _ => {}
+        }
     }
 
     fn typed_value(
