@@ -12,12 +12,13 @@
 # SERVERS: any of statefun, statefun-metrics, statefun-info, statefun-json, statefun-fmt,
 # before, before-info, before-json (with BEFORE_BIN), bare-actix, actix-prost, actix-handler
 # (the Rust servers of run.sh). BATCH (default 1): invocations per request.
-# CONNECTIONS (default 16). OUT (default target/bench-results/callgrind): the profiles, which
+# CONNECTIONS (default 16). BIN (default target/release/examples): where the servers are.
+# OUT (default target/bench-results/callgrind): the profiles, which
 # callgrind_annotate or kcachegrind read.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 W=target/bench-peers
-BIN=target/release/examples
+BIN=${BIN:-target/release/examples}
 OUT=${OUT:-target/bench-results/callgrind}
 SERVERS=${SERVERS:-statefun actix-prost}
 BATCH=${BATCH:-1}

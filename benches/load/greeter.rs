@@ -5,7 +5,8 @@
 //! (`statefun::logging::init()`, INFO unless `RUST_LOG` says otherwise, text unless
 //! `STATEFUN_LOG_FORMAT=json`) first: the load benchmark's `statefun-info` and
 //! `statefun-json`. With `LOG=fmt` it installs tracing-subscriber's `fmt` subscriber at INFO
-//! instead, as a user with a subscriber of their own would: `statefun-fmt`. `WORKERS=N` sets the worker count (default: one per CPU the
+//! (without colours, as the README's writes to a file) instead, as a user with a subscriber
+//! of their own would: `statefun-fmt`. `WORKERS=N` sets the worker count (default: one per CPU the
 //! process may use): the benchmark's `statefun-1w` is the greeter with one worker.
 //!
 //! ```sh
@@ -33,6 +34,7 @@ async fn main() -> std::io::Result<()> {
             tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
                 .with_writer(std::io::stderr)
+                .with_ansi(false)
                 .init();
             "tracing-subscriber's fmt, at INFO"
         }

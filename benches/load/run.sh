@@ -32,6 +32,8 @@
 #   SERVER_CPUS  CPUs the servers may use (taskset list, default 1)
 #   LOAD_CPUS    CPUs wrk may use (default 0); WRK_THREADS (default 1)
 #   OUT          where results go (default target/bench-results/load)
+#   BIN          where the Rust servers and load-tool are, already built (default: build
+#                them into target/release/examples)
 #   BEFORE_BIN   where the before* servers' load-greeter is (another commit's
 #                target/release/examples)
 #
@@ -75,9 +77,11 @@ if has statefun-metrics; then
   cargo build --release --quiet --features metrics --example load-greeter
   cp target/release/examples/load-greeter "$WORK/load-greeter-metrics"
 fi
-log "building the Rust servers (release)"
-cargo build --release --quiet --example load-greeter --example load-bare-actix --example load-tool
-BIN=$ROOT/target/release/examples
+if [ -z "${BIN:-}" ]; then
+  log "building the Rust servers (release)"
+  cargo build --release --quiet --example load-greeter --example load-bare-actix --example load-tool
+  BIN=$ROOT/target/release/examples
+fi
 
 if has python; then
   log "Python SDK (PyPI) into $WORK/python"

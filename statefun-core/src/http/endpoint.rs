@@ -4,7 +4,7 @@
 
 use std::{
     fmt,
-    future::Future,
+    future::{Future, poll_fn},
     panic::AssertUnwindSafe,
     pin::pin,
     sync::Arc,
@@ -231,7 +231,7 @@ impl Endpoint {
         }
         let start = Instant::now();
         let mut log = RequestLog::start();
-        let span = log.span().cloned();
+        let span = log.span();
         let work = async {
             match receive(&head, body, limit).await {
                 Ok(body) => {
@@ -242,10 +242,7 @@ impl Endpoint {
                 Err(rejected) => self.rejected(Answer::rejected(rejected)),
             }
         };
-        let answer = match span {
-            Some(span) => work.instrument(span).await,
-            None => work.await,
-        };
+        let answer = work.instrument(span).await;
         log.answered(&answer, start.elapsed());
         answer
     }
@@ -316,12 +313,12 @@ impl Endpoint {
             .and(dispatch.target())
             .map(|t| t.type_name().clone());
         let batch_size = dispatch.batch_size();
-        let outcome = log
-            .run(within(
-                timeout,
-                AssertUnwindSafe(dispatch.run()).catch_unwind(),
-            ))
-            .await;
+        let outcome = within(
+            timeout,
+            AssertUnwindSafe(dispatch.run()).catch_unwind(),
+            log,
+        )
+        .await;
         let (answer, negotiation, panicked, dead_letters) = match outcome {
             Ok(Ok(dispatched)) => {
                 let negotiation = dispatched.is_negotiation();
@@ -363,9 +360,17 @@ fn time_limit(timeout: Option<Duration>, deadline: Option<Instant>) -> Option<Du
     }
 }
 
-/// `work`'s output, or the limit it did not finish within.
-async fn within<F: Future>(limit: Option<Duration>, work: F) -> Result<F::Output, Duration> {
-    let work = pin!(work);
+/// `work`'s output, or the limit it did not finish within; run with the request's fields
+/// (`log`), for the lines it writes.
+async fn within<F: Future>(
+    limit: Option<Duration>,
+    work: F,
+    log: &mut RequestLog,
+) -> Result<F::Output, Duration> {
+    // Polled through the fields here rather than wrapped in a future of their own: the
+    // batch's future is large, and each wrapper would move it once more.
+    let mut work = pin!(work);
+    let work = poll_fn(|cx| log.in_scope(|| work.as_mut().poll(cx)));
     match limit {
         Some(limit) => match select(work, pin!(tokio::time::sleep(limit))).await {
             Either::Left((output, _)) => Ok(output),

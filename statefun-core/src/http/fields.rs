@@ -3,8 +3,6 @@
 
 use std::{
     cell::RefCell,
-    future::{Future, poll_fn},
-    pin::pin,
     sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
@@ -129,16 +127,8 @@ impl RequestFields {
         output
     }
 
-    /// Runs `work` with these as the thread's current fields while it is polled; gives
-    /// them back with its output.
-    pub(crate) async fn run<F: Future>(mut self, work: F) -> (F::Output, Self) {
-        let mut work = pin!(work);
-        let output = poll_fn(|cx| self.in_scope(|| work.as_mut().poll(cx))).await;
-        (output, self)
-    }
-
     /// What a request's fields are replaced with while they are installed.
-    pub(crate) fn placeholder() -> Self {
+    fn placeholder() -> Self {
         Self {
             serial: 0,
             target: None,

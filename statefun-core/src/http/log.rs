@@ -3,7 +3,7 @@
 //! latency), carried by the span [`REQUEST_SPAN`] or, for a subscriber that turns the span
 //! off, by [`RequestFields`]; and the event that ends the request.
 
-use std::{future::Future, time::Duration};
+use std::time::Duration;
 
 use tracing::{Span, level_filters::LevelFilter};
 
@@ -49,11 +49,12 @@ impl RequestLog {
         }
     }
 
-    /// The span the whole request runs in, if the subscriber takes it.
-    pub(crate) fn span(&self) -> Option<&Span> {
+    /// The span the whole request runs in: the request span if the subscriber takes it
+    /// (or, disabled, if no subscriber listens), none otherwise.
+    pub(crate) fn span(&self) -> Span {
         match self {
-            Self::Span(span) => Some(span),
-            Self::Fields(_) => None,
+            Self::Span(span) => span.clone(),
+            Self::Fields(_) => Span::none(),
         }
     }
 
@@ -78,20 +79,6 @@ impl RequestLog {
                 span.record("batch_size", batch_size);
             }
             Self::Fields(fields) => fields.routed(Some(target), batch_size),
-        }
-    }
-
-    /// Runs the batch with the fields as the thread's current ones (inside the span, the
-    /// whole request runs already: [`RequestLog::span`]).
-    pub(crate) async fn run<F: Future>(&mut self, work: F) -> F::Output {
-        match self {
-            Self::Fields(fields) => {
-                let taken = std::mem::replace(fields, RequestFields::placeholder());
-                let (output, fields_back) = taken.run(work).await;
-                *fields = fields_back;
-                output
-            }
-            Self::Span(_) => work.await,
         }
     }
 
