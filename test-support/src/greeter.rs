@@ -3,7 +3,7 @@
 //! The greeter of the conformance vectors `a-greeter`, `b-greeter-batch100`,
 //! `c-greeter-missing-state` and `h-greeter-empty-state`.
 
-use statefun_core::{BoxError, Context, Function, Message, Type, TypeName};
+use statefun_core::{BoxError, Context, Function, Message, Permanent, Type, TypeName};
 
 use crate::{
     answer::mutations,
@@ -22,8 +22,9 @@ crate::state! {
 }
 
 /// `demo/greeter`: counts in `seen` the string messages it is sent (any other message fails
-/// it); fails on the message `fail` ("asked to fail") and panics on `panic` ("asked to
-/// panic"), so that a batch can fail or panic half-way.
+/// it); fails on the message `fail` ("asked to fail"), fails for good on `permanent` (a
+/// `Permanent` error) and panics on `panic` ("asked to panic"), so that a batch can fail or
+/// panic half-way.
 pub struct Greeter;
 
 impl Function for Greeter {
@@ -39,6 +40,7 @@ impl Function for Greeter {
     ) -> Result<(), BoxError> {
         match msg.as_str()? {
             "fail" => return Err("asked to fail".into()),
+            "permanent" => return Err(Permanent::new("asked to fail for good").into()),
             "panic" => panic!("asked to panic"),
             _ => {}
         }

@@ -146,12 +146,20 @@ async fn dead_letters_are_counted_by_function_and_reason() {
             "dead",
         ));
     let endpoint = metrics.attach(Endpoint::new(functions));
-    // An int where the greeter reads a string, twice, between good messages.
+    // An int where the greeter reads a string, twice, between good messages; a string that
+    // is no string; and a message the greeter rejects for good.
+    let garbage = statefun_core::proto::reqreply::TypedValue {
+        typename: "io.statefun.types/string".into(),
+        has_value: true,
+        value: Bytes::from_static(b"\x0a\x05ab"),
+    };
     let body = Batch::to("demo/greeter", "a")
         .state("seen", Some(typed(&1i32)))
         .text("hi")
         .message(typed(&5i64))
         .message(typed(&6i64))
+        .message(garbage)
+        .text("permanent")
         .text("again")
         .bytes();
     assert_eq!(post(&endpoint, body).await.status(), 200);
@@ -167,8 +175,8 @@ async fn dead_letters_are_counted_by_function_and_reason() {
             .to_owned()
     };
     assert_eq!(count("unaccepted_type"), "2");
-    assert_eq!(count("undecodable"), "0");
-    assert_eq!(count("rejected"), "0");
+    assert_eq!(count("undecodable"), "1");
+    assert_eq!(count("rejected"), "1");
     assert_eq!(
         line(
             &scrape,
