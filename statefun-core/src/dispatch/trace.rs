@@ -36,16 +36,20 @@ pub(crate) fn enable_invocation_spans() {
 
 /// The span of `invocation` to the context's function, with its parent set from the
 /// message's trace context; `ctx` sends the span's context on with every message. A
-/// disabled span when invocation spans are not enabled.
+/// disabled span (and nothing sent) when invocation spans are not enabled.
 pub(super) fn invocation_span(
     ctx: &mut Context,
     body: &Bytes,
     invocation: &Invocation,
 ) -> tracing::Span {
-    if !ENABLED.load(Ordering::Relaxed) {
-        ctx.set_trace(Bytes::new());
-        return tracing::Span::none();
+    if ENABLED.load(Ordering::Relaxed) {
+        enabled_span(ctx, body, invocation)
+    } else {
+        tracing::Span::none()
     }
+}
+
+fn enabled_span(ctx: &mut Context, body: &Bytes, invocation: &Invocation) -> tracing::Span {
     let address = ctx.self_address();
     let typename = invocation
         .argument
