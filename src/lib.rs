@@ -120,6 +120,7 @@
 //! | `actix` | the HTTP service (feature `actix`) |
 //! | [`http`] | the one request pipeline every integration runs ([`http::Endpoint`]), for your own framework too |
 //! | `axum`, `lambda` | your functions in an axum application, or as an AWS Lambda function (features `axum`, `lambda`) |
+//! | `hyper` | your functions served by hyper directly, with probes and graceful shutdown: the choice when CPU matters (feature `hyper`) |
 //! | `metrics` | Prometheus metrics of every request (feature `metrics`) |
 //! | `module` | your module.yaml: read, checked against your functions, run by the local runtime (feature `module`) |
 //! | [`local`] | the local runtime: your application in a test, without a cluster |
@@ -176,6 +177,9 @@ pub mod axum;
 
 #[cfg(feature = "lambda")]
 pub mod lambda;
+
+#[cfg(feature = "hyper")]
+pub mod hyper;
 
 /// Serves functions over HTTP until SIGINT or SIGTERM: [`actix::serve`].
 #[cfg(feature = "actix")]

@@ -1,11 +1,11 @@
 //! The request pipeline (`statefun::http::Endpoint`) under each way of serving it besides
-//! actix-web (whose tests are in `statefun-actix/tests`): axum, AWS Lambda and plain hyper,
+//! actix-web (whose tests are in `statefun-actix/tests`): axum, AWS Lambda and `statefun::hyper`,
 //! each against the shared HTTP behaviour table and every conformance vector; and the JSON
 //! log lines of `statefun::logging`. One binary; a module per integration.
 
 #[cfg(feature = "axum")]
 mod axum;
-#[cfg(feature = "tower")]
+#[cfg(feature = "hyper")]
 mod hyper;
 #[cfg(feature = "lambda")]
 mod lambda;

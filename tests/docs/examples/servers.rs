@@ -121,12 +121,21 @@ fn axum_greeter_example_serves_its_routes_and_stops_gracefully() {
 }
 
 #[test]
-fn hyper_greeter_example_serves_the_endpoint_as_a_tower_service() {
+fn hyper_greeter_example_serves_with_its_probes_and_stops_gracefully() {
     let service = Service::start("hyper_greeter");
     assert_serves_the_greeter(&service);
     let answer = agent().get(&service.url).call().unwrap();
     assert_eq!(answer.status(), 405);
     assert_eq!(answer.headers()["allow"], "POST");
+    let mut ready = agent()
+        .get(format!("{}/ready", service.origin()))
+        .call()
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.body_mut().read_to_string().unwrap(), "ready");
+    service.logged("(hyper)");
+    #[cfg(unix)]
+    service.stop();
 }
 
 #[test]

@@ -1,0 +1,197 @@
+//! Running a [`Server`]: accepting connections, serving each with hyper, and the graceful
+//! stop (the listeners closed, the readiness 503, the requests in flight answered, then the
+//! connections closed).
+
+use std::{
+    future::{Future, poll_fn},
+    io,
+    pin::pin,
+    sync::Arc,
+    task::Poll,
+    time::Duration,
+};
+
+use futures_util::future::{Either, select};
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    server::graceful::GracefulShutdown,
+};
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::watch,
+};
+
+use super::{Server, operations::Operations, service::Service, shutdown::Drain};
+
+/// Serves `server` until `stop` resolves, then stops gracefully; with `second_signal`, a
+/// second SIGINT or SIGTERM during the stop makes it return at once.
+pub(crate) async fn run(
+    server: Server,
+    stop: impl Future<Output = ()>,
+    second_signal: bool,
+) -> io::Result<()> {
+    if server.listeners.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the server listens nowhere: add an address with `bind` or `listen`",
+        ));
+    }
+    let operations = server.operations()?;
+    announce(&server, operations.as_ref());
+    let listeners = server
+        .listeners
+        .into_iter()
+        .map(|listener| {
+            listener.set_nonblocking(true)?;
+            TcpListener::from_std(listener)
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    let endpoint = server.endpoint;
+    #[cfg(feature = "metrics")]
+    let endpoint = match &server.metrics {
+        Some(metrics) => metrics.attach(endpoint),
+        None => endpoint,
+    };
+    let drain = Arc::new(Drain::default());
+    let service = Service {
+        endpoint,
+        operations: operations.map(Arc::new),
+        drain: Arc::clone(&drain),
+    };
+    let graceful = GracefulShutdown::new();
+    // Tells every connection to end at once, when the shutdown timeout is over.
+    let (abort, aborted) = watch::channel(false);
+
+    let mut stop = pin!(stop);
+    loop {
+        match select(pin!(accept(&listeners)), stop.as_mut()).await {
+            Either::Left((Ok(stream), _)) => {
+                spawn_connection(stream, service.clone(), &graceful, aborted.clone());
+            }
+            Either::Left((Err(error), _)) => {
+                if !is_connection_error(&error) {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::error!("cannot accept a connection: {error}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+            Either::Right(((), _)) => break,
+        }
+    }
+
+    // New connections are refused from here on; the readiness answers 503 on those open.
+    drain.stop();
+    drop(listeners);
+    tracing::info!(
+        "stopping: answering the requests in flight{}",
+        if second_signal {
+            " (send the signal again to stop at once)"
+        } else {
+            ""
+        }
+    );
+    let drained = async {
+        drain.idle().await;
+        // Closes the idle connections, and each busy one once it has answered.
+        graceful.shutdown().await;
+    };
+    let timeout = tokio::time::sleep(server.shutdown_timeout);
+    let again = async {
+        if second_signal {
+            super::shutdown::stop_signal().await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    match select(pin!(drained), select(pin!(timeout), pin!(again))).await {
+        Either::Left(((), _)) => {}
+        Either::Right((Either::Left(((), _)), _)) => {
+            tracing::warn!(
+                "stopped after {:?} with {} request(s) still in flight, dropped (the runtime retries them)",
+                server.shutdown_timeout,
+                drain.in_flight()
+            );
+        }
+        Either::Right((Either::Right(((), _)), _)) => {
+            tracing::warn!("second signal: returning without waiting for the requests in flight");
+        }
+    }
+    let _ = abort.send(true);
+    Ok(())
+}
+
+/// The next connection of any of the listeners.
+async fn accept(listeners: &[TcpListener]) -> io::Result<TcpStream> {
+    poll_fn(|cx| {
+        for listener in listeners {
+            if let Poll::Ready(accepted) = listener.poll_accept(cx) {
+                return Poll::Ready(accepted.map(|(stream, _)| stream));
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+/// Whether an accept error is the connection's own (the client gave up), not the server's.
+fn is_connection_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Serves one connection with HTTP/1.1 (keep-alive, a 30 s limit to read the headers of a
+/// request), on a task of its own, until it ends, the graceful stop closes it, or `aborted`.
+fn spawn_connection(
+    stream: TcpStream,
+    service: Service,
+    graceful: &GracefulShutdown,
+    mut aborted: watch::Receiver<bool>,
+) {
+    // Answers are written at once, not held back to be merged with the next.
+    let _ = stream.set_nodelay(true);
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .serve_connection(TokioIo::new(stream), service);
+    let connection = graceful.watch(connection);
+    tokio::spawn(async move {
+        let abort = aborted.wait_for(|aborted| *aborted);
+        if let Either::Left((Err(error), _)) = select(pin!(connection), pin!(abort)).await {
+            tracing::debug!(%error, "connection ended");
+        }
+    });
+}
+
+/// The start-up log: where the service listens and what it serves, so that a wrong port or
+/// a missing function is seen at once.
+fn announce(server: &Server, operations: Option<&Operations>) {
+    if !tracing::dispatcher::has_been_set() {
+        eprintln!(
+            "statefun: no tracing subscriber is installed, so failed requests are not logged; call `statefun::logging::init()` (or install your own subscriber) before serving"
+        );
+    }
+    let endpoint = &server.endpoint;
+    for listener in &server.listeners {
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!("listening on http://{addr}{} (hyper)", endpoint.path());
+        }
+    }
+    let functions: Vec<String> = endpoint
+        .functions()
+        .type_names()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    tracing::info!(
+        "serving {} function(s): {}",
+        functions.len(),
+        functions.join(", ")
+    );
+    if let Some(operations) = operations {
+        operations.announce();
+    }
+}

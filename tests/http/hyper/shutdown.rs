@@ -1,0 +1,144 @@
+//! The graceful stop of `statefun::hyper::Server` (`run_until`'s future resolving, as a
+//! signal does for `run`): new connections refused at once, the readiness 503 on the
+//! connections still open, the batch in flight answered, then the connections closed and
+//! the server's future resolved; and what the shutdown timeout cuts short.
+
+use std::{
+    net::{SocketAddr, TcpStream},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread::JoinHandle,
+    time::{Duration, Instant},
+};
+
+use statefun::{Functions, http::Endpoint, hyper::Server};
+use statefun_test_support::{
+    request::{Batch, typed},
+    slow::Slow,
+};
+
+use super::{
+    Running,
+    client::{Answer, Connection},
+    start,
+};
+
+/// A server of `demo/slow`, with its flag that a batch is running.
+fn slow_server(configure: impl FnOnce(Server) -> Server) -> (Running, Arc<AtomicBool>) {
+    let in_flight = Arc::new(AtomicBool::new(false));
+    let functions = Functions::new().with(Slow(Arc::clone(&in_flight)));
+    let server = configure(Server::new(Endpoint::new(functions)));
+    (start(server), in_flight)
+}
+
+/// Posts a batch of `millis` in the background; returns once the function runs.
+fn post_slow(
+    addr: SocketAddr,
+    in_flight: &AtomicBool,
+    millis: i64,
+) -> JoinHandle<std::io::Result<Answer>> {
+    let batch = std::thread::spawn(move || {
+        let body = Batch::to("demo/slow", "x").message(typed(&millis)).encode();
+        Connection::open(addr)?.send("POST", "/statefun", &body)
+    });
+    let started = Instant::now();
+    while !in_flight.load(Ordering::SeqCst) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the batch never started"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    batch
+}
+
+/// Waits up to a second for `condition`.
+fn soon(mut condition: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(1) {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    false
+}
+
+#[test]
+fn the_batch_in_flight_is_answered_after_the_stop_while_new_connections_are_refused() {
+    let (mut running, in_flight) = slow_server(|server| server);
+    let addr = running.addr;
+    let mut probe = Connection::open(addr).unwrap();
+    assert_eq!(probe.send("GET", "/ready", b"").unwrap().body, "ready");
+
+    let batch = post_slow(addr, &in_flight, 1_500);
+    running.stop();
+
+    // Refused from the moment the stop starts, while the batch still runs.
+    assert!(
+        soon(|| TcpStream::connect(addr).is_err()),
+        "new connections are refused"
+    );
+    // Not ready, on the connection still open; still alive.
+    let ready = probe.send("GET", "/ready", b"").unwrap();
+    assert_eq!(
+        (ready.status, ready.body.as_str()),
+        (503, "stopping: a graceful shutdown is under way")
+    );
+    assert_eq!(probe.send("GET", "/health", b"").unwrap().status, 200);
+    assert!(
+        !batch.is_finished(),
+        "all this while the batch was in flight"
+    );
+    assert!(
+        running.stopped.try_recv().is_err(),
+        "the server waits for the batch"
+    );
+
+    let answer = batch
+        .join()
+        .unwrap()
+        .expect("the batch in flight is answered");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    running.stopped(10).expect("the server stopped cleanly");
+    // The idle connection is closed once nothing is in flight.
+    assert!(probe.send("GET", "/health", b"").is_err());
+    assert!(
+        running
+            .log
+            .text()
+            .contains("stopping: answering the requests in flight")
+    );
+}
+
+#[test]
+fn a_server_with_nothing_in_flight_stops_at_once() {
+    let (mut running, _) = slow_server(|server| server);
+    let mut idle = Connection::open(running.addr).unwrap();
+    assert_eq!(idle.send("GET", "/health", b"").unwrap().status, 200);
+    let stopped = Instant::now();
+    running.stop();
+    running.stopped(10).unwrap();
+    assert!(stopped.elapsed() < Duration::from_secs(2));
+    assert!(idle.send("GET", "/health", b"").is_err(), "closed");
+}
+
+#[test]
+fn the_shutdown_timeout_drops_the_batch_still_in_flight() {
+    let timeout = Duration::from_millis(400);
+    let (mut running, in_flight) = slow_server(|server| server.with_shutdown_timeout(timeout));
+    let batch = post_slow(running.addr, &in_flight, 60_000);
+    let stopped = Instant::now();
+    running.stop();
+    running.stopped(10).unwrap();
+    let waited = stopped.elapsed();
+    assert!(
+        waited >= timeout - Duration::from_millis(50) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    // The connection is closed without an answer.
+    assert!(batch.join().unwrap().is_err());
+    assert!(running.log.text().contains("1 request(s) still in flight"));
+}

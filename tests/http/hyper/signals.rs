@@ -1,0 +1,143 @@
+//! `statefun::hyper::Server::run` stops gracefully on SIGTERM and SIGINT (the batch in
+//! flight answered, then the future resolves, the listener closed); a second signal makes
+//! it resolve at once. Signals reach the whole process, so the test runs in a child process
+//! of this test binary.
+
+use std::{
+    net::{SocketAddr, TcpListener, TcpStream},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
+    time::{Duration, Instant},
+};
+
+use statefun::{Functions, hyper::Server};
+use statefun_test_support::{
+    request::{Batch, typed},
+    slow::Slow,
+};
+
+use super::client::Connection;
+
+struct Running {
+    addr: SocketAddr,
+    in_flight: Arc<AtomicBool>,
+    stopped: mpsc::Receiver<std::io::Result<()>>,
+}
+
+fn start() -> Running {
+    let in_flight = Arc::new(AtomicBool::new(false));
+    let functions = Functions::new().with(Slow(Arc::clone(&in_flight)));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, stopped) = mpsc::channel();
+    std::thread::spawn(move || {
+        let result = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(Server::new(functions).listen(listener).run());
+        let _ = tx.send(result);
+    });
+    Running {
+        addr,
+        in_flight,
+        stopped,
+    }
+}
+
+/// Posts a batch of `millis` in the background; returns once the function runs.
+fn post_slow(running: &Running, millis: i64) -> std::thread::JoinHandle<Option<u16>> {
+    let addr = running.addr;
+    let handle = std::thread::spawn(move || {
+        let body = Batch::to("demo/slow", "x").message(typed(&millis)).encode();
+        let answer = Connection::open(addr)
+            .ok()?
+            .send("POST", "/statefun", &body);
+        answer.ok().map(|answer| answer.status)
+    });
+    let started = Instant::now();
+    while !running.in_flight.load(Ordering::SeqCst) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "request never arrived"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    handle
+}
+
+fn signal(name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &std::process::id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Run in a child process by
+/// [`signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own`].
+#[test]
+#[ignore = "run in a child process of its own"]
+fn signals_stop_gracefully_and_a_second_one_at_once() {
+    for sig in ["TERM", "INT"] {
+        let running = start();
+        let request = post_slow(&running, 700);
+        let signalled = Instant::now();
+        signal(sig);
+        assert_eq!(request.join().unwrap(), Some(200), "SIG{sig}: answered");
+        let result = running
+            .stopped
+            .recv_timeout(Duration::from_secs(10))
+            .expect("run returned");
+        assert!(result.is_ok(), "SIG{sig}: {result:?}");
+        assert!(
+            signalled.elapsed() >= Duration::from_millis(500),
+            "SIG{sig}: it waited"
+        );
+        assert!(
+            TcpStream::connect(running.addr).is_err(),
+            "SIG{sig}: the listener is closed"
+        );
+    }
+
+    // A second signal does not wait for the batch.
+    let running = start();
+    let request = post_slow(&running, 60_000);
+    let signalled = Instant::now();
+    signal("TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    signal("INT");
+    let result = running
+        .stopped
+        .recv_timeout(Duration::from_secs(10))
+        .expect("run returned");
+    assert!(result.is_ok(), "{result:?}");
+    assert!(signalled.elapsed() < Duration::from_secs(10));
+    assert_eq!(request.join().unwrap(), None, "dropped without an answer");
+}
+
+#[test]
+fn signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own() {
+    let test = format!(
+        "{}::signals_stop_gracefully_and_a_second_one_at_once",
+        module_path!()
+            .split_once("::")
+            .map_or(module_path!(), |(_, path)| path)
+    );
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([test.as_str(), "--exact", "--ignored", "--nocapture"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{test} failed in its child process:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ran = String::from_utf8_lossy(&output.stdout);
+    assert!(ran.contains("1 passed"), "{test} did not run:\n{ran}");
+}
