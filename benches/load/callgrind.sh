@@ -10,11 +10,13 @@
 #   BATCH=100 CONNECTIONS=16 benches/load/callgrind.sh
 #
 # SERVERS: any of statefun, statefun-metrics, statefun-info, statefun-json, statefun-fmt,
-# before, before-info, before-json (with BEFORE_BIN), bare-actix, actix-prost, actix-handler
+# before, before-info, before-json (with BEFORE_BIN), statefun-hyper, statefun-1w and
+# statefun-hyper-1w (one worker thread), bare-actix, actix-prost, actix-handler
 # (the Rust servers of run.sh). BATCH (default 1): invocations per request.
 # CONNECTIONS (default 16). BIN (default target/release/examples): where the servers are.
 # OUT (default target/bench-results/callgrind): the profiles, which
-# callgrind_annotate or kcachegrind read.
+# callgrind_annotate or kcachegrind read. PORT_BASE (default 18190): the servers listen on
+# the ports after it, one each.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 W=target/bench-peers
@@ -26,7 +28,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 BODY=$W/request-$BATCH.bin
 [ -f "$BODY" ] || { echo "$BODY is missing: run benches/load/run.sh (with BATCHES=\"$BATCH\") first" >&2 && exit 1; }
 mkdir -p "$OUT"
-port=18190
+port=${PORT_BASE:-18190}
 for name in $SERVERS; do
   settings=()
   case $name in
@@ -38,6 +40,9 @@ for name in $SERVERS; do
   before) binary=$BEFORE_BIN/load-greeter ;;
   before-info) binary=$BEFORE_BIN/load-greeter settings=(LOG=info) ;;
   before-json) binary=$BEFORE_BIN/load-greeter settings=(LOG=info STATEFUN_LOG_FORMAT=json) ;;
+  statefun-1w) binary=$BIN/load-greeter settings=(WORKERS=1) ;;
+  statefun-hyper) binary=$BIN/load-greeter-hyper ;;
+  statefun-hyper-1w) binary=$BIN/load-greeter-hyper settings=(WORKERS=1) ;;
   bare-actix) binary=$BIN/load-bare-actix ;;
   actix-prost) binary=$BIN/load-bare-actix settings=(HANDLER=prost) ;;
   actix-handler) binary=$BIN/load-bare-actix settings=(HANDLER=statefun) ;;
@@ -51,6 +56,8 @@ for name in $SERVERS; do
     "$binary" 2>"$profile.log" &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/statefun" && break; sleep 0.3; done
+  # A server that could not listen (the port taken) would leave wrk measuring another one.
+  kill -0 $pid 2>/dev/null || { echo "$name did not start: $(tail -n 3 "$profile.log")" >&2 && exit 1; }
   url=http://127.0.0.1:$port/statefun
   BODY_FILE=$BODY wrk -t1 -c"$CONNECTIONS" -d3s -s benches/load/wrk.lua "$url" >/dev/null
   callgrind_control -z $pid >/dev/null 2>&1

@@ -18,6 +18,8 @@
 #                statefun-json built from another commit: the load-greeter in $BEFORE_BIN,
 #                for before/after runs; not in the default list), statefun-1w (the same greeter with one
 #                worker, for the scaling run of docs/benchmarks.md; not in the default list),
+#                statefun-hyper (the same greeter served by `statefun::hyper` instead of
+#                the actix service, built with the `hyper` feature; not in the default list),
 #                bare-actix (the limit),
 #                python, js, go, java (the official SDKs), and two that split statefun's
 #                gap to bare-actix: actix-prost (a bare actix route running the greeter
@@ -77,6 +79,10 @@ if has statefun-metrics; then
   cargo build --release --quiet --features metrics --example load-greeter
   cp target/release/examples/load-greeter "$WORK/load-greeter-metrics"
 fi
+if has statefun-hyper && [ -z "${BIN:-}" ]; then
+  log "building the greeter served by statefun::hyper (release)"
+  cargo build --release --quiet --features hyper --example load-greeter-hyper
+fi
 if [ -z "${BIN:-}" ]; then
   log "building the Rust servers (release)"
   cargo build --release --quiet --example load-greeter --example load-bare-actix --example load-tool
@@ -135,6 +141,7 @@ has statefun-fmt && start statefun-fmt 18092 env LOG=fmt "$BIN/load-greeter"
 has before && start before 18093 "$BEFORE_BIN/load-greeter"
 has before-info && start before-info 18094 env LOG=info "$BEFORE_BIN/load-greeter"
 has before-json && start before-json 18095 env LOG=info STATEFUN_LOG_FORMAT=json "$BEFORE_BIN/load-greeter"
+has statefun-hyper && start statefun-hyper 18096 "$BIN/load-greeter-hyper"
 has statefun-1w && start statefun-1w 18090 env WORKERS=1 "$BIN/load-greeter"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
 has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"

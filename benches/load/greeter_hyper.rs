@@ -1,0 +1,40 @@
+//! The load test's `statefun-hyper` service: the same `demo/greeter` (and `demo/reader`) as
+//! `load-greeter`, served by `statefun::hyper` with its defaults on `127.0.0.1:$PORT` at
+//! `/statefun`, on a tokio runtime as `#[tokio::main]` builds it (one worker thread per CPU
+//! the process may use; `WORKERS=N` sets it). With `LOG=info` it installs the README's log
+//! subscriber (`statefun::logging::init()`) first.
+//!
+//! ```sh
+//! PORT=8000 cargo run --release --features hyper --example load-greeter-hyper
+//! ```
+
+#[allow(dead_code)]
+#[path = "../common/functions.rs"]
+mod functions;
+
+fn main() -> std::io::Result<()> {
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8000);
+    let logging = if std::env::var("LOG").is_ok_and(|log| log == "info") {
+        statefun::logging::init();
+        "the README's (statefun::logging), at INFO"
+    } else {
+        "none"
+    };
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = std::env::var("WORKERS").ok().and_then(|w| w.parse().ok()) {
+        runtime.worker_threads(workers);
+    }
+    let functions = statefun::Functions::new()
+        .with(functions::greeter)
+        .with(functions::reader);
+    eprintln!(
+        "statefun greeter (statefun::hyper) on http://127.0.0.1:{port}/statefun, log subscriber {logging}"
+    );
+    runtime
+        .enable_all()
+        .build()?
+        .block_on(statefun::hyper::serve(functions, ("127.0.0.1", port)))
+}
