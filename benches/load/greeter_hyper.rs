@@ -23,10 +23,16 @@ fn main() -> std::io::Result<()> {
     } else {
         "none"
     };
-    let mut runtime = tokio::runtime::Builder::new_multi_thread();
-    if let Some(workers) = std::env::var("WORKERS").ok().and_then(|w| w.parse().ok()) {
-        runtime.worker_threads(workers);
-    }
+    let mut runtime = match std::env::var("WORKERS").ok().and_then(|w| w.parse().ok()) {
+        // `WORKERS=0`: everything on the main thread (tokio's current-thread runtime).
+        Some(0) => tokio::runtime::Builder::new_current_thread(),
+        Some(workers) => {
+            let mut runtime = tokio::runtime::Builder::new_multi_thread();
+            runtime.worker_threads(workers);
+            runtime
+        }
+        None => tokio::runtime::Builder::new_multi_thread(),
+    };
     let functions = statefun::Functions::new()
         .with(functions::greeter)
         .with(functions::reader);

@@ -24,7 +24,7 @@
 //!
 //! For a real deployment, a [`Server`] sets the addresses, the operational paths and the
 //! shutdown timeout; the function path and the limits are the
-//! [`Endpoint`](crate::http::Endpoint)'s:
+//! [`Endpoint`]'s:
 //!
 //! ```no_run
 //! # async fn run(functions: statefun::Functions) -> std::io::Result<()> {
@@ -81,6 +81,7 @@
 //! operational paths; each request is logged by the pipeline (see
 //! [`Endpoint::answer`](crate::http::Endpoint::answer)).
 
+mod connections;
 mod operations;
 mod run;
 mod server;

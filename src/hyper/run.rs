@@ -13,16 +13,12 @@ use std::{
 
 use futures_util::future::{Either, select};
 use hyper::server::conn::http1;
-use hyper_util::{
-    rt::{TokioIo, TokioTimer},
-    server::graceful::GracefulShutdown,
-};
-use tokio::{
-    net::{TcpListener, TcpStream},
-    sync::watch,
-};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
 
-use super::{Server, operations::Operations, service::Service, shutdown::Drain};
+use super::{
+    Server, connections::Connections, operations::Operations, service::Service, shutdown::Drain,
+};
 
 /// Serves `server` until `stop` resolves, then stops gracefully; with `second_signal`, a
 /// second SIGINT or SIGTERM during the stop makes it return at once.
@@ -59,15 +55,13 @@ pub(crate) async fn run(
         operations: operations.map(Arc::new),
         drain: Arc::clone(&drain),
     };
-    let graceful = GracefulShutdown::new();
-    // Tells every connection to end at once, when the shutdown timeout is over.
-    let (abort, aborted) = watch::channel(false);
+    let connections = Arc::new(Connections::default());
 
     let mut stop = pin!(stop);
     loop {
         match select(pin!(accept(&listeners)), stop.as_mut()).await {
             Either::Left((Ok(stream), _)) => {
-                spawn_connection(stream, service.clone(), &graceful, aborted.clone());
+                spawn_connection(stream, service.clone(), &connections);
             }
             Either::Left((Err(error), _)) => {
                 if !is_connection_error(&error) {
@@ -94,7 +88,7 @@ pub(crate) async fn run(
     let drained = async {
         drain.idle().await;
         // Closes the idle connections, and each busy one once it has answered.
-        graceful.shutdown().await;
+        connections.close_gracefully().await;
     };
     let timeout = tokio::time::sleep(server.shutdown_timeout);
     let again = async {
@@ -117,7 +111,7 @@ pub(crate) async fn run(
             tracing::warn!("second signal: returning without waiting for the requests in flight");
         }
     }
-    let _ = abort.send(true);
+    connections.abort();
     Ok(())
 }
 
@@ -145,22 +139,16 @@ fn is_connection_error(error: &io::Error) -> bool {
 }
 
 /// Serves one connection with HTTP/1.1 (keep-alive, a 30 s limit to read the headers of a
-/// request), on a task of its own, until it ends, the graceful stop closes it, or `aborted`.
-fn spawn_connection(
-    stream: TcpStream,
-    service: Service,
-    graceful: &GracefulShutdown,
-    mut aborted: watch::Receiver<bool>,
-) {
+/// request), on a task of its own, until it ends or the server closes it.
+fn spawn_connection(stream: TcpStream, service: Service, connections: &Arc<Connections>) {
     // Answers are written at once, not held back to be merged with the next.
     let _ = stream.set_nodelay(true);
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .serve_connection(TokioIo::new(stream), service);
-    let connection = graceful.watch(connection);
+    let connection = connections.watch(connection);
     tokio::spawn(async move {
-        let abort = aborted.wait_for(|aborted| *aborted);
-        if let Either::Left((Err(error), _)) = select(pin!(connection), pin!(abort)).await {
+        if let Err(error) = connection.await {
             tracing::debug!(%error, "connection ended");
         }
     });

@@ -228,6 +228,7 @@ impl Server {
     /// ```no_run
     /// # async fn run(functions: statefun::Functions) -> std::io::Result<()> {
     /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    /// // Hand `stop` to what decides that the service ends: `stop.send(())`.
     /// # drop(stop);
     /// statefun::hyper::Server::new(functions)
     ///     .bind(("127.0.0.1", 0))?
