@@ -11,7 +11,8 @@
 #
 # SERVERS: any of statefun, statefun-metrics, statefun-info, statefun-json, statefun-fmt,
 # before, before-info, before-json (with BEFORE_BIN), statefun-hyper, statefun-1w and
-# statefun-hyper-1w (one worker thread), bare-actix, actix-prost, actix-handler
+# statefun-hyper-1w (one worker thread), statefun-hyper-lean (no header read timeout),
+# bare-actix, actix-prost, actix-handler
 # (the Rust servers of run.sh). BATCH (default 1): invocations per request.
 # CONNECTIONS (default 16). BIN (default target/release/examples): where the servers are.
 # OUT (default target/bench-results/callgrind): the profiles, which
@@ -43,6 +44,7 @@ for name in $SERVERS; do
   statefun-1w) binary=$BIN/load-greeter settings=(WORKERS=1) ;;
   statefun-hyper) binary=$BIN/load-greeter-hyper ;;
   statefun-hyper-1w) binary=$BIN/load-greeter-hyper settings=(WORKERS=1) ;;
+  statefun-hyper-lean) binary=$BIN/load-greeter-hyper settings=(HEADER_READ_TIMEOUT=off) ;;
   bare-actix) binary=$BIN/load-bare-actix ;;
   actix-prost) binary=$BIN/load-bare-actix settings=(HANDLER=prost) ;;
   actix-handler) binary=$BIN/load-bare-actix settings=(HANDLER=statefun) ;;

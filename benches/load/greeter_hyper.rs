@@ -1,8 +1,11 @@
 //! The load test's `statefun-hyper` service: the same `demo/greeter` (and `demo/reader`) as
 //! `load-greeter`, served by `statefun::hyper` with its defaults on `127.0.0.1:$PORT` at
 //! `/statefun`, on a tokio runtime as `#[tokio::main]` builds it (one worker thread per CPU
-//! the process may use; `WORKERS=N` sets it). With `LOG=info` it installs the README's log
-//! subscriber (`statefun::logging::init()`) first.
+//! the process may use; `WORKERS=N` sets it, `WORKERS=0` runs tokio's current-thread
+//! runtime). With `LOG=info` it installs the README's log subscriber
+//! (`statefun::logging::init()`) first. `HEADER_READ_TIMEOUT=off` serves without the header
+//! read timeout (`Server::with_header_read_timeout(None)`): the load benchmark's
+//! `statefun-hyper-lean`.
 //!
 //! ```sh
 //! PORT=8000 cargo run --release --features hyper --example load-greeter-hyper
@@ -39,8 +42,9 @@ fn main() -> std::io::Result<()> {
     eprintln!(
         "statefun greeter (statefun::hyper) on http://127.0.0.1:{port}/statefun, log subscriber {logging}"
     );
-    runtime
-        .enable_all()
-        .build()?
-        .block_on(statefun::hyper::serve(functions, ("127.0.0.1", port)))
+    let mut server = statefun::hyper::Server::new(functions).bind(("127.0.0.1", port))?;
+    if std::env::var("HEADER_READ_TIMEOUT").is_ok_and(|t| t == "off") {
+        server = server.with_header_read_timeout(None);
+    }
+    runtime.enable_all().build()?.block_on(server.run())
 }

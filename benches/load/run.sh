@@ -20,6 +20,7 @@
 #                worker, for the scaling run of docs/benchmarks.md; not in the default list),
 #                statefun-hyper (the same greeter served by `statefun::hyper` instead of
 #                the actix service, built with the `hyper` feature; not in the default list),
+#                statefun-hyper-lean (the same without the header read timeout),
 #                bare-actix (the limit),
 #                python, js, go, java (the official SDKs), and two that split statefun's
 #                gap to bare-actix: actix-prost (a bare actix route running the greeter
@@ -79,7 +80,7 @@ if has statefun-metrics; then
   cargo build --release --quiet --features metrics --example load-greeter
   cp target/release/examples/load-greeter "$WORK/load-greeter-metrics"
 fi
-if has statefun-hyper && [ -z "${BIN:-}" ]; then
+if { has statefun-hyper || has statefun-hyper-lean; } && [ -z "${BIN:-}" ]; then
   log "building the greeter served by statefun::hyper (release)"
   cargo build --release --quiet --features hyper --example load-greeter-hyper
 fi
@@ -142,6 +143,7 @@ has before && start before 18093 "$BEFORE_BIN/load-greeter"
 has before-info && start before-info 18094 env LOG=info "$BEFORE_BIN/load-greeter"
 has before-json && start before-json 18095 env LOG=info STATEFUN_LOG_FORMAT=json "$BEFORE_BIN/load-greeter"
 has statefun-hyper && start statefun-hyper 18096 "$BIN/load-greeter-hyper"
+has statefun-hyper-lean && start statefun-hyper-lean 18097 env HEADER_READ_TIMEOUT=off "$BIN/load-greeter-hyper"
 has statefun-1w && start statefun-1w 18090 env WORKERS=1 "$BIN/load-greeter"
 has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
 has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"

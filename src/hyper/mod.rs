@@ -61,7 +61,7 @@
 //! ([`Server::with_operations_mounted`]). Requests to them are not counted in the metrics.
 //!
 //! HTTP/1.1 only, with keep-alive (what the StateFun runtime speaks), `TCP_NODELAY`, and 30
-//! seconds to send a request's headers. No TLS: terminate it in front of the service (a
+//! seconds to send a request's headers ([`Server::with_header_read_timeout`]). No TLS: terminate it in front of the service (a
 //! sidecar or the load balancer), or serve with the actix-web service (feature `tls`).
 //! No gzip either (the actix-web service's `with_gzip`).
 //!
@@ -93,7 +93,7 @@ use std::{io, net::ToSocketAddrs};
 pub use operations::{
     DEFAULT_CATALOG_PATH, DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH,
 };
-pub use server::{DEFAULT_SHUTDOWN_TIMEOUT, Server};
+pub use server::{DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, Server};
 
 use crate::http::Endpoint;
 

@@ -56,12 +56,18 @@ pub(crate) async fn run(
         drain: Arc::clone(&drain),
     };
     let connections = Arc::new(Connections::default());
+    let mut builder = http1::Builder::new();
+    if let Some(timeout) = server.header_read_timeout {
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(timeout);
+    }
 
     let mut stop = pin!(stop);
     loop {
         match select(pin!(accept(&listeners)), stop.as_mut()).await {
             Either::Left((Ok(stream), _)) => {
-                spawn_connection(stream, service.clone(), &connections);
+                spawn_connection(stream, &builder, service.clone(), &connections);
             }
             Either::Left((Err(error), _)) => {
                 if !is_connection_error(&error) {
@@ -138,14 +144,17 @@ fn is_connection_error(error: &io::Error) -> bool {
     )
 }
 
-/// Serves one connection with HTTP/1.1 (keep-alive, a 30 s limit to read the headers of a
-/// request), on a task of its own, until it ends or the server closes it.
-fn spawn_connection(stream: TcpStream, service: Service, connections: &Arc<Connections>) {
+/// Serves one connection with `builder` (HTTP/1.1, keep-alive, the header read timeout), on
+/// a task of its own, until it ends or the server closes it.
+fn spawn_connection(
+    stream: TcpStream,
+    builder: &http1::Builder,
+    service: Service,
+    connections: &Arc<Connections>,
+) {
     // Answers are written at once, not held back to be merged with the next.
     let _ = stream.set_nodelay(true);
-    let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .serve_connection(TokioIo::new(stream), service);
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
     let connection = connections.watch(connection);
     tokio::spawn(async move {
         if let Err(error) = connection.await {

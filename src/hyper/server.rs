@@ -18,6 +18,9 @@ use crate::metrics::Metrics;
 /// How long a graceful stop waits for requests in flight by default: 30 seconds.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a client may take to send the headers of a request by default: 30 seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// An [`Endpoint`] served by hyper (HTTP/1.1, keep-alive): the addresses to listen on, the
 /// operational paths and the shutdown timeout. [`Server::run`] serves until SIGINT or
 /// SIGTERM, then stops gracefully (see the [module docs](super#shutdown)).
@@ -52,6 +55,7 @@ pub struct Server {
     pub(crate) endpoint: Endpoint,
     pub(crate) listeners: Vec<TcpListener>,
     pub(crate) shutdown_timeout: Duration,
+    pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) paths: Paths,
     pub(crate) operations_mounted: bool,
     #[cfg(feature = "metrics")]
@@ -64,6 +68,7 @@ impl fmt::Debug for Server {
             .field("endpoint", &self.endpoint)
             .field("local_addrs", &self.local_addrs().unwrap_or_default())
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("header_read_timeout", &self.header_read_timeout)
             .field(
                 "operations",
                 &self.operations_mounted.then_some(&self.paths),
@@ -82,6 +87,7 @@ impl Server {
             endpoint: endpoint.into(),
             listeners: Vec::new(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
             paths: Paths::default(),
             operations_mounted: true,
             #[cfg(feature = "metrics")]
@@ -127,6 +133,22 @@ impl Server {
     /// ([`Server::with_shutdown_timeout`]).
     pub fn shutdown_timeout(&self) -> Duration {
         self.shutdown_timeout
+    }
+
+    /// Closes a connection whose client has not sent the headers of its next request
+    /// within `timeout` (default [`DEFAULT_HEADER_READ_TIMEOUT`]), so that slow or stuck
+    /// clients cannot hold connections open; `None` waits for ever. Keeping this time
+    /// costs about 1,400 instructions per request (a timer armed and cleared for each;
+    /// docs/benchmarks.md): turn it off only where the StateFun runtime is the only client.
+    pub fn with_header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.header_read_timeout = timeout.into();
+        self
+    }
+
+    /// How long a client may take to send the headers of a request
+    /// ([`Server::with_header_read_timeout`]).
+    pub fn header_read_timeout(&self) -> Option<Duration> {
+        self.header_read_timeout
     }
 
     /// Records requests in `metrics` (feature `metrics`), to share them with your own
