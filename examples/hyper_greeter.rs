@@ -1,8 +1,8 @@
 //! The greeter served by hyper directly (feature `hyper`): `statefun::hyper`, the SDK's
 //! one request pipeline on hyper's HTTP/1.1 server, with the liveness and readiness probes,
 //! the catalog, and a graceful stop on SIGINT or SIGTERM. It answers exactly as the
-//! actix-web service does (the same checks, limits, statuses, texts and log lines), at less
-//! CPU per request: the choice when CPU matters (docs/deploy.md).
+//! actix-web service does (the same checks, limits, statuses, texts and log lines), in fewer
+//! instructions per request: the choice when CPU matters (docs/deploy.md).
 //!
 //! ```text
 //! cargo run --example hyper_greeter --features hyper   # serves http://0.0.0.0:8000/statefun

@@ -1,8 +1,9 @@
 //! Your functions served by [hyper](https://docs.rs/hyper) 1 directly (feature `hyper`):
 //! the SDK's one request pipeline ([`http::Endpoint`](crate::http::Endpoint)) on hyper's
 //! HTTP/1.1 server, with the operational paths and the graceful stop of the actix-web
-//! service, at less CPU per request (docs/benchmarks.md, "Serving with hyper"). Choose it
-//! when CPU matters; the actix-web service ([`statefun::serve`](crate::serve), feature
+//! service, in about 0.7× of its instructions per request (on our two-core machine its CPU
+//! time measured on par: half of it is the kernel's TCP; docs/benchmarks.md, "Serving with
+//! hyper"). Choose it when CPU matters; the actix-web service ([`statefun::serve`](crate::serve), feature
 //! `actix`) stays the default.
 //!
 //! The one-line service, on `0.0.0.0:8000` at `/statefun`, stopping gracefully on SIGINT or
