@@ -71,8 +71,10 @@
 //! [`serve`] and [`Server::run`] stop gracefully on the first SIGINT or SIGTERM (Ctrl-C
 //! on Windows), [`Server::run_until`] when its future resolves: the listeners close (new
 //! connections are refused), the readiness probe answers 503 on the connections still
-//! open, the requests in flight are answered (for up to 30 seconds,
-//! [`Server::with_shutdown_timeout`]), then the connections close and the future resolves.
+//! open, and they keep being served until no request is in flight (or for half the
+//! shutdown timeout at most); then each connection closes once it has answered its request,
+//! and the future resolves. Whatever is still in flight at the end of the shutdown timeout
+//! (30 seconds, [`Server::with_shutdown_timeout`]) is dropped.
 //! A second signal makes it resolve at once. The readiness is the server's own, not the
 //! process's.
 //!

@@ -92,7 +92,11 @@ pub(crate) async fn run(
         }
     );
     let drained = async {
-        drain.idle().await;
+        // The connections stay open (the readiness probe answers 503 on them) until no
+        // request is in flight, or for half the timeout at most: clients that keep sending
+        // on their keep-alive connections must not hold the stop to its end.
+        let quiet = tokio::time::sleep(server.shutdown_timeout / 2);
+        select(pin!(drain.idle()), pin!(quiet)).await;
         // Closes the idle connections, and each busy one once it has answered.
         connections.close_gracefully().await;
     };

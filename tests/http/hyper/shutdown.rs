@@ -142,3 +142,48 @@ fn the_shutdown_timeout_drops_the_batch_still_in_flight() {
     assert!(batch.join().unwrap().is_err());
     assert!(running.log.text().contains("1 request(s) still in flight"));
 }
+
+#[test]
+fn clients_that_keep_sending_do_not_hold_the_stop_to_its_timeout() {
+    let timeout = Duration::from_secs(6);
+    let (mut running, in_flight) = slow_server(|server| server.with_shutdown_timeout(timeout));
+    let addr = running.addr;
+    // Two keep-alive clients sending 300 ms batches back to back, staggered: there is
+    // always one in flight.
+    let clients: Vec<_> = (0..2)
+        .map(|i| {
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(150 * i));
+                let body = Batch::to("demo/slow", "x").message(typed(&300i64)).encode();
+                let mut connection = Connection::open(addr).unwrap();
+                let mut answered = Vec::new();
+                while let Ok(answer) = connection.send("POST", "/statefun", &body) {
+                    answered.push(answer.status);
+                }
+                answered
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    while !in_flight.load(Ordering::SeqCst) {
+        assert!(started.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let stopped = Instant::now();
+    running.stop();
+    running.stopped(20).unwrap();
+    let waited = stopped.elapsed();
+    // Half the timeout, then the requests in flight are answered: well before the timeout.
+    assert!(
+        waited >= Duration::from_millis(2_500) && waited < Duration::from_millis(5_000),
+        "{waited:?}"
+    );
+    for client in clients {
+        let answered = client.join().unwrap();
+        assert!(
+            answered.len() >= 2 && answered.iter().all(|status| *status == 200),
+            "every request sent was answered, none dropped: {answered:?}"
+        );
+    }
+}
