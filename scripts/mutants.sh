@@ -31,6 +31,9 @@
 #   MUTANTS_TIMEOUT     test timeout per mutant in seconds (default: set by cargo-mutants
 #                       from the baseline; with MUTANTS_BASELINE=skip, 300)
 #   MUTANTS_BUILD_TIMEOUT  build timeout per mutant in seconds (default 900)
+#   MUTANTS_PATHS       with BASE: the files whose changed lines are mutated, as git
+#                       pathspecs separated by spaces (default `*.rs`: every changed file),
+#                       e.g. 'statefun-core/src/http/*.rs src/logging*'
 #   MUTANTS_NICE        niceness of the run (default 10: the machine is shared)
 #   MUTANTS_LINKER      a linker for the mutants' builds, e.g. `mold` (`-fuse-ld=`): most
 #                       of a mutant's time is linking test binaries (default: the system's)
@@ -68,8 +71,9 @@ if [ -n "$base" ]; then
     echo "mutants: no commit $base" >&2
     exit 2
   }
-  git diff "$base" -- '*.rs' >"$out/diff"
-  echo "mutants: lines changed since $(git rev-parse --short "$base") ($(git diff --stat "$base" -- '*.rs' | tail -1 | sed 's/^ *//'))"
+  read -r -a paths <<<"${MUTANTS_PATHS:-*.rs}"
+  git diff "$base" -- "${paths[@]}" >"$out/diff"
+  echo "mutants: lines changed since $(git rev-parse --short "$base") in ${paths[*]} ($(git diff --stat "$base" -- "${paths[@]}" | tail -1 | sed 's/^ *//'))"
   args+=(--in-diff "$out/diff")
 fi
 if [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
