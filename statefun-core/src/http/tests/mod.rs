@@ -4,5 +4,6 @@
 
 mod answer;
 mod body;
+mod endpoint;
 mod fields;
 mod rejection;
