@@ -33,13 +33,17 @@ pub(crate) const TRACESTATE: &[u8] = b"tracestate";
 /// The encoded field-4 entries carrying `traceparent` and, if not empty, `tracestate`:
 /// bytes to append to a `TypedValue`.
 pub(crate) fn entries(traceparent: &str, tracestate: &str) -> Bytes {
-    let mut out = Vec::with_capacity(
-        entry_len(TRACEPARENT, traceparent.len()) + entry_len(TRACESTATE, tracestate.len()),
-    );
+    let len = entry_len(TRACEPARENT, traceparent.len())
+        + match tracestate.len() {
+            0 => 0,
+            n => entry_len(TRACESTATE, n),
+        };
+    let mut out = Vec::with_capacity(len);
     entry(&mut out, TRACEPARENT, traceparent.as_bytes());
     if !tracestate.is_empty() {
         entry(&mut out, TRACESTATE, tracestate.as_bytes());
     }
+    debug_assert_eq!(out.len(), len);
     out.into()
 }
 
