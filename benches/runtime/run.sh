@@ -20,13 +20,14 @@
 # Each run starts a fresh function service (pinned to SERVICE_CPUS) and a fresh runtime
 # (runtime/run.sh --url, pinned to RUNTIME_CPUS with its Kafka broker), so both JVMs' JIT
 # warm-up is inside the figures. Sampled every 50 ms, reading /proc with bash builtins (the
-# only fork a sample is its `sleep`, once the processes are found): CPU time (utime + stime from /proc/PID/stat, all threads) of the
-# function process, of the runtime's JVM (Flink MiniCluster running the StateFun runtime,
-# parallelism 1, checkpoints every 500 ms, plus runtime/run.sh's driver threads, which only
-# follow offsets here) and of the Kafka broker. The window is the function process's main
-# stretch of activity, its first request to its last (see analyse below); messages per second
-# are RECORDS over the window, CPU per message each process's CPU time in the window over
-# RECORDS. The runtime must report no failed call and no retry.
+# only fork a sample is its `sleep`, once the processes are found): CPU time (utime + stime
+# from /proc/PID/stat, all threads) of the function process, of the runtime's JVM (Flink
+# MiniCluster running the StateFun runtime, parallelism 1, checkpoints every 500 ms, plus
+# runtime/run.sh's driver threads, which only follow offsets here) and of the Kafka broker.
+# The window is the function process's main stretch of activity, its first request to its
+# last (see analyse below); messages per second are RECORDS over the window, CPU per message
+# each process's CPU time in the window over RECORDS. The runtime must report no failed call
+# and no retry.
 #
 # Settings (environment):
 #   SDKS          statefun java python (default: all three)
