@@ -159,6 +159,7 @@ impl Function for CounterV1 {
 
 mod clock;
 mod errors;
+mod faults;
 mod messaging;
 #[cfg(feature = "module")]
 mod module;

@@ -228,7 +228,7 @@ impl Function for Charge {
 
 /// Sends `n` charges to two accounts through `rt`; returns the external count, the external
 /// set's size and the sum of the counts in state.
-async fn charge(faults: Option<Faults>, n: usize) -> (usize, usize, i32) {
+pub(super) async fn charge(faults: Option<Faults>, n: usize) -> (usize, usize, i32) {
     let counted = Arc::new(AtomicUsize::new(0));
     let ids = Arc::new(Mutex::new(HashSet::new()));
     let function = Charge {
@@ -298,13 +298,13 @@ proptest! {
 }
 
 statefun_test_support::state! {
-    struct Log {
+    pub(super) struct Log {
         received: String,
     }
 }
 
 /// Records the messages it receives, in order, in its state.
-struct Recorder;
+pub(super) struct Recorder;
 
 impl Function for Recorder {
     type State = Log;
@@ -321,7 +321,7 @@ impl Function for Recorder {
 }
 
 /// Forwards each message to the recorder `r`.
-struct Relay(&'static str);
+pub(super) struct Relay(pub(super) &'static str);
 
 impl Function for Relay {
     type State = ();

@@ -1,0 +1,74 @@
+//! The probabilities of `Faults` taken at their word: 0 never, 1 always, in between
+//! sometimes; and no reordering when it is off.
+
+use statefun_core::local::Faults;
+
+use super::{
+    test_kit::{Recorder, Relay, charge},
+    *,
+};
+
+/// 30 charges in batches (see `charge`): how many times the function ran.
+async fn runs(faults: Faults) -> usize {
+    charge(Some(faults), 30).await.0
+}
+
+#[tokio::test]
+async fn a_probability_of_zero_never_redelivers_nor_crashes() {
+    for seed in 0..8 {
+        let faults = Faults::seeded(seed).with_redelivery(0.0).with_crashes(0.0);
+        assert_eq!(runs(faults).await, 30, "seed {seed}");
+    }
+}
+
+#[tokio::test]
+async fn a_probability_of_one_redelivers_every_batch() {
+    for seed in 0..4 {
+        let faults = Faults::seeded(seed).with_redelivery(1.0).with_crashes(0.0);
+        assert_eq!(runs(faults).await, 60, "seed {seed}");
+    }
+}
+
+#[tokio::test]
+async fn a_probability_in_between_redelivers_some_batches() {
+    let mut seen = Vec::new();
+    for seed in 0..4 {
+        let faults = Faults::seeded(seed).with_redelivery(0.5).with_crashes(0.0);
+        seen.push(runs(faults).await);
+    }
+    assert!(seen.iter().all(|&n| n > 30 && n < 60), "{seen:?}");
+}
+
+/// The recorder's log when `left` and `right` each relay five messages to it.
+async fn relayed(faults: Option<Faults>) -> String {
+    let functions = Functions::new()
+        .with(Recorder)
+        .with(Relay("test/left"))
+        .with(Relay("test/right"));
+    let mut rt = LocalRuntime::new(functions);
+    if let Some(faults) = faults {
+        rt = rt.with_faults(faults);
+    }
+    for i in 0..5 {
+        for (side, id) in [("test/left", "l"), ("test/right", "r")] {
+            let to = at(TypeName::new(side).unwrap(), id);
+            rt.send(to, format!("{id}{i}").as_str()).unwrap();
+        }
+    }
+    rt.run_until_quiescent().await.unwrap();
+    rt.state::<String>(&at(TypeName::from_static("test/recorder"), "r"), "received")
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_reordering_messages_arrive_as_without_faults() {
+    let plain = relayed(None).await;
+    for seed in 0..8 {
+        let faults = Faults::seeded(seed)
+            .with_redelivery(0.0)
+            .with_crashes(0.0)
+            .with_reordering(false);
+        assert_eq!(relayed(Some(faults)).await, plain, "seed {seed}");
+    }
+}
