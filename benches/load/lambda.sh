@@ -19,7 +19,8 @@
 #
 # Settings (environment): REPEATS, WARM, SERVICE_CPUS, LOAD_CPUS, OUT (default
 # target/bench-results/lambda), COMPILER (cargo lambda's --compiler: zig when `zig` is on PATH,
-# else cargo, a native x86_64 build), CARGO_LAMBDA_VENV (where `pip install cargo-lambda` goes
+# else cargo, a native x86_64 build; COMPILER=zig also works with the Zig that cargo-lambda's
+# PyPI package brings, `ziglang`, without `zig` on PATH), CARGO_LAMBDA_VENV (where `pip install cargo-lambda` goes
 # when `cargo lambda` is missing, default target/bench-peers/lambda/venv).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
