@@ -87,3 +87,50 @@ async fn certain_crashes_are_bounded_per_run_and_lose_nothing() {
         assert_eq!((distinct, in_state), (30, 30), "seed {seed}");
     }
 }
+
+/// Records, in one list shared by every address, the id of each address it runs for.
+struct Tally(Arc<Mutex<Vec<String>>>);
+
+impl Function for Tally {
+    type State = ();
+    fn type_name(&self) -> TypeName {
+        TypeName::from_static("test/tally")
+    }
+    async fn invoke(&self, ctx: &mut Context, _: &mut (), _: Message) -> Result<(), BoxError> {
+        let id = ctx.self_address().id().to_owned();
+        self.0.lock().unwrap().push(id);
+        Ok(())
+    }
+}
+
+/// The order in which ten addresses, each sent one message before the run, ran.
+async fn ran(faults: Option<Faults>) -> Vec<String> {
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let mut rt = LocalRuntime::new(Functions::new().with(Tally(order.clone())));
+    if let Some(faults) = faults {
+        rt = rt.with_faults(faults);
+    }
+    for id in 0..10 {
+        let to = at(TypeName::from_static("test/tally"), &id.to_string());
+        rt.send(to, "go").unwrap();
+    }
+    rt.run_until_quiescent().await.unwrap();
+    order.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn reordering_runs_the_ready_addresses_in_an_order_the_seed_picks() {
+    let sent: Vec<String> = (0..10).map(|id| id.to_string()).collect();
+    assert_eq!(ran(None).await, sent);
+    let quiet = |seed| Faults::seeded(seed).with_redelivery(0.0).with_crashes(0.0);
+    let mut orders = Vec::new();
+    for seed in 0..10 {
+        assert_eq!(ran(Some(quiet(seed).with_reordering(false))).await, sent);
+        let order = ran(Some(quiet(seed))).await;
+        let mut sorted = order.clone();
+        sorted.sort_by_key(|id| id.parse::<u32>().unwrap());
+        assert_eq!(sorted, sent, "seed {seed}: each address runs once");
+        orders.push(order);
+    }
+    assert!(orders.iter().any(|order| *order != sent), "{orders:?}");
+}
