@@ -134,3 +134,14 @@ async fn reordering_runs_the_ready_addresses_in_an_order_the_seed_picks() {
     }
     assert!(orders.iter().any(|order| *order != sent), "{orders:?}");
 }
+
+#[tokio::test]
+async fn a_redelivered_batch_counts_as_two_requests() {
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let faults = Faults::seeded(1).with_redelivery(1.0).with_crashes(0.0);
+    let mut rt = LocalRuntime::new(Functions::new().with(Tally(order.clone()))).with_faults(faults);
+    rt.send(at(TypeName::from_static("test/tally"), "t"), "go")
+        .unwrap();
+    assert_eq!(rt.run_until_quiescent().await.unwrap().requests, 2);
+    assert_eq!(*order.lock().unwrap(), ["t", "t"]);
+}

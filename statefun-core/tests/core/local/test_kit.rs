@@ -110,6 +110,14 @@ async fn a_stub_answers_as_the_other_service_would() {
     ));
 }
 
+#[tokio::test]
+async fn a_stand_in_s_batch_counts_as_a_request() {
+    let mut rt = LocalRuntime::new(Functions::new().with(Counter)).with_captured("test/pinger");
+    rt.send(at(COUNTER, "c"), "ping").unwrap();
+    // The counter's two (its state specs negotiated first), then the stand-in's.
+    assert_eq!(rt.run_until_quiescent().await.unwrap().requests, 3);
+}
+
 statefun_test_support::state! {
     struct LastVisit {
         at_ms: i64,
