@@ -21,6 +21,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 W=target/bench-peers
+PEERS=$W
+# shellcheck source=benches/load/servers.sh
+. benches/load/servers.sh
 BIN=${BIN:-target/release/examples}
 OUT=${OUT:-target/bench-results/callgrind}
 SERVERS=${SERVERS:-statefun actix-prost}
@@ -31,31 +34,13 @@ BODY=$W/request-$BATCH.bin
 mkdir -p "$OUT"
 port=${PORT_BASE:-18190}
 for name in $SERVERS; do
-  settings=()
-  case $name in
-  statefun) binary=$BIN/load-greeter ;;
-  statefun-metrics) binary=$W/load-greeter-metrics ;;
-  statefun-info) binary=$BIN/load-greeter settings=(LOG=info) ;;
-  statefun-json) binary=$BIN/load-greeter settings=(LOG=info STATEFUN_LOG_FORMAT=json) ;;
-  statefun-fmt) binary=$BIN/load-greeter settings=(LOG=fmt) ;;
-  before) binary=$BEFORE_BIN/load-greeter ;;
-  before-info) binary=$BEFORE_BIN/load-greeter settings=(LOG=info) ;;
-  before-json) binary=$BEFORE_BIN/load-greeter settings=(LOG=info STATEFUN_LOG_FORMAT=json) ;;
-  statefun-1w) binary=$BIN/load-greeter settings=(WORKERS=1) ;;
-  statefun-hyper) binary=$BIN/load-greeter-hyper ;;
-  statefun-hyper-1w) binary=$BIN/load-greeter-hyper settings=(WORKERS=1) ;;
-  statefun-hyper-lean) binary=$BIN/load-greeter-hyper settings=(HEADER_READ_TIMEOUT=off) ;;
-  bare-actix) binary=$BIN/load-bare-actix ;;
-  actix-prost) binary=$BIN/load-bare-actix settings=(HANDLER=prost) ;;
-  actix-handler) binary=$BIN/load-bare-actix settings=(HANDLER=statefun) ;;
-  *) echo "unknown server $name" >&2 && exit 1 ;;
-  esac
+  server "$name" || exit 1
   port=$((port + 1))
   profile=$OUT/$name-batch$BATCH-c$CONNECTIONS.out
   rm -f "$profile"*
   # The settings go to valgrind's environment: valgrind does not follow an `env` it would run.
-  env PORT=$port "${settings[@]}" valgrind --tool=callgrind --callgrind-out-file="$profile" \
-    "$binary" 2>"$profile.log" &
+  env PORT=$port "${server_env[@]}" valgrind --tool=callgrind --callgrind-out-file="$profile" \
+    "${server_cmd[@]}" 2>"$profile.log" &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/statefun" && break; sleep 0.3; done
   # A server that could not listen (the port taken) would leave wrk measuring another one.

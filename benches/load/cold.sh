@@ -21,6 +21,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 W=target/bench-peers
+PEERS=$W
+# shellcheck source=benches/load/servers.sh
+. benches/load/servers.sh
 BIN=${BIN:-target/release/examples}
 OUT=${OUT:-target/bench-results/cold}
 SERVERS=${SERVERS:-statefun statefun-info statefun-hyper java go js python}
@@ -35,28 +38,15 @@ mkdir -p "$OUT"
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 port=${PORT_BASE:-18290}
 
-command_of() { # name -> the server's command line, as run.sh starts it
-  case $1 in
-  statefun) echo "$BIN/load-greeter" ;;
-  statefun-info) echo "env LOG=info $BIN/load-greeter" ;;
-  statefun-json) echo "env LOG=info STATEFUN_LOG_FORMAT=json $BIN/load-greeter" ;;
-  statefun-hyper) echo "$BIN/load-greeter-hyper" ;;
-  python) echo "$W/python/venv/bin/python benches/peers/python/greeter.py" ;;
-  js) echo "env NODE_PATH=$W/js/node_modules node $W/js/greeter.js" ;;
-  go) echo "$W/go/greeter" ;;
-  java) echo "java -cp $W/java/target/classes:$W/java/target/dependency/* bench.Greeter" ;;
-  *) echo "unknown server $1" >&2 && exit 1 ;;
-  esac
-}
 
 : >"$OUT/results.jsonl"
 for repeat in $(seq 1 "$REPEATS"); do
   for name in $SERVERS; do
     port=$((port + 1))
-    read -r -a cmd <<<"$(command_of "$name")"
+    server "$name" || exit 1
     started=$(date +%s%N)
     # `env` and `taskset` exec the server: $! is the server's own PID.
-    PORT=$port taskset -c "$SERVER_CPUS" "${cmd[@]}" >"$OUT/$name-$repeat.log" 2>&1 &
+    env PORT=$port "${server_env[@]}" taskset -c "$SERVER_CPUS" "${server_cmd[@]}" >"$OUT/$name-$repeat.log" 2>&1 &
     pid=$!
     url=http://127.0.0.1:$port/statefun
     until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/octet-stream' \

@@ -47,6 +47,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 WORK=$ROOT/target/bench-peers
+PEERS=$WORK
+# shellcheck source=benches/load/servers.sh
+. benches/load/servers.sh
 OUT=${OUT:-$ROOT/target/bench-results/load}
 SERVERS=${SERVERS:-statefun statefun-metrics statefun-info bare-actix actix-prost actix-handler python js go java}
 CONNECTIONS=${CONNECTIONS:-1 16 64}
@@ -134,24 +137,19 @@ start() { # name port command...
   PIDS+=($!)
 }
 
-has statefun && start statefun 18080 "$BIN/load-greeter"
-has statefun-metrics && start statefun-metrics 18088 "$WORK/load-greeter-metrics"
-has statefun-info && start statefun-info 18089 env LOG=info "$BIN/load-greeter"
-has statefun-json && start statefun-json 18091 env LOG=info STATEFUN_LOG_FORMAT=json "$BIN/load-greeter"
-has statefun-fmt && start statefun-fmt 18092 env LOG=fmt "$BIN/load-greeter"
-has before && start before 18093 "$BEFORE_BIN/load-greeter"
-has before-info && start before-info 18094 env LOG=info "$BEFORE_BIN/load-greeter"
-has before-json && start before-json 18095 env LOG=info STATEFUN_LOG_FORMAT=json "$BEFORE_BIN/load-greeter"
-has statefun-hyper && start statefun-hyper 18096 "$BIN/load-greeter-hyper"
-has statefun-hyper-lean && start statefun-hyper-lean 18097 env HEADER_READ_TIMEOUT=off "$BIN/load-greeter-hyper"
-has statefun-1w && start statefun-1w 18090 env WORKERS=1 "$BIN/load-greeter"
-has bare-actix && start bare-actix 18081 "$BIN/load-bare-actix"
-has actix-prost && start actix-prost 18087 env HANDLER=prost "$BIN/load-bare-actix"
-has actix-handler && start actix-handler 18086 env HANDLER=statefun "$BIN/load-bare-actix"
-has python && start python 18082 "$WORK/python/venv/bin/python" benches/peers/python/greeter.py
-has js && start js 18083 env NODE_PATH="$WORK/js/node_modules" node "$WORK/js/greeter.js"
-has go && start go 18084 "$WORK/go/greeter"
-has java && start java 18085 java -cp "$WORK/java/target/classes:$WORK/java/target/dependency/*" bench.Greeter
+# Each server's port, fixed so that a run's logs and URLs read the same from one run to the next.
+declare -A PORT_OF=(
+  [statefun]=18080 [bare-actix]=18081 [python]=18082 [js]=18083 [go]=18084 [java]=18085
+  [actix-handler]=18086 [actix-prost]=18087 [statefun-metrics]=18088 [statefun-info]=18089
+  [statefun-1w]=18090 [statefun-json]=18091 [statefun-fmt]=18092 [before]=18093
+  [before-info]=18094 [before-json]=18095 [statefun-hyper]=18096 [statefun-hyper-lean]=18097
+  [statefun-hyper-1w]=18098
+)
+for name in $SERVERS; do
+  [ -n "${PORT_OF[$name]:-}" ] || { echo "unknown server $name" >&2 && exit 1; }
+  server "$name"
+  start "$name" "${PORT_OF[$name]}" env "${server_env[@]}" "${server_cmd[@]}"
+done
 
 # `env` and `taskset` exec the server, so $! is the server's own PID (VmHWM is its peak).
 for batch in 1 $BATCHES; do "$BIN/load-tool" request "$WORK/request-$batch.bin" "$batch"; done
