@@ -353,3 +353,7 @@ pub(crate) struct Effects {
     pub(crate) delayed: Vec<Delayed>,
     pub(crate) egress: Vec<EgressMessage>,
 }
+
+#[cfg(all(test, feature = "trace"))]
+#[path = "context_trace_tests.rs"]
+mod tests;

@@ -3,7 +3,7 @@
 //! checkpoint, messages from different senders in another order.
 
 use super::metadata::Queued;
-use super::{LocalRuntime, Snapshot};
+use super::{LocalRuntime, RunReport, Snapshot};
 
 /// Failures on purpose, drawn from a seed, so that a function that is right only when
 /// nothing fails (an external side effect that is not idempotent, an order it silently
@@ -72,7 +72,8 @@ fn seed_from(variable: Option<String>) -> u64 {
     }
 }
 
-/// The most crashes in one [`LocalRuntime::run_until_quiescent`] or `advance`.
+/// The most crashes in one [`LocalRuntime::run_until_quiescent`] (`advance` runs one for
+/// each delayed message it fires).
 const CRASHES_PER_RUN: u32 = 3;
 
 impl Faults {
@@ -171,7 +172,7 @@ impl LocalRuntime {
     }
 
     /// Before a request: maybe a checkpoint, maybe a crash and its restore.
-    pub(super) fn faults_before_request(&mut self) {
+    pub(super) fn faults_before_request(&mut self, report: &mut RunReport) {
         let Some(faults) = &mut self.faults else {
             return;
         };
@@ -182,6 +183,7 @@ impl LocalRuntime {
         let faults = self.faults.as_mut().expect("checked above");
         if faults.crashes_left > 0 && faults.chance(faults.crash) {
             faults.crashes_left -= 1;
+            report.crashes += 1;
             let checkpoint: Snapshot = self.checkpoint.clone().expect("taken when faults began");
             self.restore(&checkpoint);
         }

@@ -22,6 +22,22 @@ pub struct RunReport {
     pub requests: usize,
     /// Invocations delivered: those of the batches the function completed.
     pub invocations: usize,
+    /// Crashes the [`Faults`](crate::local::Faults) caused, each a restore of the last
+    /// checkpoint (at most three per run until quiescent).
+    pub crashes: usize,
+    /// Batches the [`Faults`](crate::local::Faults) delivered twice, each counted in
+    /// `requests` twice.
+    pub redeliveries: usize,
+}
+
+impl RunReport {
+    /// Adds what `other` counted to this report.
+    pub(super) fn add(&mut self, other: &RunReport) {
+        self.requests += other.requests;
+        self.invocations += other.invocations;
+        self.crashes += other.crashes;
+        self.redeliveries += other.redeliveries;
+    }
 }
 
 /// One live state value, as [`LocalRuntime::states`](crate::local::LocalRuntime::states) lists it.

@@ -59,6 +59,7 @@ impl LocalRuntime {
                 let request = self.with_local_time(request.clone());
                 let _ = endpoint.call(target, request.into()).await;
                 report.requests += 1;
+                report.redeliveries += 1;
             }
             let body = endpoint
                 .call(target, self.with_local_time(request).into())

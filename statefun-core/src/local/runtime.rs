@@ -257,14 +257,13 @@ impl LocalRuntime {
         self.faults_start_run();
         let result = self.run_ready(&mut report).await;
         // A failed run's work counts too: [`totals`](Self::totals) is what the runtime did.
-        self.totals.requests += report.requests;
-        self.totals.invocations += report.invocations;
+        self.totals.add(&report);
         result.map(|()| report)
     }
 
     async fn run_ready(&mut self, report: &mut RunReport) -> Result<(), LocalError> {
         while !self.ready.is_empty() {
-            self.faults_before_request();
+            self.faults_before_request(report);
             let next = self.faults_next_ready();
             let Some((target, invocations)) = self.ready.remove(next) else {
                 break;
@@ -313,8 +312,7 @@ impl LocalRuntime {
             let caller = Some(address_proto(timer.sender));
             self.deliver(timer.target, caller, timer.argument, timer.metadata);
             let report = self.run_until_quiescent().await?;
-            total.requests += report.requests;
-            total.invocations += report.invocations;
+            total.add(&report);
         }
         self.now = end;
         Ok(total)
@@ -346,8 +344,9 @@ impl LocalRuntime {
     }
 
     /// What the runtime did since it started, over every run, failed ones included:
-    /// requests sent (a request that failed counts) and invocations delivered (the
-    /// invocations of a batch that failed do not).
+    /// requests sent (a request that failed counts), invocations delivered (the
+    /// invocations of a batch that failed do not), and the crashes and redeliveries of its
+    /// [`Faults`](crate::local::Faults).
     pub fn totals(&self) -> RunReport {
         self.totals
     }

@@ -145,3 +145,44 @@ async fn a_redelivered_batch_counts_as_two_requests() {
     assert_eq!(rt.run_until_quiescent().await.unwrap().requests, 2);
     assert_eq!(*order.lock().unwrap(), ["t", "t"]);
 }
+
+/// Two runs of ten tally addresses, one message each: each run's report, then the totals.
+async fn counted(faults: Faults) -> [RunReport; 3] {
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let mut rt = LocalRuntime::new(Functions::new().with(Tally(order))).with_faults(faults);
+    let mut run = async || {
+        for id in 0..10 {
+            let to = at(TypeName::from_static("test/tally"), &id.to_string());
+            rt.send(to, "go").unwrap();
+        }
+        rt.run_until_quiescent().await.unwrap()
+    };
+    let (first, second) = (run().await, run().await);
+    [first, second, rt.totals()]
+}
+
+#[tokio::test]
+async fn the_report_counts_the_crashes_at_most_three_per_run() {
+    for seed in 0..4 {
+        let certain = Faults::seeded(seed).with_redelivery(0.0).with_crashes(1.0);
+        let [first, second, totals] = counted(certain).await;
+        assert_eq!((first.crashes, second.crashes), (3, 3), "seed {seed}");
+        assert_eq!(totals.crashes, 6, "seed {seed}");
+        assert_eq!(totals.redeliveries, 0, "seed {seed}");
+        let never = Faults::seeded(seed).with_redelivery(0.0).with_crashes(0.0);
+        assert_eq!(counted(never).await[2].crashes, 0, "seed {seed}");
+    }
+}
+
+#[tokio::test]
+async fn the_report_counts_the_redeliveries() {
+    let every = Faults::seeded(3).with_redelivery(1.0).with_crashes(0.0);
+    let [first, second, totals] = counted(every).await;
+    for report in [first, second] {
+        assert_eq!((report.requests, report.redeliveries), (20, 10));
+        assert_eq!((report.invocations, report.crashes), (10, 0));
+    }
+    assert_eq!(totals.requests, 40);
+    assert_eq!(totals.invocations, 20);
+    assert_eq!(totals.redeliveries, 20);
+}
