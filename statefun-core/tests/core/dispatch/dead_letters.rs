@@ -244,6 +244,11 @@ async fn a_dead_letter_carries_the_message_as_received_who_sent_it_and_why() {
         &DeadLetter::from_json(undecodable.to_json().as_bytes()).unwrap(),
         undecodable
     );
+    let protobuf = <DeadLetter as Type>::encode(undecodable).unwrap();
+    assert_eq!(
+        &<DeadLetter as Type>::decode(protobuf).unwrap(),
+        undecodable
+    );
     let json = <DeadLetterJson as Type>::encode(&DeadLetterJson(rejected.clone())).unwrap();
     assert_eq!(&<DeadLetterJson as Type>::decode(json).unwrap().0, rejected);
     assert!(DeadLetter::from_json(b"{}").is_err());
@@ -371,6 +376,22 @@ async fn a_function_policy_overrides_the_services() {
         format!("{permanent} {permanent:?}"),
         r#"no Permanent("no")"#
     );
+    // Its source is the wrapped error's: the marker is not a link of the chain.
+    #[derive(Debug)]
+    struct Caused(std::fmt::Error);
+    impl std::fmt::Display for Caused {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("caused")
+        }
+    }
+    impl std::error::Error for Caused {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    let permanent = Permanent::new(Caused(std::fmt::Error));
+    let source = std::error::Error::source(&permanent).expect("the wrapped error's source");
+    assert!(source.is::<std::fmt::Error>(), "{source:?}");
 }
 
 #[test]
