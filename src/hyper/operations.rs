@@ -1,22 +1,19 @@
 //! The operational paths of a [`Server`](super::Server): metrics, liveness, readiness and
-//! the catalog of the functions, answered with the actix service's statuses and texts.
+//! the catalog of the functions, with the texts of [`Operation`], as the actix service
+//! answers them.
 
 use http_body_util::Full;
 use hyper::{Method, Response, StatusCode, header};
 
+pub use crate::http::{
+    DEFAULT_CATALOG_PATH, DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH,
+};
 #[cfg(feature = "metrics")]
 use crate::metrics::Metrics;
-use crate::{Bytes, http::TEXT_PLAIN};
-
-/// Where a [`Server`](super::Server) answers `GET` with the metrics by default.
-pub const DEFAULT_METRICS_PATH: &str = "/metrics";
-/// Where a [`Server`](super::Server) answers the liveness probe by default.
-pub const DEFAULT_HEALTH_PATH: &str = "/health";
-/// Where a [`Server`](super::Server) answers the readiness probe by default.
-pub const DEFAULT_READY_PATH: &str = "/ready";
-/// Where a [`Server`](super::Server) answers `GET` with the catalog of the functions by
-/// default.
-pub const DEFAULT_CATALOG_PATH: &str = "/catalog";
+use crate::{
+    Bytes,
+    http::{Operation, PathConflict, STOPPING_TEXT, TEXT_PLAIN, check_operational_paths},
+};
 
 /// The paths of the operational answers, as set on the server.
 #[derive(Clone, Debug)]
@@ -34,29 +31,6 @@ impl Default for Paths {
             health: DEFAULT_HEALTH_PATH.to_owned(),
             ready: DEFAULT_READY_PATH.to_owned(),
             catalog: DEFAULT_CATALOG_PATH.to_owned(),
-        }
-    }
-}
-
-/// Which operational answer a request is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Probe {
-    #[cfg(feature = "metrics")]
-    Metrics,
-    Health,
-    Ready,
-    Catalog,
-}
-
-impl Probe {
-    /// What the path answers, for the 405 text.
-    fn what(self) -> &'static str {
-        match self {
-            #[cfg(feature = "metrics")]
-            Probe::Metrics => "the metrics",
-            Probe::Health => "the liveness",
-            Probe::Ready => "the readiness",
-            Probe::Catalog => "the catalog of the functions",
         }
     }
 }
@@ -110,64 +84,47 @@ impl Operations {
 
     /// Why these paths cannot be served beside the function path, if they cannot: a path
     /// used twice.
-    pub(crate) fn conflict(&self) -> Option<String> {
-        let paths = self.paths();
-        paths.iter().enumerate().find_map(|(i, path)| {
-            if *path == self.function_path {
-                Some(format!(
-                    "the function path `{path}` is also an operational path (metrics, health, readiness or catalog); give one of them another path with `Endpoint::with_path`, `Server::with_metrics_path`, `with_health_path`, `with_ready_path` or `with_catalog_path`"
-                ))
-            } else if paths[..i].contains(path) {
-                Some(format!(
-                    "`{path}` is given to two operational paths (metrics, health, readiness or catalog); give each its own"
-                ))
-            } else {
-                None
-            }
-        })
+    pub(crate) fn conflict(&self) -> Result<(), PathConflict> {
+        check_operational_paths(&self.function_path, &self.paths())
     }
 
     /// The operational answer `path` is for, if any.
-    pub(crate) fn probe(&self, path: &str) -> Option<Probe> {
+    pub(crate) fn operation(&self, path: &str) -> Option<Operation> {
         #[cfg(feature = "metrics")]
         if self.metrics.is_some() && path == self.paths.metrics {
-            return Some(Probe::Metrics);
+            return Some(Operation::Metrics);
         }
         if path == self.paths.health {
-            Some(Probe::Health)
+            Some(Operation::Health)
         } else if path == self.paths.ready {
-            Some(Probe::Ready)
+            Some(Operation::Ready)
         } else if path == self.paths.catalog {
-            Some(Probe::Catalog)
+            Some(Operation::Catalog)
         } else {
             None
         }
     }
 
-    /// The answer of `probe` to a request with `method`; `stopping` says whether a graceful
+    /// The answer of `operation` to a request with `method`; `stopping` says whether a graceful
     /// shutdown is under way (the readiness answers 503 then).
     pub(crate) fn answer(
         &self,
-        probe: Probe,
+        operation: Operation,
         method: &Method,
         path: &str,
         stopping: bool,
     ) -> Response<Full<Bytes>> {
         if method != Method::GET {
-            let text = format!(
-                "`{path}` answers GET with {}; StateFun requests go to POST `{}`",
-                probe.what(),
-                self.function_path
-            );
+            let text = operation.wrong_method_text(path, &self.function_path);
             let mut response = text_answer(StatusCode::METHOD_NOT_ALLOWED, text.into());
             response
                 .headers_mut()
                 .insert(header::ALLOW, header::HeaderValue::from_static("GET"));
             return response;
         }
-        match probe {
+        match operation {
             #[cfg(feature = "metrics")]
-            Probe::Metrics => {
+            Operation::Metrics => {
                 let text = self
                     .metrics
                     .as_ref()
@@ -175,13 +132,15 @@ impl Operations {
                     .unwrap_or_default();
                 answer(StatusCode::OK, crate::metrics::CONTENT_TYPE, text.into())
             }
-            Probe::Health => text_answer(StatusCode::OK, Bytes::from_static(b"ok")),
-            Probe::Ready if stopping => text_answer(
+            Operation::Health => text_answer(StatusCode::OK, Bytes::from_static(b"ok")),
+            Operation::Ready if stopping => text_answer(
                 StatusCode::SERVICE_UNAVAILABLE,
-                Bytes::from_static(b"stopping: a graceful shutdown is under way"),
+                Bytes::from_static(STOPPING_TEXT.as_bytes()),
             ),
-            Probe::Ready => text_answer(StatusCode::OK, Bytes::from_static(b"ready")),
-            Probe::Catalog => answer(StatusCode::OK, "application/json", self.catalog.clone()),
+            Operation::Ready => text_answer(StatusCode::OK, Bytes::from_static(b"ready")),
+            Operation::Catalog => answer(StatusCode::OK, "application/json", self.catalog.clone()),
+            // `operation` finds no other: the metrics only when they are served.
+            _ => text_answer(StatusCode::NOT_FOUND, Bytes::new()),
         }
     }
 

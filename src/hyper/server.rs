@@ -275,8 +275,8 @@ impl Server {
             self.metrics.clone(),
         );
         match operations.conflict() {
-            Some(conflict) => Err(io::Error::new(io::ErrorKind::InvalidInput, conflict)),
-            None => Ok(Some(operations)),
+            Err(conflict) => Err(io::Error::new(io::ErrorKind::InvalidInput, conflict)),
+            Ok(()) => Ok(Some(operations)),
         }
     }
 }

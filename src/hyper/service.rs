@@ -54,10 +54,10 @@ impl hyper::service::Service<Request<Incoming>> for Service {
 
     fn call(&self, request: Request<Incoming>) -> Answering {
         if let Some(operations) = &self.operations
-            && let Some(probe) = operations.probe(request.uri().path())
+            && let Some(operation) = operations.operation(request.uri().path())
         {
             let answer = operations.answer(
-                probe,
+                operation,
                 request.method(),
                 request.uri().path(),
                 self.drain.stopping(),

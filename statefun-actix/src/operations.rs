@@ -9,20 +9,16 @@ use actix_web::{
     http::header,
     web,
 };
-use statefun_core::http::TEXT_PLAIN;
+pub use statefun_core::http::{
+    DEFAULT_CATALOG_PATH, DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH,
+};
+use statefun_core::http::{
+    Operation, PathConflict, STOPPING_TEXT, TEXT_PLAIN, check_operational_paths,
+};
 #[cfg(feature = "metrics")]
 use statefun_core::metrics::{self, Metrics};
 
 use crate::shutdown;
-
-/// Where [`Operations`] answers `GET` with the metrics by default.
-pub const DEFAULT_METRICS_PATH: &str = "/metrics";
-/// Where [`Operations`] answers the liveness probe by default.
-pub const DEFAULT_HEALTH_PATH: &str = "/health";
-/// Where [`Operations`] answers the readiness probe by default.
-pub const DEFAULT_READY_PATH: &str = "/ready";
-/// Where [`Operations`] answers `GET` with the catalog of the functions by default.
-pub const DEFAULT_CATALOG_PATH: &str = "/catalog";
 
 /// The operational paths of an [`Endpoint`](crate::Endpoint), each answering `GET`:
 ///
@@ -89,37 +85,15 @@ impl Operations {
 
     /// Why these paths cannot be served beside the function path, if they cannot: a path
     /// used twice.
-    pub(crate) fn conflict(&self) -> Option<String> {
-        let paths = self.paths();
-        paths.iter().enumerate().find_map(|(i, path)| {
-            if *path == self.function_path {
-                Some(format!(
-                    "the function path `{path}` is also an operational path (metrics, health, readiness or catalog); give one of them another path with `Endpoint::with_path`, `with_metrics_path`, `with_health_path`, `with_ready_path` or `with_catalog_path`"
-                ))
-            } else if paths[..i].contains(path) {
-                Some(format!(
-                    "`{path}` is given to two operational paths (metrics, health, readiness or catalog); give each its own"
-                ))
-            } else {
-                None
-            }
-        })
+    pub(crate) fn conflict(&self) -> Result<(), PathConflict> {
+        check_operational_paths(&self.function_path, &self.paths())
     }
 }
 
-/// 405 for a method other than `GET` on an operational path.
-fn not_get(path: &str, what: &str, function_path: &str) -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, "GET"))
-        .content_type(TEXT_PLAIN)
-        .body(format!(
-            "`{path}` answers GET with {what}; StateFun requests go to POST `{function_path}`"
-        ))
-}
-
+/// `path` answering `GET` with `get`, and any other method with 405.
 fn resource<F, R>(
     path: &str,
-    what: &'static str,
+    operation: Operation,
     function_path: &str,
     get: F,
 ) -> actix_web::Resource
@@ -127,25 +101,28 @@ where
     F: Fn() -> R + Clone + 'static,
     R: std::future::Future<Output = HttpResponse> + 'static,
 {
-    let (here, served) = (path.to_owned(), function_path.to_owned());
+    let text = operation.wrong_method_text(path, function_path);
     web::resource(path)
         .route(web::get().to(get))
         .default_service(web::to(move || {
-            let answer = not_get(&here, what, &served);
+            let answer = HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, "GET"))
+                .content_type(TEXT_PLAIN)
+                .body(text.clone());
             async move { answer }
         }))
 }
 
 impl HttpServiceFactory for Operations {
     fn register(self, config: &mut AppService) {
-        if let Some(conflict) = self.conflict() {
+        if let Err(conflict) = self.conflict() {
             panic!("{conflict}");
         }
         #[cfg(feature = "metrics")]
         if let Some(metrics) = self.metrics {
             resource(
                 &self.metrics_path,
-                "the metrics",
+                Operation::Metrics,
                 &self.function_path,
                 move || {
                     let text = metrics.encode();
@@ -160,7 +137,7 @@ impl HttpServiceFactory for Operations {
         }
         resource(
             &self.health_path,
-            "the liveness",
+            Operation::Health,
             &self.function_path,
             || async { HttpResponse::Ok().content_type(TEXT_PLAIN).body("ok") },
         )
@@ -168,7 +145,7 @@ impl HttpServiceFactory for Operations {
         let catalog = self.catalog.clone();
         resource(
             &self.catalog_path,
-            "the catalog of the functions",
+            Operation::Catalog,
             &self.function_path,
             move || {
                 let body = catalog.to_string();
@@ -182,13 +159,13 @@ impl HttpServiceFactory for Operations {
         .register(config);
         resource(
             &self.ready_path,
-            "the readiness",
+            Operation::Ready,
             &self.function_path,
             || async {
                 if shutdown::stopping() {
                     HttpResponse::ServiceUnavailable()
                         .content_type(TEXT_PLAIN)
-                        .body("stopping: a graceful shutdown is under way")
+                        .body(STOPPING_TEXT)
                 } else {
                     HttpResponse::Ok().content_type(TEXT_PLAIN).body("ready")
                 }

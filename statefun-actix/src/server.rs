@@ -182,7 +182,7 @@ impl Server {
         }
         let endpoint = self.endpoint;
         if endpoint.operations_mounted()
-            && let Some(conflict) = endpoint.operations().conflict()
+            && let Err(conflict) = endpoint.operations().conflict()
         {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, conflict));
         }

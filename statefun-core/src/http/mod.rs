@@ -63,6 +63,7 @@ mod fields;
 mod head;
 mod log;
 mod observe;
+mod operations;
 mod rejection;
 #[cfg(test)]
 mod tests;
@@ -75,6 +76,10 @@ pub use fields::RequestFields;
 pub use head::RequestHead;
 pub use log::{LOG_TARGET, REQUEST_SPAN};
 pub use observe::{Observe, Report};
+pub use operations::{
+    DEFAULT_CATALOG_PATH, DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_READY_PATH, Operation,
+    PathConflict, STOPPING_TEXT, check_operational_paths,
+};
 pub use rejection::Rejection;
 #[cfg(feature = "tower")]
 pub use tower::Deadline;

@@ -6,4 +6,5 @@ mod answer;
 mod body;
 mod endpoint;
 mod fields;
+mod operations;
 mod rejection;
