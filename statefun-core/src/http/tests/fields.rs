@@ -158,6 +158,10 @@ fn answer(takes_span: bool, body: Vec<u8>) -> (u16, Seen) {
     };
     let endpoint = Endpoint::new(crate::dispatch::Functions::new().with(Logger));
     let status = tracing::subscriber::with_default(listener, || {
+        // A callsite another test's thread was registering while no subscriber was set keeps
+        // the interest "never" it found then, unless the interests are computed again now
+        // that this one is set (tracing's interest cache is the process's).
+        tracing::callsite::rebuild_interest_cache();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
