@@ -194,4 +194,42 @@ fn the_metrics_count_the_statefun_requests_and_not_the_probes() {
         once(server.addr, "GET", "/metrics", b"").unwrap().status,
         404
     );
+
+    // The metrics path counts among the paths that must differ, only while it is served.
+    let clash = || {
+        Server::new(Endpoint::new(functions()).with_path("/prometheus"))
+            .with_metrics_path("/prometheus")
+    };
+    let error = start(clash().with_metrics(Metrics::new()))
+        .stopped(10)
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("the function path `/prometheus` is also an operational path"),
+        "{error}"
+    );
+    let server = start(clash().with_metrics(None));
+    let answer = once(
+        server.addr,
+        "POST",
+        "/prometheus",
+        &greeting("m", Some(1), &["hi"]),
+    );
+    assert_eq!(answer.unwrap().status, 200);
+}
+
+#[test]
+fn serve_says_why_it_cannot_listen() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let error = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(statefun::hyper::serve(
+            functions(),
+            taken.local_addr().unwrap(),
+        ))
+        .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
 }

@@ -17,6 +17,7 @@ use statefun::{Functions, http::Endpoint, hyper::Server};
 use statefun_test_support::{
     request::{Batch, typed},
     slow::Slow,
+    trace::Capture,
 };
 
 use super::{
@@ -140,7 +141,8 @@ fn the_shutdown_timeout_drops_the_batch_still_in_flight() {
     );
     // The connection is closed without an answer.
     assert!(batch.join().unwrap().is_err());
-    assert!(running.log.text().contains("1 request(s) still in flight"));
+    let log = running.log.text();
+    assert!(log.contains("1 request(s) still in flight"), "{log}");
 }
 
 #[test]
@@ -186,4 +188,51 @@ fn clients_that_keep_sending_do_not_hold_the_stop_to_its_timeout() {
             "every request sent was answered, none dropped: {answered:?}"
         );
     }
+}
+
+#[test]
+fn a_batch_that_outlasts_half_the_timeout_is_still_answered_and_ends_the_stop() {
+    // The connections are told to close at half the timeout, while the batch runs: its
+    // connection answers it, then closes, and the stop ends then, before the timeout.
+    let timeout = Duration::from_secs(3);
+    let (mut running, in_flight) = slow_server(|server| server.with_shutdown_timeout(timeout));
+    let batch = post_slow(running.addr, &in_flight, 2_000);
+    let stopped = Instant::now();
+    running.stop();
+    let answer = batch.join().unwrap().expect("answered, not dropped");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    running.stopped(10).unwrap();
+    assert!(stopped.elapsed() < timeout, "{:?}", stopped.elapsed());
+}
+
+#[test]
+fn at_the_timeout_the_server_closes_the_connection_though_the_runtime_goes_on() {
+    let in_flight = Arc::new(AtomicBool::new(false));
+    let functions = Functions::new().with(Slow(Arc::clone(&in_flight)));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(functions)
+        .with_shutdown_timeout(Duration::from_millis(300))
+        .listen(listener);
+    let log = Capture::new();
+    let _log = log.on_this_thread();
+    let logging = log.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(move || logging.attach_this_thread())
+        .enable_all()
+        .build()
+        .unwrap();
+    let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+    let served = runtime.spawn(server.run_until(async {
+        let _ = stopping.await;
+    }));
+    let batch = post_slow(addr, &in_flight, 60_000);
+    stop.send(()).unwrap();
+    runtime.block_on(served).unwrap().unwrap();
+    // The runtime still runs the connection's task: the server itself must end it.
+    assert!(soon(|| batch.is_finished()), "the connection is still open");
+    assert!(batch.join().unwrap().is_err(), "dropped without an answer");
+    let log = log.text();
+    assert!(log.contains("1 request(s) still in flight"), "{log}");
 }
