@@ -154,8 +154,16 @@ fn json_that_is_no_catalog_is_an_error_saying_what_is_wrong() {
             "not a function catalog: a/b: `messages` is neither \"any\" nor a list of typenames",
         ),
         (
+            r#"{"functions": [{"typename": "a/b", "messages": "all"}]}"#,
+            "not a function catalog: a/b: `messages` is neither \"any\" nor a list of typenames",
+        ),
+        (
             r#"{"functions": [{"typename": "a/b", "messages": "any"}]}"#,
             "not a function catalog: a/b: no `states` list",
+        ),
+        (
+            r#"{"functions": [{"typename": "a/b", "messages": "any", "states": [], "dead_letters": "drop"}]}"#,
+            "not a function catalog: a/b: `dead_letters` is not a policy",
         ),
         (
             r#"{"functions": [{"typename": "a/b", "messages": "any", "states": [{}]}]}"#,
