@@ -237,3 +237,20 @@ fn a_request_dropped_before_its_answer_is_abandoned() {
     });
     assert_eq!(seen.take(), ["dispatching", "abandoned"]);
 }
+
+#[test]
+fn an_unserved_path_keeps_the_connection_unless_its_body_is_too_long_to_read_away() {
+    let endpoint = endpoint().with_body_limit(8);
+    let mebibyte = Bytes::from(vec![0; 1 << 20]);
+    let unserved = |chunks: usize| {
+        let body = futures_util::stream::iter(
+            (0..chunks).map(|_| Ok::<_, std::io::Error>(mebibyte.clone())),
+        );
+        run(endpoint.unserved("POST", "/elsewhere", None, body))
+    };
+    let small = unserved(1);
+    assert_eq!((small.status(), small.close()), (404, false));
+    // Past the discard budget (the limit and 64 MiB more), the rest is left unread.
+    let long = unserved(65);
+    assert_eq!((long.status(), long.close()), (404, true));
+}

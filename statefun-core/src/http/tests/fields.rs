@@ -45,6 +45,8 @@ struct Line {
     level: Level,
     message: String,
     fields: Option<Fields>,
+    /// The request's [`RequestFields::serial`].
+    serial: Option<u64>,
 }
 
 /// The [`RequestFields`] of a line, owned.
@@ -136,11 +138,14 @@ impl Subscriber for Listener {
             .find(|(name, _)| name == "message")
             .map(|(_, value)| value.clone())
             .unwrap_or_default();
-        let fields = RequestFields::with_current(|fields| fields.map(Fields::of));
+        let (fields, serial) = RequestFields::with_current(|fields| {
+            (fields.map(Fields::of), fields.map(RequestFields::serial))
+        });
         self.seen.lock().unwrap().lines.push(Line {
             level: *event.metadata().level(),
             message,
             fields,
+            serial,
         });
     }
 
@@ -294,4 +299,20 @@ fn a_subscriber_that_takes_the_span_gets_it_with_every_field_and_no_request_fiel
         seen.lines.iter().all(|line| line.fields.is_none()),
         "the span carries them: {seen:?}"
     );
+}
+
+#[test]
+fn each_request_has_a_serial_of_its_own_on_every_line() {
+    let serials = || {
+        let body = Batch::to("demo/logger", "bob")
+            .texts_from(None, &["hi", "fail"])
+            .encode();
+        let (_, seen) = answer(false, body);
+        let serials: Vec<_> = seen.lines.iter().map(|line| line.serial.unwrap()).collect();
+        assert_eq!(serials.len(), 3, "{seen:?}");
+        assert!(serials.iter().all(|s| *s == serials[0]), "{serials:?}");
+        serials[0]
+    };
+    let (first, second) = (serials(), serials());
+    assert_ne!(first, second);
 }
