@@ -70,10 +70,9 @@ pub(crate) async fn run(
                 spawn_connection(stream, &builder, service.clone(), &connections);
             }
             Either::Left((Err(error), _)) => {
-                if !is_connection_error(&error) {
-                    // Out of file descriptors, say: wait a little rather than spin.
+                if let Some(pause) = pause_after(&error) {
                     tracing::error!("cannot accept a connection: {error}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    tokio::time::sleep(pause).await;
                 }
             }
             Either::Right(((), _)) => break,
@@ -138,14 +137,16 @@ async fn accept(listeners: &[TcpListener]) -> io::Result<TcpStream> {
     .await
 }
 
-/// Whether an accept error is the connection's own (the client gave up), not the server's.
-fn is_connection_error(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
+/// How long to wait before accepting again after `error`: not at all when the error is the
+/// connection's own (the client gave up), a little when it is the server's (out of file
+/// descriptors, say), rather than spin.
+fn pause_after(error: &io::Error) -> Option<Duration> {
+    match error.kind() {
         io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
-    )
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::ConnectionReset => None,
+        _ => Some(Duration::from_millis(100)),
+    }
 }
 
 /// Serves one connection with `builder` (HTTP/1.1, keep-alive, the header read timeout), on
@@ -194,5 +195,24 @@ fn announce(server: &Server, operations: Option<&Operations>) {
     );
     if let Some(operations) = operations {
         operations.announce();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_servers_own_accept_errors_pause_the_accepting() {
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::ConnectionAborted,
+            io::ErrorKind::ConnectionReset,
+        ] {
+            assert_eq!(pause_after(&kind.into()), None, "{kind:?}");
+        }
+        // EMFILE: out of file descriptors.
+        let exhausted = io::Error::from_raw_os_error(24);
+        assert_eq!(pause_after(&exhausted), Some(Duration::from_millis(100)));
     }
 }

@@ -233,3 +233,21 @@ fn serve_says_why_it_cannot_listen() {
         .unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
 }
+
+#[test]
+fn the_start_up_lines_say_where_it_listens_what_it_serves_and_its_paths() {
+    let server = start(Server::new(functions()).with_health_path("/healthz"));
+    // Written before the first request is answered.
+    assert_eq!(
+        once(server.addr, "GET", "/healthz", b"").unwrap().status,
+        200
+    );
+    let log = server.log.text();
+    for line in [
+        format!("listening on http://{}/statefun (hyper)", server.addr),
+        "serving 1 function(s): demo/greeter".to_owned(),
+        "GET /healthz (liveness), GET /ready (readiness), GET /catalog (catalog)".to_owned(),
+    ] {
+        assert!(log.contains(&line), "{line}\n{log}");
+    }
+}

@@ -140,4 +140,10 @@ fn signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own() {
     );
     let ran = String::from_utf8_lossy(&output.stdout);
     assert!(ran.contains("1 passed"), "{test} did not run:\n{ran}");
+    // The child installs no subscriber: the server says so at start.
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("statefun: no tracing subscriber is installed"),
+        "{said}"
+    );
 }
