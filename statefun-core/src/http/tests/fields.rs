@@ -316,3 +316,47 @@ fn each_request_has_a_serial_of_its_own_on_every_line() {
     let (first, second) = (serials(), serials());
     assert_ne!(first, second);
 }
+
+/// Turns the request span off and panics on the first `ERROR` line.
+struct PanicsOnError;
+
+impl Subscriber for PanicsOnError {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        Interest::sometimes()
+    }
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        metadata.name() != REQUEST_SPAN && *metadata.level() <= Level::INFO
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        if *event.metadata().level() == Level::ERROR {
+            panic!("the subscriber failed");
+        }
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[test]
+fn a_subscriber_that_panics_while_a_line_is_written_leaves_no_fields_behind() {
+    let body = Batch::to("demo/logger", "bob").texts_from(None, &["fail"]);
+    let endpoint = Endpoint::new(crate::dispatch::Functions::new().with(Logger));
+    let unwound = tracing::subscriber::with_default(PanicsOnError, || {
+        tracing::callsite::rebuild_interest_cache();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+            let body = futures_util::stream::iter([Ok::<_, std::io::Error>(body.bytes())]);
+            runtime.block_on(endpoint.answer(RequestHead::new("POST"), body))
+        }))
+    });
+    let panic = unwound.expect_err("the line of the 500 panicked");
+    assert_eq!(panic.downcast_ref::<&str>(), Some(&"the subscriber failed"));
+    assert!(RequestFields::with_current(|fields| fields.is_none()));
+}
