@@ -252,6 +252,9 @@ fn each_mistake_names_its_line_kind_and_field() {
             1,
             EntryProblem::Legacy,
         ),
+        // Either key of the old format says which format it is.
+        ("version: \"2.0\"\n".into(), 1, EntryProblem::Legacy),
+        ("module:\n  meta: {}\n".into(), 1, EntryProblem::Legacy),
     ];
     for (yaml, line, problem) in cases {
         let (got_line, _, got) = invalid(&yaml);
@@ -344,4 +347,13 @@ fn endpoint_urls_are_replaced_for_all_or_for_one_pattern() {
             .endpoint_for(&TypeName::from_static("other/cart"))
             .is_none()
     );
+}
+
+#[test]
+fn empty_documents_are_skipped() {
+    let module = Module::parse(
+        "---\n---\nkind: io.statefun.endpoints.v2/http\nspec:\n  functions: shop/cart\n  urlPathTemplate: http://cart/\n---\n",
+    )
+    .unwrap();
+    assert_eq!(module.endpoints().len(), 1);
 }
