@@ -118,6 +118,8 @@ spec: {}
         FunctionPattern::Exact(TypeName::from_static("shop/cart"))
     );
     assert_eq!(module.endpoints()[0].location.line, 2);
+    let nouns: Vec<_> = module.ingresses().iter().map(|i| i.source_noun()).collect();
+    assert_eq!(nouns, ["stream", "topic", "topic"]);
     let kinds: Vec<_> = module
         .ingresses()
         .iter()
