@@ -227,6 +227,13 @@ fn the_endpoint_reports_its_settings() {
         ),
         ("/metrics", "/health", "/ready")
     );
+    #[cfg(feature = "metrics")]
+    {
+        let metrics = statefun_core::metrics::Metrics::new();
+        let with = endpoint.clone().with_metrics(metrics.clone());
+        assert!(with.metrics().is_some());
+        assert!(with.with_metrics(None).metrics().is_none());
+    }
     #[cfg(feature = "gzip")]
     {
         assert!(!endpoint.gzip());

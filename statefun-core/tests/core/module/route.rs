@@ -91,7 +91,7 @@ fn an_unread_topic_or_an_empty_key_is_an_error() {
 async fn the_local_runtime_ingests_records_and_checks_egresses_against_the_module() {
     let functions = any_of(&["shop/cart", "shop/audit", "shop/stock"]);
     let mut runtime = LocalRuntime::new(functions).with_module(shop());
-    assert!(runtime.module().is_some());
+    assert_eq!(runtime.module(), Some(&shop()));
     let sent = runtime
         .ingest(&IngressRecord::kafka("orders", "u1", Bytes::new()))
         .unwrap();
