@@ -183,6 +183,12 @@ fn an_entry_with_unknown_fields_and_no_has_value_is_read() {
     prost::encoding::bytes::encode(4, &contents, &mut metadata);
     let (body, request) = request_with(&metadata);
     assert_eq!(text(&body, trace_of(&request).0), "hello");
+    // A key or a value of another wire type (varints here) is skipped as an unknown field.
+    let contents = b"\x08\x05\x0a\x0btraceparent\x10\x07\x12\x05hello".to_vec();
+    let mut metadata = Vec::new();
+    prost::encoding::bytes::encode(4, &contents, &mut metadata);
+    let (body, request) = request_with(&metadata);
+    assert_eq!(text(&body, trace_of(&request).0), "hello");
 }
 
 #[test]
