@@ -173,6 +173,15 @@ fn check_finds_each_seeded_mistake_in_one_line() {
         )
     );
 
+    // The summary counts the mismatches.
+    let path = dir.join("wrong-type.yaml");
+    let output = statefun_local(
+        &["--check", "--endpoint", &url, path.to_str().unwrap()],
+        &file("input.jsonl"),
+    );
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(summary.contains(", mismatches: 1"), "{summary}");
+
     let unserved = module.replace("        - com.example/stock", "        - inventory/stock");
     assert_eq!(
         check("unserved.yaml", &unserved),
