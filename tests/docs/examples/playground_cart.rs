@@ -173,14 +173,35 @@ fn check_finds_each_seeded_mistake_in_one_line() {
         )
     );
 
-    // The summary counts the mismatches.
+    // A URL with `=` in it (a query) is a URL, not a `pattern=url` override.
+    let path = dir.join("correct.yaml");
+    let output = statefun_local(
+        &[
+            "--check",
+            "--endpoint",
+            &format!("{url}?a=b"),
+            path.to_str().unwrap(),
+        ],
+        &file("input.jsonl"),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The summary counts the mismatches, and the lines that failed for them.
     let path = dir.join("wrong-type.yaml");
     let output = statefun_local(
         &["--check", "--endpoint", &url, path.to_str().unwrap()],
         &file("input.jsonl"),
     );
     let summary = String::from_utf8_lossy(&output.stderr);
-    assert!(summary.contains(", mismatches: 1"), "{summary}");
+    assert!(
+        summary.contains(", failures: 3, mismatches: 1"),
+        "{summary}"
+    );
 
     let unserved = module.replace("        - com.example/stock", "        - inventory/stock");
     assert_eq!(
