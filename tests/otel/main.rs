@@ -7,6 +7,7 @@
 
 #[path = "../trace-metadata/chain.rs"]
 mod chain;
+mod export;
 
 use std::{
     future::Future,
