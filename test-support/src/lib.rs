@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod blob;
+pub mod child;
 pub mod conformance;
 pub mod conformance_functions;
 pub mod failing;

@@ -369,14 +369,7 @@ fn the_endpoint_tells_its_functions() {
 
 /// This test binary running only the ignored test `name`, its output not captured.
 fn child_process(name: &str) -> Command {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args([
-        &format!("lambda::{name}"),
-        "--exact",
-        "--ignored",
-        "--nocapture",
-    ]);
-    command
+    statefun_test_support::child::child_test(module_path!(), name)
 }
 
 /// The stand-in Lambda Runtime API: the first `GET .../invocation/next` hands over `event`

@@ -14,6 +14,7 @@ use std::{
 };
 
 use statefun::Handler;
+use statefun_test_support::child::{child_test, passes};
 
 use super::{block_on, chain, request_with_entries};
 
@@ -76,14 +77,8 @@ fn the_otlp_endpoint_gets_the_spans_once_shutdown_sends_them() {
         let stop = Arc::clone(&stop);
         std::thread::spawn(move || first_request(&listener, &stop))
     };
-    let test = format!(
-        "{}::logging_init_exports_and_shutdown_sends",
-        module_path!()
-            .split_once("::")
-            .map_or(module_path!(), |(_, path)| path)
-    );
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([test.as_str(), "--exact", "--ignored", "--nocapture"])
+    let mut child = child_test(module_path!(), "logging_init_exports_and_shutdown_sends");
+    child
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{addr}"))
         .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         .env_remove(statefun::otel::DISABLED_VARIABLE)
@@ -92,16 +87,9 @@ fn the_otlp_endpoint_gets_the_spans_once_shutdown_sends_them() {
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")
         .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .output()
-        .unwrap();
+        .env_remove("all_proxy");
+    passes(&mut child);
     stop.store(true, Ordering::SeqCst);
-    assert!(
-        output.status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed"),
-        "{test} failed in its child process:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
     let (request_line, body) = receiver
         .join()
         .unwrap()

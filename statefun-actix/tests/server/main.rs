@@ -21,20 +21,7 @@ mod tls;
 /// Runs the ignored test `name` of `module` (its `module_path!()`) alone in a child process
 /// of this test binary, and fails with its output if it fails.
 pub(crate) fn in_child_process(module: &str, name: &str) {
-    let test = format!(
-        "{}::{name}",
-        module.split_once("::").map_or(module, |(_, path)| path)
-    );
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([test.as_str(), "--exact", "--ignored", "--nocapture"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{test} failed in its child process:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let ran = String::from_utf8_lossy(&output.stdout);
-    assert!(ran.contains("1 passed"), "{test} did not run:\n{ran}");
+    statefun_test_support::child::passes(&mut statefun_test_support::child::child_test(
+        module, name,
+    ));
 }

@@ -15,6 +15,7 @@ use std::{
 
 use statefun::{Functions, hyper::Server};
 use statefun_test_support::{
+    child::{child_test, passes},
     request::{Batch, typed},
     slow::Slow,
 };
@@ -122,24 +123,10 @@ fn signals_stop_gracefully_and_a_second_one_at_once() {
 
 #[test]
 fn signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own() {
-    let test = format!(
-        "{}::signals_stop_gracefully_and_a_second_one_at_once",
-        module_path!()
-            .split_once("::")
-            .map_or(module_path!(), |(_, path)| path)
-    );
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([test.as_str(), "--exact", "--ignored", "--nocapture"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{test} failed in its child process:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let ran = String::from_utf8_lossy(&output.stdout);
-    assert!(ran.contains("1 passed"), "{test} did not run:\n{ran}");
+    let output = passes(&mut child_test(
+        module_path!(),
+        "signals_stop_gracefully_and_a_second_one_at_once",
+    ));
     // The child installs no subscriber: the server says so at start.
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
