@@ -23,7 +23,7 @@ use statefun_test_support::{
 use super::{
     Running,
     client::{Answer, Connection},
-    start,
+    runtime_logging_to, start,
 };
 
 /// A server of `demo/slow`, with its flag that a batch is running.
@@ -216,13 +216,7 @@ fn at_the_timeout_the_server_closes_the_connection_though_the_runtime_goes_on() 
         .listen(listener);
     let log = Capture::new();
     let _log = log.on_this_thread();
-    let logging = log.clone();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .on_thread_start(move || logging.attach_this_thread())
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime_logging_to(log.clone());
     let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
     let served = runtime.spawn(server.run_until(async {
         let _ = stopping.await;
