@@ -320,3 +320,44 @@ fn unreadable_stdin_or_unwritable_stdout_ends_the_run_with_status_1() {
     );
     std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
 }
+
+/// `--check` from a terminal checks the module and ends: nobody is typing input. The
+/// terminal here is a pseudo-terminal holding one line and an end of input, so a command that
+/// read it anyway would count the line instead of hanging.
+#[cfg(unix)]
+#[test]
+fn check_with_a_terminal_as_stdin_reads_no_input() {
+    use rustix::{
+        fs::{Mode, OFlags},
+        pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt},
+    };
+
+    let module = module_yaml("check-terminal");
+    let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    grantpt(&controller).unwrap();
+    unlockpt(&controller).unwrap();
+    let terminal_path = ptsname(&controller, Vec::new()).unwrap();
+    let terminal = rustix::fs::open(
+        terminal_path.as_c_str(),
+        OFlags::RDWR | OFlags::NOCTTY,
+        Mode::empty(),
+    )
+    .unwrap();
+    // A line, then Ctrl-D: what a user typing would send, end of input included.
+    let mut typing = std::fs::File::from(controller);
+    typing
+        .write_all(b"{\"target\": \"demo/greeter/ann\", \"typename\": \"io.statefun.types/string\", \"value\": \"ann\"}\n\x04")
+        .unwrap();
+
+    let output = command(&["--check", module.to_str().unwrap()])
+        .stdin(terminal)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "");
+    assert_eq!(
+        text(&output.stderr),
+        "lines read: 0, messages delivered: 0, batches: 0, egress records: 0, failures: 0, mismatches: 0\n"
+    );
+    std::fs::remove_dir_all(module.parent().unwrap()).unwrap();
+}
