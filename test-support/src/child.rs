@@ -32,3 +32,12 @@ pub fn passes(command: &mut Command) -> Output {
     assert!(ran.contains("1 passed"), "{test} did not run:\n{ran}");
     output
 }
+
+/// Sends the signal `name` (`TERM`, `INT`, …) to this process, as `kill -TERM <pid>` does.
+pub fn signal_self(name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &std::process::id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{name} failed");
+}

@@ -6,7 +6,7 @@ use std::{
         Arc,
         atomic::{AtomicBool, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use statefun_core::{BoxError, Context, Function, Message, TypeName};
@@ -25,5 +25,18 @@ impl Function for Slow {
         self.0.store(true, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(msg.as_i64()? as u64)).await;
         Ok(())
+    }
+}
+
+/// Blocks until a [`Slow`] with this flag runs: its batch is in flight. Fails the test if
+/// that takes 10 s.
+pub fn until_running(in_flight: &AtomicBool) {
+    let started = Instant::now();
+    while !in_flight.load(Ordering::SeqCst) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the slow batch never started"
+        );
+        std::thread::sleep(Duration::from_millis(5));
     }
 }

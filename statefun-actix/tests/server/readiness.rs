@@ -5,19 +5,16 @@
 use std::{
     io::{BufRead as _, BufReader, Read as _, Write as _},
     net::{SocketAddr, TcpListener, TcpStream},
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-        mpsc,
-    },
+    sync::{Arc, atomic::AtomicBool, mpsc},
     time::{Duration, Instant},
 };
 
 use statefun_actix::{Endpoint, Server};
 use statefun_core::Functions;
 use statefun_test_support::{
+    child::signal_self,
     request::{Batch, typed},
-    slow::Slow,
+    slow::{Slow, until_running},
 };
 
 /// A keep-alive HTTP/1.1 connection on std's `TcpStream`, which retries reads that our own
@@ -95,20 +92,9 @@ fn ready_answers_503_once_a_graceful_shutdown_starts_while_the_batch_in_flight_c
             .encode();
         Connection::open(addr).send("POST", "/statefun", &body)
     });
-    let started = Instant::now();
-    while !in_flight.load(Ordering::SeqCst) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the batch never started"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    until_running(&in_flight);
 
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &std::process::id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    signal_self("TERM");
     let signalled = Instant::now();
 
     // Not ready from the moment the shutdown starts, while the batch still runs.

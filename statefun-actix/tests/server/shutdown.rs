@@ -5,19 +5,16 @@
 use std::{
     io::{Read as _, Write as _},
     net::{SocketAddr, TcpListener, TcpStream},
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-        mpsc,
-    },
+    sync::{Arc, atomic::AtomicBool, mpsc},
     time::{Duration, Instant},
 };
 
 use statefun_actix::{Endpoint, Server};
 use statefun_core::Functions;
 use statefun_test_support::{
+    child::signal_self,
     request::{Batch, typed},
-    slow::Slow,
+    slow::{Slow, until_running},
 };
 
 fn slow_request(millis: i64) -> Vec<u8> {
@@ -72,23 +69,8 @@ fn post_slow(running: &Running, millis: i64) -> std::thread::JoinHandle<Result<u
             .and_then(|rest| rest.get(..3)?.parse::<u16>().ok())
             .ok_or_else(|| format!("not an HTTP answer: {answer:?}"))
     });
-    let started = Instant::now();
-    while !running.in_flight.load(Ordering::SeqCst) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "request never arrived"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    until_running(&running.in_flight);
     handle
-}
-
-fn signal(name: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &std::process::id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 /// Run in a child process by [`signals_stop_gracefully_and_a_second_one_at_once_in_a_process_of_its_own`]: signals reach the whole process.
@@ -99,7 +81,7 @@ fn signals_stop_gracefully_and_a_second_one_at_once() {
         let running = start();
         let request = post_slow(&running, 700);
         let signalled = Instant::now();
-        signal(sig);
+        signal_self(sig);
         assert_eq!(
             request.join().unwrap(),
             Ok(200),
@@ -124,9 +106,9 @@ fn signals_stop_gracefully_and_a_second_one_at_once() {
     let running = start();
     let _request = post_slow(&running, 60_000);
     let signalled = Instant::now();
-    signal("TERM");
+    signal_self("TERM");
     std::thread::sleep(Duration::from_millis(300));
-    signal("INT");
+    signal_self("INT");
     let result = running
         .stopped
         .recv_timeout(Duration::from_secs(10))

@@ -5,10 +5,7 @@
 
 use std::{
     net::{SocketAddr, TcpStream},
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
+    sync::{Arc, atomic::AtomicBool},
     thread::JoinHandle,
     time::{Duration, Instant},
 };
@@ -16,7 +13,7 @@ use std::{
 use statefun::{Functions, http::Endpoint, hyper::Server};
 use statefun_test_support::{
     request::{Batch, typed},
-    slow::Slow,
+    slow::{Slow, until_running},
     trace::Capture,
 };
 
@@ -44,14 +41,7 @@ fn post_slow(
         let body = Batch::to("demo/slow", "x").message(typed(&millis)).encode();
         Connection::open(addr)?.send("POST", "/statefun", &body)
     });
-    let started = Instant::now();
-    while !in_flight.load(Ordering::SeqCst) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the batch never started"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    until_running(in_flight);
     batch
 }
 
@@ -166,11 +156,7 @@ fn clients_that_keep_sending_do_not_hold_the_stop_to_its_timeout() {
             })
         })
         .collect();
-    let started = Instant::now();
-    while !in_flight.load(Ordering::SeqCst) {
-        assert!(started.elapsed() < Duration::from_secs(10));
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    until_running(&in_flight);
     std::thread::sleep(Duration::from_millis(500));
     let stopped = Instant::now();
     running.stop();

@@ -5,19 +5,15 @@
 
 use std::{
     net::{SocketAddr, TcpListener, TcpStream},
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-        mpsc,
-    },
+    sync::{Arc, atomic::AtomicBool, mpsc},
     time::{Duration, Instant},
 };
 
 use statefun::{Functions, hyper::Server};
 use statefun_test_support::{
-    child::{child_test, passes},
+    child::{child_test, passes, signal_self},
     request::{Batch, typed},
-    slow::Slow,
+    slow::{Slow, until_running},
 };
 
 use super::client::Connection;
@@ -60,23 +56,8 @@ fn post_slow(running: &Running, millis: i64) -> std::thread::JoinHandle<Option<u
             .send("POST", "/statefun", &body);
         answer.ok().map(|answer| answer.status)
     });
-    let started = Instant::now();
-    while !running.in_flight.load(Ordering::SeqCst) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "request never arrived"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    until_running(&running.in_flight);
     handle
-}
-
-fn signal(name: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &std::process::id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 /// Run in a child process by
@@ -88,7 +69,7 @@ fn signals_stop_gracefully_and_a_second_one_at_once() {
         let running = start();
         let request = post_slow(&running, 700);
         let signalled = Instant::now();
-        signal(sig);
+        signal_self(sig);
         assert_eq!(request.join().unwrap(), Some(200), "SIG{sig}: answered");
         let result = running
             .stopped
@@ -109,9 +90,9 @@ fn signals_stop_gracefully_and_a_second_one_at_once() {
     let running = start();
     let request = post_slow(&running, 60_000);
     let signalled = Instant::now();
-    signal("TERM");
+    signal_self("TERM");
     std::thread::sleep(Duration::from_millis(300));
-    signal("INT");
+    signal_self("INT");
     let result = running
         .stopped
         .recv_timeout(Duration::from_secs(10))
