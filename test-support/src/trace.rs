@@ -54,6 +54,18 @@ impl Capture {
         SINK.with(|sink| *sink.borrow_mut() = Some(self.clone()));
     }
 
+    /// A runtime of two worker threads that capture what they log here: for a server under
+    /// test, whose requests run on its workers.
+    pub fn runtime(&self) -> tokio::runtime::Runtime {
+        let capture = self.clone();
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .on_thread_start(move || capture.attach_this_thread())
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
     /// The lines captured so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()

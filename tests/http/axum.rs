@@ -26,18 +26,12 @@ fn serve_logged(app: Router) -> Http {
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
     let log = Capture::new();
-    let logging = log.clone();
+    let runtime = log.runtime();
     std::thread::spawn(move || {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .on_thread_start(move || logging.attach_this_thread())
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap()
-            })
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap()
+        })
     });
     Http { addr, log }
 }

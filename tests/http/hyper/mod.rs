@@ -72,16 +72,6 @@ pub(crate) fn start(server: Server) -> Running {
     })
 }
 
-/// A runtime for a server, two workers, whose threads log into `log`.
-pub(crate) fn runtime_logging_to(log: Capture) -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .on_thread_start(move || log.attach_this_thread())
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 fn start_with(
     server: Server,
     addr: SocketAddr,
@@ -94,7 +84,7 @@ fn start_with(
     let thread = std::thread::spawn(move || {
         // The server's own lines come from this thread, the requests' from the workers.
         let _log = logging.on_this_thread();
-        let result = runtime_logging_to(logging.clone()).block_on(server.run_until(until));
+        let result = logging.runtime().block_on(server.run_until(until));
         let _ = tx.send(result);
     });
     Running {

@@ -20,7 +20,7 @@ use statefun_test_support::{
 use super::{
     Running,
     client::{Answer, Connection},
-    runtime_logging_to, start,
+    start,
 };
 
 /// A server of `demo/slow`, with its flag that a batch is running.
@@ -202,7 +202,7 @@ fn at_the_timeout_the_server_closes_the_connection_though_the_runtime_goes_on() 
         .listen(listener);
     let log = Capture::new();
     let _log = log.on_this_thread();
-    let runtime = runtime_logging_to(log.clone());
+    let runtime = log.runtime();
     let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
     let served = runtime.spawn(server.run_until(async {
         let _ = stopping.await;
