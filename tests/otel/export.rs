@@ -1,18 +1,15 @@
 //! The export the `OTEL_*` variables switch on: `logging::init` with an OTLP endpoint set
 //! sends the invocation spans there, and `otel::shutdown` sends what is left before the
 //! process exits. The variables and the exporter are the process's, so the test runs in a
-//! child process of this test binary, against a receiver on 127.0.0.1.
+//! child process of this test binary, against a stand-in collector on 127.0.0.1.
 
-use std::{
-    io::{BufRead as _, BufReader, Read as _, Write as _},
-    net::TcpListener,
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
-    time::{Duration, Instant},
+use std::{net::SocketAddr, sync::mpsc};
+
+use axum::{
+    Router,
+    body::Bytes,
+    http::{Method, Uri, header},
 };
-
 use statefun::Handler;
 use statefun_test_support::child::{child_test, passes};
 
@@ -28,76 +25,51 @@ fn logging_init_exports_and_shutdown_sends() {
     statefun::otel::shutdown();
 }
 
-/// The request line and body of the first request to `listener`, answered 200; `None` if
-/// none came before `stop` was set.
-fn first_request(listener: &TcpListener, stop: &AtomicBool) -> Option<(String, Vec<u8>)> {
+/// A stand-in OTLP collector on 127.0.0.1: every request is answered 200, its method and
+/// path and its body sent on the channel before the answer.
+fn collector() -> (SocketAddr, mpsc::Receiver<(String, Bytes)>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut stream = loop {
-        match listener.accept() {
-            Ok((stream, _)) => break stream,
-            Err(_) if stop.load(Ordering::SeqCst) || Instant::now() > deadline => return None,
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
-        }
-    };
-    stream.set_nonblocking(false).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).unwrap();
-    let mut length = 0;
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).unwrap();
-        if header.trim().is_empty() {
-            break;
-        }
-        if let Some(value) = header.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = value.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    stream
-        .write_all(
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n",
-        )
-        .unwrap();
-    Some((request_line, body))
+    let addr = listener.local_addr().unwrap();
+    let (sender, received) = mpsc::channel();
+    let app = Router::new().fallback(move |method: Method, uri: Uri, body: Bytes| {
+        let _ = sender.send((format!("{method} {}", uri.path()), body));
+        async { ([(header::CONTENT_TYPE, "application/x-protobuf")], "") }
+    });
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, app).await.unwrap()
+            })
+    });
+    (addr, received)
 }
 
 #[test]
 fn the_otlp_endpoint_gets_the_spans_once_shutdown_sends_them() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let receiver = {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || first_request(&listener, &stop))
-    };
+    let (addr, received) = collector();
     let mut child = child_test(module_path!(), "logging_init_exports_and_shutdown_sends");
     child
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{addr}"))
         .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         .env_remove(statefun::otel::DISABLED_VARIABLE)
-        // The receiver is on this machine, whatever proxy the environment names.
+        // The collector is on this machine, whatever proxy the environment names.
         .env("NO_PROXY", "127.0.0.1")
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy");
     passes(&mut child);
-    stop.store(true, Ordering::SeqCst);
-    let (request_line, body) = receiver
-        .join()
-        .unwrap()
+    // The child exits only once the exporter's request is answered, and the collector sends
+    // on the channel before it answers: nothing to wait for.
+    let (request, body) = received
+        .try_recv()
         .expect("the spans were sent before the child exited");
-    assert!(
-        request_line.starts_with("POST /v1/traces "),
-        "{request_line}"
-    );
+    assert_eq!(request, "POST /v1/traces");
     let name = b"statefun.invocation";
     assert!(
         body.windows(name.len()).any(|window| window == name),
