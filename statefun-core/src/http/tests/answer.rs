@@ -93,20 +93,9 @@ fn rejections_have_their_status_and_only_405_an_allow() {
 }
 
 /// An error whose message leaves its cause out.
-#[derive(Debug)]
-struct Outer(std::io::Error);
-
-impl std::fmt::Display for Outer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("could not look it up")
-    }
-}
-
-impl std::error::Error for Outer {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
-}
+#[derive(Debug, thiserror::Error)]
+#[error("could not look it up")]
+struct Outer(#[source] std::io::Error);
 
 #[test]
 fn the_text_adds_the_causes_the_message_leaves_out_once() {

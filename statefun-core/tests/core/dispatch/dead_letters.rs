@@ -377,18 +377,9 @@ async fn a_function_policy_overrides_the_services() {
         r#"no Permanent("no")"#
     );
     // Its source is the wrapped error's: the marker is not a link of the chain.
-    #[derive(Debug)]
-    struct Caused(std::fmt::Error);
-    impl std::fmt::Display for Caused {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("caused")
-        }
-    }
-    impl std::error::Error for Caused {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            Some(&self.0)
-        }
-    }
+    #[derive(Debug, thiserror::Error)]
+    #[error("caused")]
+    struct Caused(#[source] std::fmt::Error);
     let permanent = Permanent::new(Caused(std::fmt::Error));
     let source = std::error::Error::source(&permanent).expect("the wrapped error's source");
     assert!(source.is::<std::fmt::Error>(), "{source:?}");
